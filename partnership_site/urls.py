@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Partnership Registry"
+admin.site.site_title = "Partnership Registry admin"
+admin.site.index_title = "Registry records"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("registry.urls")),
+]

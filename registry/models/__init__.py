@@ -1,0 +1,32 @@
+"""The registry's data model; see docs/data-model.md for the design."""
+
+from .base import Publishable, PublishableQuerySet, Status
+from .events import Event, Topic
+from .offices import Office
+from .people import Appointment, Person, Position
+from .places import Country, Organisation, Region
+from .programmes import Participation, Programme
+from .sources import Citation, Source
+from .visits import Meeting, Visit, VisitLeg
+
+__all__ = [
+    "Appointment",
+    "Citation",
+    "Country",
+    "Event",
+    "Meeting",
+    "Office",
+    "Organisation",
+    "Participation",
+    "Person",
+    "Position",
+    "Programme",
+    "Publishable",
+    "PublishableQuerySet",
+    "Region",
+    "Source",
+    "Status",
+    "Topic",
+    "Visit",
+    "VisitLeg",
+]

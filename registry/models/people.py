@@ -1,0 +1,207 @@
+"""People, the posts they hold and their appointments to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .base import (
+    Citable,
+    Publishable,
+    PublishableQuerySet,
+    SpanMixin,
+    date_fields,
+    ongoing_field,
+    span_constraints,
+)
+
+
+class Person(Citable, Publishable):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    sort_name = models.CharField(
+        max_length=200, blank=True, help_text='For alphabetical lists, e.g. "Simmons, Robert".'
+    )
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["sort_name", "name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.sort_name:
+            *given, family = self.name.split() or [""]
+            self.sort_name = f"{family}, {' '.join(given)}".strip(", ")
+        super().save(*args, **kwargs)
+
+
+class Position(SpanMixin, Citable, Publishable):
+    """A post that exists whether or not anyone holds it."""
+
+    title = models.CharField(max_length=250, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.PROTECT, related_name="positions"
+    )
+    office = models.ForeignKey(
+        "registry.Office",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="positions",
+        help_text="The office the post is based in, if any.",
+    )
+    duties = models.TextField(blank=True)
+    start_date, start_precision = date_fields("created")
+    end_date, end_precision = date_fields("abolished")
+    ongoing = ongoing_field("still exists")
+    established_by = models.ForeignKey(
+        "registry.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="positions_established",
+        help_text="The summit or decision that created the post.",
+    )
+    max_holders = models.PositiveSmallIntegerField(
+        "holders at once",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="How many people may hold the post at the same time (1 for a single post).",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            *span_constraints("position", ongoing=True),
+            models.CheckConstraint(
+                condition=Q(max_holders__gte=1), name="position_max_holders_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:position-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        self.clean_span()
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # The exclusion constraint reads the holder limit from the appointment row itself.
+        self.appointments.exclude(single_holder=self.max_holders == 1).update(
+            single_holder=self.max_holders == 1
+        )
+
+
+class AppointmentQuerySet(PublishableQuerySet):
+    def published(self) -> AppointmentQuerySet:
+        return super().published().filter(person__status="published", position__status="published")
+
+
+class Appointment(SpanMixin, Citable, Publishable):
+    """A person holding a post from one partial date to another."""
+
+    class Capacity(models.TextChoices):
+        SUBSTANTIVE = "substantive", "Substantive"
+        ACTING = "acting", "Acting"
+        AD_INTERIM = "ad_interim", "Ad interim"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="appointments")
+    capacity = models.CharField(
+        max_length=12, choices=Capacity.choices, default=Capacity.SUBSTANTIVE
+    )
+    start_date, start_precision = date_fields("from")
+    end_date, end_precision = date_fields("until")
+    ongoing = ongoing_field("still in post")
+    ordinal = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 for the first holder of the post, if the sources say."
+    )
+    notes = models.TextField(blank=True)
+    single_holder = models.BooleanField(default=True, editable=False)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position__title", "start_date"]
+        constraints = [
+            *span_constraints("appointment", ongoing=True),
+            models.UniqueConstraint(
+                fields=["position", "ordinal"],
+                name="appointment_unique_ordinal",
+                violation_error_message="Another appointment to this post has that number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} as {self.position}"
+
+    def certain_span(self) -> tuple[dt.date, dt.date | None] | None:
+        """The days the person surely held the post: [first, last) with None for open.
+
+        None when no day is certain (unknown start, or an end that is neither known nor
+        ongoing). The PostgreSQL exclusion constraint uses the same rule.
+        """
+        start, end = self.start, self.end
+        if start is None or (end is None and not self.ongoing):
+            return None
+        first = start.latest
+        if end is None:
+            return first, None
+        last = max(first, end.earliest)
+        return (first, last) if last > first else None
+
+    def overlapping(self) -> list[Appointment]:
+        mine = self.certain_span()
+        if mine is None or self.position_id is None:
+            return []
+        others = Appointment.objects.filter(position_id=self.position_id).exclude(pk=self.pk)
+        return [
+            other
+            for other in others.select_related("person")
+            if _overlap(mine, other.certain_span())
+        ]
+
+    def clean(self) -> None:
+        self.clean_span()
+        if self.position_id is None:
+            return
+        clashes = self.overlapping()
+        limit = self.position.max_holders
+        if len(clashes) >= limit:
+            names = ", ".join(
+                f"{c.person} ({c.start or 'unknown'} – {c.end or '…'})" for c in clashes
+            )
+            raise ValidationError(
+                {
+                    "start_date": f"{self.position} may have {limit} holder(s) at once; "
+                    f"these appointments overlap: {names}."
+                }
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        self.single_holder = self.position.max_holders == 1
+        super().save(*args, **kwargs)
+
+
+def _overlap(a: tuple[dt.date, dt.date | None], b: tuple[dt.date, dt.date | None] | None) -> bool:
+    if b is None:
+        return False
+    a_end = a[1] or dt.date.max
+    b_end = b[1] or dt.date.max
+    return a[0] < b_end and b[0] < a_end

@@ -1,0 +1,105 @@
+"""Where partnership happens: regions, countries and the organisations that hold posts."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .base import Citable, Publishable, PublishableQuerySet
+
+
+class Region(Citable, Publishable):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.TextField(blank=True, help_text="A short profile shown on the region page.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:region-detail", kwargs={"slug": self.slug})
+
+
+class Country(Citable, Publishable):
+    name = models.CharField(
+        max_length=100, unique=True, help_text='The name as NATO writes it, e.g. "Kyrgyz Republic".'
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    iso_code = models.CharField(
+        "ISO 3166 code",
+        max_length=2,
+        unique=True,
+        help_text="Two capital letters (ISO 3166-1 alpha-2), e.g. GE for Georgia.",
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="countries",
+        help_text="Empty for countries outside the two partner regions (e.g. a host country).",
+    )
+    is_partner = models.BooleanField(
+        "NATO partner in the region",
+        default=False,
+        help_text="A partner country of the South Caucasus or Central Asia.",
+    )
+    profile = models.TextField(blank=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso_code__regex=r"^[A-Z]{2}$"),
+                name="country_iso_code_two_capitals",
+                violation_error_message="The ISO code is two capital letters.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_partner=False) | Q(region__isnull=False),
+                name="country_partner_has_region",
+                violation_error_message="A partner country belongs to a region.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:country-detail", kwargs={"slug": self.slug})
+
+
+class Organisation(Citable, Publishable):
+    class Kind(models.TextChoices):
+        INTERNATIONAL = "international", "International organisation"
+        GOVERNMENT = "government", "Government"
+        PARLIAMENT = "parliament", "Parliament"
+        HEAD_OF_STATE = "head_of_state", "Office of the head of state"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=30, blank=True, help_text='e.g. "NATO".')
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text="The country it belongs to; empty for an international organisation.",
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name

@@ -1,0 +1,85 @@
+"""The documents behind every fact, and the citations that attach them to records."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+
+from .base import Publishable, date_fields, single_date_constraints, to_partial
+
+
+class Source(Publishable):
+    class Kind(models.TextChoices):
+        WEB_PAGE = "web_page", "Web page"
+        PUBLICATION = "publication", "Publication (PDF)"
+        NEWS = "news", "News article"
+        ANALYSIS = "analysis", "Analysis"
+        OFFICIAL_TEXT = "official_text", "Official text"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    publisher = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    date, date_precision = date_fields("published on")
+    url = models.URLField("URL", max_length=500, blank=True)
+    full_text = models.TextField(
+        blank=True, help_text="The document's text, repaired of PDF extraction damage."
+    )
+    editorial_note = models.TextField(
+        blank=True, help_text="What was repaired or left out of the text, and why."
+    )
+
+    class Meta:
+        ordering = ["title"]
+        constraints = single_date_constraints("source", "date", "date_precision")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:source-detail", kwargs={"slug": self.slug})
+
+    @property
+    def published_on(self):
+        return to_partial(self.date, self.date_precision)
+
+
+class CitationQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> CitationQuerySet:
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def published(self) -> CitationQuerySet:
+        """Citations of published sources (the cited record is filtered by its own query)."""
+        return self.filter(source__status="published")
+
+
+class Citation(models.Model):
+    """A source backing a record, with the passage that says so."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    quote = models.TextField(
+        blank=True, help_text="The passage of the source that states the fact."
+    )
+    locator = models.CharField(
+        max_length=100, blank=True, help_text='Where in the source, e.g. "box p. 3", "para. 4".'
+    )
+    verified_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When an editor last checked the citation against the source.",
+    )
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source__title", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.locator})" if self.locator else str(self.source)

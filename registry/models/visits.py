@@ -1,0 +1,199 @@
+"""Official visits: the trip, its legs in order and the meetings held on it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .base import (
+    Citable,
+    Publishable,
+    PublishableQuerySet,
+    SpanMixin,
+    date_fields,
+    single_date_constraints,
+    span_constraints,
+    to_partial,
+)
+
+
+class VisitQuerySet(PublishableQuerySet):
+    def published(self) -> VisitQuerySet:
+        # A visit names its traveller, so it shows only once the traveller's record does.
+        return (
+            super().published().filter(Q(traveller__isnull=True) | Q(traveller__status="published"))
+        )
+
+
+class Visit(SpanMixin, Citable, Publishable):
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=120, unique=True)
+    traveller = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
+    traveller_position = models.ForeignKey(
+        "registry.Position",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        help_text="The post the traveller held at the time.",
+    )
+    start_date, start_precision = date_fields("from")
+    end_date, end_precision = date_fields("until")
+    duration_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text='When the sources give only the length ("a two-day visit").',
+    )
+    purpose = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    topics = models.ManyToManyField("registry.Topic", blank=True, related_name="visits")
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        constraints = [
+            *span_constraints("visit"),
+            models.CheckConstraint(
+                condition=Q(duration_days__isnull=True)
+                | Q(duration_days__gte=1, duration_days__lte=366),
+                name="visit_duration_range",
+                violation_error_message="A visit lasts between 1 and 366 days.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:visit-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        self.clean_span()
+
+
+class VisitLeg(SpanMixin, models.Model):
+    """One stop of a visit; legs are shown in `order`."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="legs")
+    order = models.PositiveSmallIntegerField(default=0)
+    country = models.ForeignKey(
+        "registry.Country", on_delete=models.PROTECT, related_name="visit_legs"
+    )
+    city = models.CharField(max_length=100, blank=True)
+    start_date, start_precision = date_fields("from")
+    end_date, end_precision = date_fields("until")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["visit", "order", "start_date"]
+        constraints = [
+            *span_constraints("visitleg"),
+            models.UniqueConstraint(
+                fields=["visit", "order"],
+                name="visitleg_unique_order",
+                violation_error_message="Two legs of this visit have the same order.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city}, {self.country}" if self.city else str(self.country)
+
+    def clean(self) -> None:
+        self.clean_span()
+        if self.visit_id is None:
+            return
+        outside = _outside(self.visit, self.start, self.end)
+        if outside:
+            raise ValidationError(
+                {"start_date": f"The leg lies outside the visit's dates ({outside})."}
+            )
+
+
+def _outside(visit: Visit, start, end) -> str:
+    """Why a leg's dates cannot lie within its visit's, or "" when they can."""
+    vstart, vend = visit.start, visit.end
+    for label, value in (("start", start), ("end", end)):
+        if value is None:
+            continue
+        if vstart and value.latest < vstart.earliest:
+            return f"its {label} {value} is before the visit starts ({vstart})"
+        if vend and value.earliest > vend.latest:
+            return f"its {label} {value} is after the visit ends ({vend})"
+    return ""
+
+
+class Meeting(models.Model):
+    """A meeting on a visit, with a named counterpart or a group."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="meetings")
+    leg = models.ForeignKey(
+        VisitLeg,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text="The leg of the visit on which it took place.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    counterpart = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    counterpart_position = models.ForeignKey(
+        "registry.Position",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text="The post the counterpart held at the time of the meeting.",
+    )
+    counterpart_group = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text='For a meeting with a group, e.g. "students at ADA University".',
+    )
+    city = models.CharField(max_length=100, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    date, date_precision = date_fields("date")
+    summary = models.TextField(blank=True)
+    topics = models.ManyToManyField("registry.Topic", blank=True, related_name="meetings")
+
+    class Meta:
+        ordering = ["visit", "order", "date"]
+        constraints = [
+            *single_date_constraints("meeting", "date", "date_precision"),
+            models.CheckConstraint(
+                condition=Q(counterpart__isnull=False) | ~Q(counterpart_group=""),
+                name="meeting_has_counterpart",
+                violation_error_message="Name the person met or describe the group.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.counterpart.name if self.counterpart_id else self.counterpart_group
+        return f"Meeting with {who}"
+
+    @property
+    def when(self):
+        return to_partial(self.date, self.date_precision)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.counterpart_id is None and not self.counterpart_group.strip():
+            errors["counterpart"] = "Name the person met or describe the group."
+        if self.leg_id and self.visit_id and self.leg.visit_id != self.visit_id:
+            errors["leg"] = "This leg belongs to another visit."
+        if self.visit_id and self.when:
+            outside = _outside(self.visit, self.when, None)
+            if outside:
+                errors["date"] = f"The meeting lies outside the visit's dates ({outside})."
+        if errors:
+            raise ValidationError(errors)
