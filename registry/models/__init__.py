@@ -6,6 +6,7 @@ from .offices import Office
 from .people import Appointment, Person, Position
 from .places import Country, Organisation, Region
 from .programmes import Participation, Programme
+from .seed import SeedEntry
 from .sources import Citation, Source
 from .visits import Meeting, Visit, VisitLeg
 
@@ -24,6 +25,7 @@ __all__ = [
     "Publishable",
     "PublishableQuerySet",
     "Region",
+    "SeedEntry",
     "Source",
     "Status",
     "Topic",
