@@ -8,7 +8,7 @@ from django.urls import reverse
 from .base import Citable, Publishable, SpanMixin, date_fields, span_constraints
 
 
-class Topic(Publishable):
+class Topic(Citable, Publishable):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
