@@ -69,7 +69,9 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Read "2004", "2004-06", "2004-06-15", "June 2004", "15 June 2004" or "June 15, 2004"."""
-        value = " ".join(str(text).replace("\x00", "").split()).lower()
+        if "\x00" in str(text):
+            raise PartialDateError("A date cannot contain a NUL character.")
+        value = " ".join(str(text).split()).lower()
         if not value:
             raise PartialDateError("Enter a date such as 2004, June 2004 or 2004-06-15.")
         year = month = day = None
@@ -130,11 +132,11 @@ class PartialDate:
 
 
 def display_span(start: PartialDate | None, end: PartialDate | None, *, open_end: str = "") -> str:
-    """A readable span: "17–19 March 2024", "2013–2017", "until 2021", "from June 2004"."""
+    """A readable span: "17–19 March 2024", "2013–2017", "Until 2021", "From June 2004"."""
     if start is None and end is None:
         return "Dates unknown"
     if end is None:
-        return f"From {start.display()}{open_end}" if start else "Dates unknown"
+        return f"From {start.display()}{open_end}"
     if start is None:
         return f"Until {end.display()}"
     if start == end:

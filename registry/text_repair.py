@@ -84,22 +84,29 @@ _FONT_DASH = "ï"
 _LIGATURE_CANDIDATES = ("fi", "fl", "ffi", "ffl", "ff")
 # Bases that take "n’t", and words that take the other short contractions.
 _NT_BASES = frozenset(
-    "ain aren can couldn didn doesn don hadn hasn haven isn mightn mustn needn shan shouldn wasn "
-    "weren won wouldn".split()
-)
-_PRONOUNS = frozenset("i you we they he she it that there who what where here let".split())
-_CONTRACTIONS = ("s", "t", "re", "ll", "ve", "d", "m")
+    {
+        "ain", "aren", "can", "couldn", "didn", "doesn", "don", "hadn", "hasn", "haven", "isn",
+        "mightn", "mustn", "needn", "shan", "shouldn", "wasn", "weren", "won", "wouldn",
+    }
+)  # fmt: skip
+_PRONOUNS = frozenset(
+    {"i", "you", "we", "they", "he", "she", "it", "that", "there", "who", "what", "where", "here",
+     "let"}
+)  # fmt: skip
 
 # Mixed-case words that are spelt that way on purpose; never evidence of small-caps damage.
 _KNOWN_MIXED_CASE = frozenset(
-    "iOS iPad iPhone iPod iTunes eBay macOS pH mRNA dB kWh MHz GHz kHz".split()
+    {"iOS", "macOS", "pH", "mRNA", "dB", "kWh", "MHz", "GHz", "kHz", "LaTeX", "TeX"}
 )
 _LEGIT_MIXED_RE = re.compile(
     r"[A-Z]{2,}s"  # plural acronym: IPAPs
     r"|[A-Z][a-z][A-Z]s?"  # short acronym with a small letter: PfP, PhD, MoUs
     r"|(?:[A-Z][a-z]+){2,}"  # CamelCase, Mc/Mac names: McDonald, PowerPoint
-    r"|[a-z]{1,2}[A-Z][a-z]+"  # iPhone, eBay
+    r"|(?:[A-Z][a-z]+)+[A-Z]{1,2}s?"  # CamelCase ending in an acronym: OpenAI, GmbH
+    r"|[a-z]+(?:[A-Z][a-z]+)+"  # iPhone, eBay, camelCase
 )
+# Greek mu is often typed for the micro sign: "μm", "μg" are units, not damage.
+_UNIT_RE = re.compile(r"μ[A-Za-z]{1,3}")
 _SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*$")
 _WORD_PART_RE = re.compile(r"[^\W\d_]+")
 _SUBWORD_SPLIT_RE = re.compile(r"([^\w\ufffd'’]+)")
@@ -123,7 +130,12 @@ def repair_text(text: str) -> RepairReport:
     """Repair PDF-extraction damage in ``text`` and report what was changed or left."""
     doc = _Document(text)
     doc.run()
-    return RepairReport(text=doc.text(), changes=doc.changes(), unresolved=doc.unresolved())
+    events = doc.events()
+    return RepairReport(
+        text=doc.text(),
+        changes=[(before, after) for before, after in events if after is not None],
+        unresolved=[word for word, after in events if after is None],
+    )
 
 
 def repair(text: str) -> str:
@@ -152,6 +164,7 @@ def _word_tiers() -> dict[str, int]:
     return tiers
 
 
+@functools.cache
 def _script(ch: str) -> str:
     if not ch.isalpha():
         return ""
@@ -160,6 +173,8 @@ def _script(ch: str) -> str:
 
 
 def _is_mixed_script(word: str) -> bool:
+    if word.isascii() or _UNIT_RE.fullmatch(word):
+        return False
     scripts = {_script(c) for c in word if c.isalpha()}
     return "LATIN" in scripts and bool(scripts & {"CYRILLIC", "GREEK"})
 
@@ -199,9 +214,17 @@ def _is_small_caps_line(words: Iterable[str]) -> bool:
     return irregular > normal and (irregular >= 2 or strong)
 
 
+def _is_regular_case(word: str) -> bool:
+    return all(
+        _case_class(part) in ("lower", "title", "upper", "legit")
+        for part in _WORD_PART_RE.findall(word)
+        if len(part) >= 2
+    )
+
+
 def _match_case(insert: str, word: str) -> str:
     letters = [c for c in word if c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
+    if letters and all(c.isupper() for c in letters):
         return insert.upper()
     return insert
 
@@ -287,11 +310,14 @@ def _repair_fffd(word: str, ctx: _Context) -> str:
     for combo in itertools.product(*options):
         pieces = iter(combo)
         candidate = "".join(next(pieces)[0] if c == _FFFD else c for c in word)
-        tier = _candidate_tier(candidate, combo, ctx)
+        lower_th = not ctx.sentence_start and combo[0][1] == th_rank
+        # Fonts rarely ligate a lower-case "th", so "that" printed intact elsewhere in the text
+        # is no evidence for "�at"; only the word list counts there.
+        tier = _candidate_tier(candidate, combo, ctx.vocab if not lower_th else frozenset())
         if tier is None or (tier > 0 and any(rank == th_rank + 1 for _, rank in combo)):
             continue
         # A sentence cannot start with a lower-case ligature, so there "Th" wins.
-        th_first = 0 if ctx.sentence_start and combo[0][1] == th_rank and positions[0] == 0 else 1
+        th_first = 0 if ctx.sentence_start and combo[0][1] == th_rank else 1
         key = (th_first, tier, tuple(rank for _, rank in combo))
         if best is None or key < best[0]:
             best = (key, candidate)
@@ -299,7 +325,7 @@ def _repair_fffd(word: str, ctx: _Context) -> str:
 
 
 def _candidate_tier(
-    candidate: str, combo: tuple[tuple[str, int], ...], ctx: _Context
+    candidate: str, combo: tuple[tuple[str, int], ...], vocab: frozenset[str]
 ) -> int | None:
     inserted = [text for text, _ in combo]
     if _EN_DASH in inserted:
@@ -308,25 +334,33 @@ def _candidate_tier(
         if inserted.count(_APOSTROPHE) > 1:
             return None
         base, _, suffix = candidate.partition(_APOSTROPHE)
-        if len(inserted) > 1 and _known_tier(base, ctx.vocab) is None:
+        if len(inserted) > 1 and _known_tier(base, vocab) is None:
             # A ligature guessed inside the base needs the base itself to be a known word.
             return None
-        return _apostrophe_tier(base, suffix, ctx.vocab)
+        return _apostrophe_tier(base, suffix, vocab)
     if not candidate.isalpha():
         return None
-    return _known_tier(candidate, ctx.vocab)
+    return _known_tier(candidate, vocab)
+
+
+def _map_font_ligatures(word: str, vocab: frozenset[str]) -> str | None:
+    """The word with ý/þ read as fi/fl, when that makes a known English word."""
+    table = dict(_FONT_LIGATURES)
+    if word.isupper():
+        table.update(_FONT_LIGATURES_UPPER)
+    if not any(c in table for c in word):
+        return None
+    mapped = "".join(table.get(c, c) for c in word)
+    # Judge the word without a possessive ending: "beneýt’s" counts as "benefit".
+    stem = re.split("['’]", mapped, maxsplit=1)[0]
+    if stem.isalpha() and stem.isascii() and _known_tier(stem, vocab) is not None:
+        return mapped
+    return None
 
 
 def _repair_font(word: str, ctx: _Context) -> str:
     """Undo the wrong-font mapping when the result is a known word and the pattern fits."""
-    if any(c in word for c in _FONT_LIGATURES) or (
-        word.isupper() and any(c in word for c in _FONT_LIGATURES_UPPER)
-    ):
-        mapped = "".join(_FONT_LIGATURES.get(c, c) for c in word)
-        if word.isupper():
-            mapped = "".join(_FONT_LIGATURES_UPPER.get(c, c) for c in mapped)
-        if mapped.isalpha() and mapped.isascii() and _known_tier(mapped, ctx.vocab) is not None:
-            word = mapped
+    word = _map_font_ligatures(word, ctx.vocab) or word
     if word.count(_FONT_APOSTROPHE) == 1:
         base, _, suffix = word.partition(_FONT_APOSTROPHE)
         tier = _apostrophe_tier(base, suffix, ctx.vocab)
@@ -340,14 +374,16 @@ def _repair_script(word: str) -> str:
     """Map look-alike letters so that a mixed-script word is in one script."""
     if not _is_mixed_script(word):
         return word
-    latin = sum(1 for c in word if _script(c) == "LATIN")
+    latin = [c for c in word if _script(c) == "LATIN"]
     other = [c for c in word if _script(c) in ("CYRILLIC", "GREEK")]
-    if latin >= len(other) and all(c in _TO_LATIN for c in other):
+    to_latin = all(c in _TO_LATIN for c in other)
+    to_cyrillic = all(_script(c) == "CYRILLIC" for c in other) and all(
+        c in _TO_CYRILLIC for c in latin
+    )
+    # When both ways are open ("сoса"), the script of most letters is the word's own.
+    if to_latin and (not to_cyrillic or len(latin) >= len(other)):
         return "".join(_TO_LATIN.get(c, c) for c in word)
-    latin_letters = [c for c in word if _script(c) == "LATIN"]
-    if all(_script(c) == "CYRILLIC" for c in other) and all(
-        c in _TO_CYRILLIC for c in latin_letters
-    ):
+    if to_cyrillic:
         return "".join(_TO_CYRILLIC.get(c, c) for c in word)
     return word
 
@@ -355,15 +391,15 @@ def _repair_script(word: str) -> str:
 def _known_correction(word: str) -> str | None:
     if word in KNOWN_CORRECTIONS:
         return KNOWN_CORRECTIONS[word]
-    lower = word.lower()
-    for damaged, fixed in KNOWN_CORRECTIONS.items():
-        if damaged.lower() == lower:
-            if word.isupper():
-                return fixed.upper()
-            if word[:1].isupper():
-                return fixed[:1].upper() + fixed[1:]
-            return fixed
-    return None
+    # Read at call time so that entries added to KNOWN_CORRECTIONS at run time count too.
+    fixed = {k.lower(): v for k, v in KNOWN_CORRECTIONS.items()}.get(word.lower())
+    if fixed is None:
+        return None
+    if word.isupper():
+        return fixed.upper()
+    if word[:1].isupper():
+        return fixed[:1].upper() + fixed[1:]
+    return fixed
 
 
 def _repair_word(core: str, ctx: _Context) -> str:
@@ -448,8 +484,9 @@ class _Document:
         vocab = _vocabulary(t for t in self.tokens if _FFFD not in t)
         ctx = _Context(vocab=vocab, font_damage=self._has_font_damage(vocab))
         lines = self._lines()
-        small_caps = {n for n, idx in lines.items()
-                      if _is_small_caps_line(_core(self.tokens[i]) for i in idx)}
+        small_caps = {
+            n for n, idx in lines.items() if _is_small_caps_line(_core(self.tokens[i]) for i in idx)
+        }
         headings = small_caps | {n for n, idx in lines.items() if self._is_upper_line(idx)}
         changed = False
         previous: int | None = None
@@ -459,12 +496,9 @@ class _Document:
                 ctx.sentence_start = self._sentence_start(previous, i, headings)
                 new = self._repair_token(i, token, ctx, lines[n])
                 if n in small_caps:
-                    upper = new.upper()
-                    if upper != new and new == token and not _is_unresolved(_core(new)):
-                        if all(_case_class(p) in ("lower", "title", "legit")
-                               for p in _WORD_PART_RE.findall(new) if len(p) >= 2):
-                            self.case_only.add(i)
-                    new = upper
+                    if new == token and _is_regular_case(new) and new.upper() != new:
+                        self.case_only.add(i)
+                    new = new.upper()
                 if new != token:
                     self.tokens[i] = new
                     changed = True
@@ -474,10 +508,11 @@ class _Document:
     def _repair_token(self, i: int, token: str, ctx: _Context, line: list[int]) -> str:
         lead, trail = _strip_edges(token)
         core = token[lead : len(token) - trail]
-        if not core:
+        if not core or (core.isascii() and _known_correction(core) is None):
+            # Every kind of damage left after the character clean-up is outside ASCII.
             return token
         if core in (_FFFD, _FONT_DASH) and len(token) == 1:
-            # A lone glyph between two words on one line is the lost spaced dash.
+            # A lone glyph after a word on its line and before another word is a spaced dash.
             pos = line.index(i)
             if pos > 0 and i + 1 < len(self.tokens) and (core == _FFFD or ctx.font_damage):
                 return _EN_DASH
@@ -486,12 +521,11 @@ class _Document:
 
     def _has_font_damage(self, vocab: frozenset[str]) -> bool:
         for token in self.tokens:
-            if any(c in token for c in _FONT_LIGATURES):
-                for sub in _SUBWORD_SPLIT_RE.split(_core(token))[::2]:
-                    mapped = "".join(_FONT_LIGATURES.get(c, c) for c in sub)
-                    if mapped != sub and mapped.isalpha() and mapped.isascii():
-                        if _known_tier(mapped, vocab) is not None:
-                            return True
+            if not any(c in token for c in _FONT_LIGATURES):
+                continue
+            subwords = _SUBWORD_SPLIT_RE.split(_core(token))[::2]
+            if any(_map_font_ligatures(sub, vocab) for sub in subwords):
+                return True
         return False
 
     def _is_upper_line(self, idx: list[int]) -> bool:
@@ -508,24 +542,17 @@ class _Document:
             return True
         return bool(_SENTENCE_END_RE.search(self.tokens[previous]))
 
-    def _events(self) -> list[tuple[str, str | None, bool]]:
-        """(original word, repaired word or None when unresolved, counts as damage) in order."""
-        events: list[tuple[str, str | None, bool]] = []
-        for i, (orig, new) in enumerate(zip(self.original, self.tokens, strict=True)):
-            lead, trail = _strip_edges(orig)
-            before = orig[lead : len(orig) - trail]
-            after = new[lead : len(new) - trail] if len(new) >= lead + trail else new
+    def events(self) -> list[tuple[str, str | None]]:
+        """(original word, repaired word, or None when left unresolved) in order of appearance."""
+        events: list[tuple[str, str | None]] = []
+        for orig, new in zip(self.original, self.tokens, strict=True):
             if new != orig:
-                events.append((before, after, i not in self.case_only))
+                # Repairs never touch the punctuation around a word, so the same cut fits both.
+                lead, trail = _strip_edges(orig)
+                events.append((orig[lead : len(orig) - trail], new[lead : len(new) - trail]))
             if _is_unresolved(_core(new)):
-                events.append((_core(new), None, True))
+                events.append((_core(new), None))
         return events
-
-    def changes(self) -> list[tuple[str, str]]:
-        return [(before, after) for before, after, _ in self._events() if after is not None]
-
-    def unresolved(self) -> list[str]:
-        return [word for word, after, _ in self._events() if after is None]
 
     def damaged(self) -> list[str]:
         out: list[str] = []

@@ -183,6 +183,8 @@ class SpanMixin:
         self.end = self.end
 
     def clean_span(self, start_field: str = "start_date", end_field: str = "end_date") -> None:
+        if not {self.start_precision, self.end_precision} <= set(Precision.values):
+            return  # the precision field's own validation reports the bad choice
         self.normalise_dates()
         start, end = self.start, self.end
         if start and end and end.latest < start.earliest:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -99,13 +99,26 @@ class Position(SpanMixin, Citable, Publishable):
 
     def clean(self) -> None:
         self.clean_span()
+        if self.pk is None or not self.max_holders:
+            return
+        spans = [a.certain_span() for a in self.appointments.all()]
+        peak = peak_holders([span for span in spans if span])
+        if peak > self.max_holders:
+            raise ValidationError(
+                {
+                    "max_holders": f"{peak} people held this post at the same time; "
+                    "end or correct their appointments before lowering the limit."
+                }
+            )
 
     def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        # The exclusion constraint reads the holder limit from the appointment row itself.
-        self.appointments.exclude(single_holder=self.max_holders == 1).update(
-            single_holder=self.max_holders == 1
-        )
+        # Atomic so that a limit the database refuses for the appointments is not kept.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # The exclusion constraint reads the holder limit from the appointment row itself.
+            self.appointments.exclude(single_holder=self.max_holders == 1).update(
+                single_holder=self.max_holders == 1
+            )
 
 
 class AppointmentQuerySet(PublishableQuerySet):
@@ -183,7 +196,10 @@ class Appointment(SpanMixin, Citable, Publishable):
             return
         clashes = self.overlapping()
         limit = self.position.max_holders
-        if len(clashes) >= limit:
+        if (
+            clashes
+            and peak_holders([self.certain_span(), *(c.certain_span() for c in clashes)]) > limit
+        ):
             names = ", ".join(
                 f"{c.person} ({c.start or 'unknown'} – {c.end or '…'})" for c in clashes
             )
@@ -197,6 +213,18 @@ class Appointment(SpanMixin, Citable, Publishable):
     def save(self, *args, **kwargs) -> None:
         self.single_holder = self.position.max_holders == 1
         super().save(*args, **kwargs)
+
+
+def peak_holders(spans: list[tuple[dt.date, dt.date | None]]) -> int:
+    """The most spans that cover one day; spans are half open, so handovers do not count."""
+    changes = []
+    for first, end in spans:
+        changes += [(first, 1), (end or dt.date.max, -1)]
+    peak = current = 0
+    for _, delta in sorted(changes):  # at the same day, an end (-1) sorts before a start
+        current += delta
+        peak = max(peak, current)
+    return peak
 
 
 def _overlap(a: tuple[dt.date, dt.date | None], b: tuple[dt.date, dt.date | None] | None) -> bool:

@@ -58,7 +58,7 @@ class Country(Citable, Publishable):
         verbose_name_plural = "countries"
         constraints = [
             models.CheckConstraint(
-                condition=Q(iso_code__regex=r"^[A-Z]{2}$"),
+                condition=Q(iso_code__regex=r"^[A-Z]{2}\Z"),
                 name="country_iso_code_two_capitals",
                 violation_error_message="The ISO code is two capital letters.",
             ),

@@ -21,9 +21,12 @@ from .base import (
 
 class VisitQuerySet(PublishableQuerySet):
     def published(self) -> VisitQuerySet:
-        # A visit names its traveller, so it shows only once the traveller's record does.
+        # A visit names its traveller and their post, so it shows only once both records do.
         return (
-            super().published().filter(Q(traveller__isnull=True) | Q(traveller__status="published"))
+            super()
+            .published()
+            .filter(Q(traveller__isnull=True) | Q(traveller__status="published"))
+            .filter(Q(traveller_position__isnull=True) | Q(traveller_position__status="published"))
         )
 
 

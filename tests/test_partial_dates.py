@@ -1,0 +1,360 @@
+"""PartialDate: parsing, normalisation, bounds, formatting, spans and ordering."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from registry.partial_dates import (
+    MAX_YEAR,
+    MIN_YEAR,
+    PartialDate,
+    PartialDateError,
+    Precision,
+    display_span,
+)
+
+D, M, Y = Precision.DAY, Precision.MONTH, Precision.YEAR
+
+
+def pd(text: str) -> PartialDate:
+    return PartialDate.parse(text)
+
+
+# --- Parsing -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "precision"),
+    [
+        # ISO forms
+        ("2004", dt.date(2004, 1, 1), Y),
+        ("2004-06", dt.date(2004, 6, 1), M),
+        ("2004-6", dt.date(2004, 6, 1), M),
+        ("2004-06-15", dt.date(2004, 6, 15), D),
+        ("2004-6-5", dt.date(2004, 6, 5), D),
+        (f"{MIN_YEAR}", dt.date(MIN_YEAR, 1, 1), Y),
+        (f"{MAX_YEAR}-12-31", dt.date(MAX_YEAR, 12, 31), D),
+        ("2004-02-29", dt.date(2004, 2, 29), D),
+        # Month and year
+        ("June 2004", dt.date(2004, 6, 1), M),
+        ("Jun 2004", dt.date(2004, 6, 1), M),
+        ("Jun. 2004", dt.date(2004, 6, 1), M),
+        ("June, 2004", dt.date(2004, 6, 1), M),
+        ("Sept 2006", dt.date(2006, 9, 1), M),
+        ("Sep 2006", dt.date(2006, 9, 1), M),
+        ("September 2006", dt.date(2006, 9, 1), M),
+        # Day, month and year
+        ("15 June 2004", dt.date(2004, 6, 15), D),
+        ("15th June 2004", dt.date(2004, 6, 15), D),
+        ("1st March 2024", dt.date(2024, 3, 1), D),
+        ("2nd May 2010", dt.date(2010, 5, 2), D),
+        ("3rd Dec 2010", dt.date(2010, 12, 3), D),
+        ("June 15, 2004", dt.date(2004, 6, 15), D),
+        ("June 15 2004", dt.date(2004, 6, 15), D),
+        ("Sept 6, 2006", dt.date(2006, 9, 6), D),
+        ("Jan. 5th, 2010", dt.date(2010, 1, 5), D),
+        # Case and whitespace
+        ("june 2004", dt.date(2004, 6, 1), M),
+        ("JUNE 2004", dt.date(2004, 6, 1), M),
+        ("jUnE 2004", dt.date(2004, 6, 1), M),
+        ("  June   2004  ", dt.date(2004, 6, 1), M),
+        ("\t15\nJune\t2004\n", dt.date(2004, 6, 15), D),
+        ("  2004  ", dt.date(2004, 1, 1), Y),
+        ("june   15,   2004", dt.date(2004, 6, 15), D),
+    ],
+)
+def test_parse_accepts(text, date, precision):
+    value = PartialDate.parse(text)
+    assert value.date == date
+    assert value.precision == precision
+
+
+def test_parse_accepts_non_string_input():
+    assert PartialDate.parse(2004) == PartialDate.year(2004)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\t\n",
+        "\x00",
+        "\x00\x00 \x00",
+        "2004-02-30",
+        "2003-02-29",
+        "2004-04-31",
+        "2004-13",
+        "2004-00",
+        "2004-06-00",
+        "2004-06-32",
+        "2004-13-01",
+        "31 June 2004",
+        "February 30, 2004",
+        "foo",
+        "June",
+        "june",
+        "15 June",
+        "June 15",
+        "99999",
+        "204",
+        "04",
+        "2004-",
+        "2004-06-",
+        "2004/06/15",
+        "15.06.2004",
+        "Juni 2004",
+        "Smarch 2004",
+        "2004 June",
+        "June 2004 and more",
+        "0000",
+        "1799",
+        f"{MIN_YEAR - 1}-12-31",
+        f"{MAX_YEAR + 1}",
+        "9999-01-01",
+        "15 June 1066",
+    ],
+)
+def test_parse_rejects(text):
+    with pytest.raises(PartialDateError):
+        PartialDate.parse(text)
+
+
+def test_partial_date_error_is_a_value_error():
+    # Callers (forms, importers) may catch ValueError.
+    with pytest.raises(ValueError):
+        PartialDate.parse("foo")
+
+
+@pytest.mark.parametrize("text", ["1799", "2201", "June 1799", "15 June 2201", "1799-12-31"])
+def test_parse_rejects_years_out_of_range_with_the_range_in_the_message(text):
+    with pytest.raises(PartialDateError, match=f"{MIN_YEAR} and {MAX_YEAR}"):
+        PartialDate.parse(text)
+
+
+@pytest.mark.parametrize("text", ["1800", "2200", "June 1800", "31 December 2200"])
+def test_parse_accepts_the_bounds_of_the_year_range(text):
+    assert MIN_YEAR <= PartialDate.parse(text).date.year <= MAX_YEAR
+
+
+def test_parse_rejects_unknown_month_name_with_its_own_message():
+    with pytest.raises(PartialDateError, match="not a month we know"):
+        PartialDate.parse("Juni 2004")
+
+
+@pytest.mark.parametrize("text", ["2004\x00", "Ju\x00ne 2004", "\x002004-06-15"])
+def test_parse_refuses_nul_bytes_with_a_clear_message(text):
+    with pytest.raises(PartialDateError, match="NUL"):
+        PartialDate.parse(text)
+
+
+def test_unknown_precision_is_refused():
+    with pytest.raises(PartialDateError):
+        PartialDate(dt.date(2004, 6, 1), "week")
+
+
+# --- Normalisation and bounds --------------------------------------------------------------
+
+
+def test_month_date_is_stored_as_its_first_day():
+    value = PartialDate(dt.date(2004, 6, 15), M)
+    assert value.date == dt.date(2004, 6, 1)
+    assert value == PartialDate.month(2004, 6)
+
+
+def test_year_date_is_stored_as_first_of_january():
+    value = PartialDate(dt.date(2004, 6, 15), Y)
+    assert value.date == dt.date(2004, 1, 1)
+    assert value == PartialDate.year(2004)
+
+
+def test_day_date_is_kept_as_given():
+    assert PartialDate(dt.date(2004, 6, 15)).date == dt.date(2004, 6, 15)
+    assert PartialDate(dt.date(2004, 6, 15)).precision == D
+
+
+def test_partial_date_is_immutable():
+    value = PartialDate.year(2004)
+    with pytest.raises(AttributeError):
+        value.date = dt.date(2005, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "earliest", "latest"),
+    [
+        (PartialDate.year(2004), dt.date(2004, 1, 1), dt.date(2004, 12, 31)),
+        (PartialDate.month(2004, 6), dt.date(2004, 6, 1), dt.date(2004, 6, 30)),
+        (PartialDate.month(2004, 7), dt.date(2004, 7, 1), dt.date(2004, 7, 31)),
+        (PartialDate.month(2004, 2), dt.date(2004, 2, 1), dt.date(2004, 2, 29)),  # leap
+        (PartialDate.month(2000, 2), dt.date(2000, 2, 1), dt.date(2000, 2, 29)),  # 400 rule
+        (PartialDate.month(1900, 2), dt.date(1900, 2, 1), dt.date(1900, 2, 28)),  # 100 rule
+        (PartialDate.month(2003, 2), dt.date(2003, 2, 1), dt.date(2003, 2, 28)),
+        (PartialDate.month(2004, 12), dt.date(2004, 12, 1), dt.date(2004, 12, 31)),
+        (PartialDate.day(2004, 6, 15), dt.date(2004, 6, 15), dt.date(2004, 6, 15)),
+        (PartialDate.day(2004, 12, 31), dt.date(2004, 12, 31), dt.date(2004, 12, 31)),
+    ],
+)
+def test_earliest_and_latest(value, earliest, latest):
+    assert value.earliest == earliest
+    assert value.latest == latest
+
+
+# --- Formatting ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        (PartialDate.year(2004), "2004"),
+        (PartialDate.month(2004, 6), "2004-06"),
+        (PartialDate.day(2004, 6, 15), "2004-06-15"),
+        (PartialDate.day(2004, 6, 5), "2004-06-05"),
+        (PartialDate(dt.date(2004, 6, 15), M), "2004-06"),
+    ],
+)
+def test_isoformat(value, iso):
+    assert value.isoformat() == iso
+
+
+@pytest.mark.parametrize("text", ["2004", "2004-06", "2004-06-15", "1800", "2200-12-31"])
+def test_isoformat_round_trips_through_parse(text):
+    assert PartialDate.parse(text).isoformat() == text
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (PartialDate.year(2004), "2004"),
+        (PartialDate.month(2004, 6), "June 2004"),
+        (PartialDate.day(2004, 6, 15), "15 June 2004"),
+        (PartialDate.day(2004, 6, 1), "1 June 2004"),
+        (PartialDate.month(2006, 9), "September 2006"),
+    ],
+)
+def test_display(value, shown):
+    assert value.display() == shown
+    assert str(value) == shown
+
+
+@pytest.mark.parametrize("text", ["June 2004", "2004-06", "jun 2004", "JUNE   2004"])
+def test_month_is_never_displayed_with_a_day(text):
+    value = PartialDate.parse(text)
+    assert value.display() == "June 2004"
+    assert str(value) == "June 2004"
+    assert value.isoformat() == "2004-06"
+
+
+def test_month_built_from_a_mid_month_day_is_still_displayed_as_a_month():
+    assert PartialDate(dt.date(2004, 6, 15), M).display() == "June 2004"
+
+
+def test_year_is_never_displayed_with_a_month_or_day():
+    assert PartialDate(dt.date(2004, 6, 15), Y).display() == "2004"
+
+
+@pytest.mark.parametrize(
+    "text", ["2004", "June 2004", "15 June 2004", "1 January 1800", "December 2200"]
+)
+def test_display_round_trips_through_parse(text):
+    assert PartialDate.parse(text).display() == text
+
+
+# --- display_span --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        # Nothing known
+        (None, None, "Dates unknown"),
+        # Open ends
+        ("June 2004", None, "From June 2004"),
+        ("2004", None, "From 2004"),
+        ("15 June 2004", None, "From 15 June 2004"),
+        (None, "2021", "Until 2021"),
+        (None, "March 2021", "Until March 2021"),
+        # Same date
+        ("17 March 2024", "17 March 2024", "17 March 2024"),
+        ("March 2024", "March 2024", "March 2024"),
+        ("2024", "2024", "2024"),
+        # Days
+        ("17 March 2024", "19 March 2024", "17–19 March 2024"),
+        ("30 March 2024", "2 April 2024", "30 March – 2 April 2024"),
+        ("30 December 2023", "2 January 2024", "30 December 2023 – 2 January 2024"),
+        # Months
+        ("March 2024", "June 2024", "March–June 2024"),
+        ("December 2023", "January 2024", "December 2023 – January 2024"),
+        # Years
+        ("2013", "2017", "2013–2017"),
+        # Mixed precisions
+        ("June 2004", "2007", "June 2004 – 2007"),
+        ("2004", "June 2007", "2004 – June 2007"),
+        ("15 June 2004", "June 2004", "15 June 2004 – June 2004"),
+        ("June 2004", "15 June 2004", "June 2004 – 15 June 2004"),
+        ("2004", "15 March 2004", "2004 – 15 March 2004"),
+        ("1 January 2004", "2004", "1 January 2004 – 2004"),
+    ],
+)
+def test_display_span(start, end, shown):
+    start = pd(start) if start else None
+    end = pd(end) if end else None
+    assert display_span(start, end) == shown
+
+
+def test_display_span_open_end_suffix_applies_only_to_an_open_span():
+    assert display_span(pd("June 2004"), None, open_end=" (still open)") == (
+        "From June 2004 (still open)"
+    )
+    assert display_span(pd("2004"), pd("2007"), open_end=" (still open)") == "2004–2007"
+    assert display_span(None, None, open_end=" (still open)") == "Dates unknown"
+    assert display_span(None, pd("2021"), open_end=" (still open)") == "Until 2021"
+
+
+def test_display_span_never_adds_a_day_to_a_month():
+    shown = display_span(pd("June 2004"), pd("August 2004"))
+    assert shown == "June–August 2004"
+    assert "1 " not in shown
+
+
+# --- Ordering, equality and hashing --------------------------------------------------------
+
+
+def test_ordering_by_date():
+    values = [pd("2007"), pd("15 June 2004"), pd("June 2004"), pd("2004-06-30"), pd("2003")]
+    assert sorted(values) == [
+        pd("2003"),
+        pd("June 2004"),
+        pd("15 June 2004"),
+        pd("2004-06-30"),
+        pd("2007"),
+    ]
+
+
+def test_ordering_of_equal_first_days_is_day_then_month_then_year():
+    # Same stored first day: the tie is broken by the precision's value ("day" < "month" <
+    # "year"), so the more precise date sorts first.
+    day, month, year = pd("1 January 2004"), pd("January 2004"), pd("2004")
+    assert sorted([year, month, day]) == [day, month, year]
+    assert day < month < year
+
+
+def test_comparison_operators():
+    assert pd("2004") < pd("2005")
+    assert pd("May 2004") < pd("June 2004")
+    assert pd("June 2004") <= pd("June 2004")
+    assert pd("2005") > pd("December 2004")
+    assert pd("2005") >= pd("2005")
+
+
+def test_equality_needs_same_date_and_precision():
+    assert pd("June 2004") == PartialDate.month(2004, 6)
+    assert pd("June 2004") == PartialDate(dt.date(2004, 6, 15), M)
+    assert pd("June 2004") != pd("1 June 2004")
+    assert pd("2004") != pd("1 January 2004")
+    assert pd("2004") != pd("January 2004")
+
+
+def test_hash_matches_equality():
+    assert len({pd("June 2004"), PartialDate(dt.date(2004, 6, 20), M), pd("1 June 2004")}) == 2
