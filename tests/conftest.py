@@ -1,5 +1,12 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static():
+    """The suite runs with production settings: hashed static files need their manifest."""
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture

@@ -1056,8 +1056,8 @@ def test_str_of_each_model():
     assert str(f.create_event(name="Istanbul Summit")) == "Istanbul Summit"
     assert str(f.create_topic(name="Defence reform")) == "Defence reform"
     assert str(visit) == "Visit to Georgia"
-    assert str(f.create_leg(visit=visit, country=georgia, city="Tbilisi")) == "Tbilisi, Georgia"
-    assert str(f.create_leg(visit=visit, country=georgia, order=1)) == "Georgia"
+    assert str(f.create_leg(visit=visit, country=georgia, city="Tbilisi")) == f"{visit.title}: Tbilisi, Georgia"
+    assert str(f.create_leg(visit=visit, country=georgia, order=1)) == f"{visit.title}: Georgia"
     assert str(f.create_meeting(visit=visit, counterpart=person)) == "Meeting with Robert Simmons"
     assert str(f.create_meeting(visit=visit, counterpart_group="students")) == (
         "Meeting with students"

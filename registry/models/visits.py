@@ -104,7 +104,9 @@ class VisitLeg(SpanMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.city}, {self.country}" if self.city else str(self.country)
+        place = f"{self.city}, {self.country}" if self.city else str(self.country)
+        # Named with its visit so that pickers can tell apart legs of different visits.
+        return f"{self.visit.title}: {place}" if self.visit_id else place
 
     def clean(self) -> None:
         self.clean_span()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.views.generic import DetailView, TemplateView
 
-from .models import (
+from registry.models import (
     Citation,
     Country,
     Event,

@@ -1,0 +1,213 @@
+"""Admin for people, the posts they hold and their appointments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html_join
+
+from registry.models import Appointment, Person, Position
+from registry.models.people import peak_holders
+
+from .base import (
+    EMPTY,
+    ParentAwareInlineFormSet,
+    PublishableAdmin,
+    RegistryTabularInline,
+    partial_date_column,
+)
+
+Span = tuple[dt.date, dt.date | None]
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a[0] < (b[1] or dt.date.max) and b[0] < (a[1] or dt.date.max)
+
+
+def current_appointments(appointments: list[Appointment], today: dt.date) -> list[Appointment]:
+    return [a for a in appointments if a.certainly_active_on(today)]
+
+
+def _holders(appointments: list[Appointment]) -> str:
+    return ", ".join(f"{a.person} ({a.get_capacity_display().lower()})" for a in appointments)
+
+
+class AppointmentFormSet(ParentAwareInlineFormSet):
+    """Checks the appointments of one POST against each other, not only against stored rows.
+
+    Each form's model clean() compares it with the database, which does not yet hold the
+    other new rows of this formset: two new overlapping appointments would both pass, then
+    break the PostgreSQL exclusion constraint (or be stored silently on SQLite). The rule is
+    the model's: no day may have more certain holders than the post allows.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        groups: dict[object, list[tuple[Any, Span]]] = defaultdict(list)
+        in_formset = {form.instance.pk for form in self.forms if form.instance.pk}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.errors or self._should_delete_form(form):
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue
+            span = form.instance.certain_span()
+            if span is not None:
+                # A new parent post has no id yet; all its rows share it.
+                groups[form.instance.position_id or "new"].append((form, span))
+        for post_id, group in groups.items():
+            stored: list[tuple[Appointment, Span]] = []
+            if post_id != "new":
+                others = Appointment.objects.filter(position_id=post_id).exclude(pk__in=in_formset)
+                spans = ((a, a.certain_span()) for a in others.select_related("person"))
+                stored = [(a, span) for a, span in spans if span]
+            rows = [(form.instance, span) for form, span in group] + stored
+            for form, span in group:
+                clashes = [(a, s) for a, s in rows if a is not form.instance and _overlap(span, s)]
+                limit = form.instance.position.max_holders
+                if clashes and peak_holders([span, *(s for _, s in clashes)]) > limit:
+                    names = ", ".join(
+                        f"{a.person} ({a.start or 'unknown'} – {a.end or '…'})" for a, _ in clashes
+                    )
+                    form.add_error(
+                        "start_date",
+                        f"{form.instance.position} may have {limit} holder(s) at once; "
+                        f"these appointments overlap: {names}.",
+                    )
+
+
+_APPOINTMENT_FIELDS = ("capacity", "start_date", "end_date", "ongoing", "ordinal", "status")
+
+
+class PositionAppointmentInline(RegistryTabularInline):
+    model = Appointment
+    fk_name = "position"
+    formset = AppointmentFormSet
+    fields = ("person", *_APPOINTMENT_FIELDS)
+    autocomplete_fields = ("person",)
+    ordering = ("start_date",)
+    verbose_name_plural = "holders of this post"
+
+
+class PersonAppointmentInline(RegistryTabularInline):
+    model = Appointment
+    fk_name = "person"
+    formset = AppointmentFormSet
+    fields = ("position", *_APPOINTMENT_FIELDS)
+    autocomplete_fields = ("position",)
+    ordering = ("start_date",)
+    verbose_name_plural = "posts held"
+
+
+@admin.register(Person)
+class PersonAdmin(PublishableAdmin):
+    list_display = ("name", "sort_name", "appointment_count", "status")
+    list_filter = ("status",)
+    search_fields = ("name", "sort_name")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("current_posts",)
+    fieldsets = (
+        (None, {"fields": ("name", "sort_name", "slug", "current_posts", "summary")}),
+        ("Publication", {"fields": ("status",)}),
+    )
+    inlines = (PersonAppointmentInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        return super().get_queryset(request).annotate(appointment_count=Count("appointments"))
+
+    @admin.display(description="posts held", ordering="appointment_count")
+    def appointment_count(self, obj: Person) -> int:
+        return obj.appointment_count
+
+    @admin.display(description="current posts")
+    def current_posts(self, obj: Person) -> str:
+        if obj.pk is None:
+            return EMPTY
+        appointments = list(obj.appointments.select_related("position"))
+        current = current_appointments(appointments, timezone.localdate())
+        if not current:
+            return "No current post recorded"
+        return format_html_join(", ", "{}", ((a.position,) for a in current))
+
+
+@admin.register(Position)
+class PositionAdmin(PublishableAdmin):
+    list_display = (
+        "title",
+        "organisation",
+        "office",
+        "max_holders",
+        "current_holders_column",
+        "status",
+    )
+    list_filter = ("status", "organisation", "office")
+    list_select_related = ("organisation", "office")
+    search_fields = ("title", "organisation__name", "organisation__short_name")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("organisation", "office", "established_by")
+    readonly_fields = ("current_holders",)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "organisation", "office", "current_holders")}),
+        ("The post", {"fields": ("duties", "max_holders", "notes")}),
+        ("Dates", {"fields": ("start_date", "end_date", "ongoing", "established_by")}),
+        ("Publication", {"fields": ("status",)}),
+    )
+    inlines = (PositionAppointmentInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Position]:
+        today = timezone.localdate()
+        # Only appointments that could be current; certainly_active_on() decides the rest.
+        maybe_current = (
+            Appointment.objects.filter(start_date__lte=today)
+            .filter(Q(ongoing=True) | Q(end_date__gte=today))
+            .select_related("person")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("appointments", maybe_current, to_attr="maybe_current"))
+        )
+
+    def _current(self, obj: Position) -> list[Appointment]:
+        appointments = getattr(obj, "maybe_current", None)
+        if appointments is None:
+            appointments = list(obj.appointments.select_related("person"))
+        return current_appointments(appointments, timezone.localdate())
+
+    @admin.display(description="current holder(s)")
+    def current_holders_column(self, obj: Position) -> str | None:
+        return _holders(self._current(obj)) or None
+
+    @admin.display(description="current holder(s)")
+    def current_holders(self, obj: Position) -> str:
+        if obj.pk is None:
+            return EMPTY
+        return _holders(self._current(obj)) or "No current holder recorded"
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(PublishableAdmin):
+    list_display = (
+        "person",
+        "position",
+        "capacity",
+        partial_date_column("start_date", "from"),
+        partial_date_column("end_date", "until"),
+        "ongoing",
+        "status",
+    )
+    list_filter = ("status", "capacity", "ongoing", "position__organisation")
+    list_select_related = ("person", "position")
+    search_fields = ("person__name", "position__title")
+    autocomplete_fields = ("person", "position")
+    fieldsets = (
+        (None, {"fields": ("person", "position", "capacity", "ordinal")}),
+        ("Dates", {"fields": ("start_date", "end_date", "ongoing")}),
+        ("Notes", {"fields": ("notes",)}),
+        ("Publication", {"fields": ("status",)}),
+    )

@@ -1,0 +1,172 @@
+"""Admin for where partnership happens: regions, countries, organisations and offices."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from registry.forms import PartialDateModelForm
+from registry.models import Country, Office, Organisation, Region
+
+from .base import EMPTY, PublishableAdmin, partial_date_column
+from .programmes import CountryParticipationInline
+
+_ISO_CODE = re.compile(r"[A-Z]{2}")
+
+
+@admin.register(Region)
+class RegionAdmin(PublishableAdmin):
+    list_display = ("name", "country_count", "sort_order", "status")
+    list_editable = ("sort_order",)
+    list_filter = ("status",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "sort_order", "summary")}),
+        ("Publication", {"fields": ("status",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
+        return super().get_queryset(request).annotate(country_count=Count("countries"))
+
+    @admin.display(description="countries", ordering="country_count")
+    def country_count(self, obj: Region) -> int:
+        return obj.country_count
+
+
+class CountryForm(PartialDateModelForm):
+    def clean_iso_code(self) -> str:
+        code = self.cleaned_data["iso_code"]
+        if not _ISO_CODE.fullmatch(code):
+            hint = f" Did you mean {code.upper()}?" if code.isascii() and code.isalpha() else ""
+            raise ValidationError(
+                "Enter two capital letters (ISO 3166-1 alpha-2), e.g. GE." + hint,
+                code="iso_code",
+            )
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # The database constraint says the same; here the error lands on the region input.
+        if cleaned.get("is_partner") and not cleaned.get("region") and "region" in self.fields:
+            self.add_error("region", "A partner country belongs to a region.")
+        return cleaned
+
+
+@admin.register(Country)
+class CountryAdmin(PublishableAdmin):
+    form = CountryForm
+    list_display = ("name", "iso_code", "region", "is_partner", "status")
+    list_filter = ("status", "is_partner", "region")
+    list_select_related = ("region",)
+    search_fields = ("name", "iso_code")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("region",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "iso_code", "region", "is_partner")}),
+        ("Profile", {"fields": ("profile",)}),
+        ("Publication", {"fields": ("status",)}),
+    )
+    inlines = (CountryParticipationInline,)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PublishableAdmin):
+    list_display = ("name", "short_name", "kind", "country", "status")
+    list_filter = ("status", "kind", "country")
+    list_select_related = ("country",)
+    search_fields = ("name", "short_name")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("country",)
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "slug", "kind", "country")}),
+        ("Description", {"fields": ("description",)}),
+        ("Publication", {"fields": ("status",)}),
+    )
+
+
+class OpenClosedFilter(admin.SimpleListFilter):
+    title = "open or closed"
+    parameter_name = "closed"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("no", "Open"), ("yes", "Closed")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Office]) -> QuerySet[Office]:
+        if self.value() == "yes":
+            return queryset.filter(end_date__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(end_date__isnull=True)
+        return queryset
+
+
+def office_state(office: Office) -> str:
+    """ "Open" or "Closed (date)", as editors and readers think of an office."""
+    if office.is_closed:
+        return f"Closed ({office.end.display()})"
+    return "Open" if office.ongoing else "Open (no closing date recorded)"
+
+
+@admin.register(Office)
+class OfficeAdmin(PublishableAdmin):
+    list_display = (
+        "name",
+        "city",
+        "host_country",
+        partial_date_column("start_date", "opened"),
+        partial_date_column("end_date", "closed"),
+        "state",
+        "status",
+    )
+    list_filter = ("status", OpenClosedFilter, "host_country")
+    list_select_related = ("host_country",)
+    search_fields = ("name", "city")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("host_country", "countries_covered", "succeeded_by")
+    readonly_fields = ("closure_summary", "based_positions")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "city", "host_country")}),
+        ("Contact", {"fields": ("address", "phone", "email")}),
+        (
+            "Opening and closure",
+            {
+                "fields": (
+                    "closure_summary",
+                    "start_date",
+                    "end_date",
+                    "ongoing",
+                    "closure_note",
+                    "succeeded_by",
+                )
+            },
+        ),
+        ("Work", {"fields": ("countries_covered", "description", "based_positions")}),
+        ("Publication", {"fields": ("status",)}),
+    )
+
+    @admin.display(description="state")
+    def state(self, obj: Office) -> str:
+        return office_state(obj)
+
+    @admin.display(description="state")
+    def closure_summary(self, obj: Office) -> str:
+        if obj.pk is None:
+            return EMPTY
+        if not obj.is_closed:
+            return office_state(obj)
+        note = obj.closure_note or "No closure note recorded."
+        successor = f" Succeeded by {obj.succeeded_by}." if obj.succeeded_by_id else ""
+        return format_html("<strong>{}</strong>. {}{}", office_state(obj), note, successor)
+
+    @admin.display(description="posts based here")
+    def based_positions(self, obj: Office) -> str:
+        if obj.pk is None:
+            return EMPTY
+        titles = obj.positions.order_by("title").values_list("title", flat=True)
+        return format_html_join(", ", "{}", ((title,) for title in titles)) or "None recorded"

@@ -1,0 +1,117 @@
+"""Admin for sources and the citations that attach them to records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, ForeignKey, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+from registry.forms import PartialDateModelForm
+from registry.models import Citation, Source
+
+from .base import EMPTY, PublishableAdmin, RegistryModelAdmin, is_citable, partial_date_column
+
+
+@admin.register(Source)
+class SourceAdmin(PublishableAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "publisher",
+        partial_date_column("date", "published on"),
+        "citation_count",
+        "status",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("title", "publisher", "author", "url")
+    prepopulated_fields = {"slug": ("title",)}
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "kind", "publisher", "author", "date", "url")}),
+        ("Text", {"fields": ("full_text", "editorial_note")}),
+        ("Publication", {"fields": ("status",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, obj: Source) -> int:
+        return obj.citation_count
+
+
+def citable_content_types() -> QuerySet[ContentType]:
+    models = [model for model in apps.get_app_config("registry").get_models() if is_citable(model)]
+    ids = [ct.pk for ct in ContentType.objects.get_for_models(*models).values()]
+    return ContentType.objects.filter(pk__in=ids).order_by("model")
+
+
+class CitationForm(PartialDateModelForm):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        content_type, object_id = cleaned.get("content_type"), cleaned.get("object_id")
+        # No foreign key guards a generic relation: check that the record exists.
+        if content_type and object_id is not None:
+            model = content_type.model_class()
+            if model is None or not model._default_manager.filter(pk=object_id).exists():
+                self.add_error("object_id", f"There is no {content_type.name} with id {object_id}.")
+        return cleaned
+
+
+@admin.register(Citation)
+class CitationAdmin(RegistryModelAdmin):
+    form = CitationForm
+    list_display = ("source", "record_link", "content_type", "locator", "verified_on")
+    list_filter = (
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        ("source", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("source", "content_type")
+    search_fields = ("source__title", "locator", "quote")
+    autocomplete_fields = ("source",)
+    readonly_fields = ("record_link",)
+    fieldsets = (
+        (None, {"fields": ("source", "locator", "quote", "verified_on")}),
+        (
+            "Cited record",
+            {
+                "fields": ("content_type", "object_id", "record_link"),
+                "description": "Citations are easiest to add from the record's own page.",
+            },
+        ),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Citation]:
+        # One query per kind of record cited, however many rows the page shows.
+        return super().get_queryset(request).prefetch_related("record")
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        # A short fixed list of record kinds: a plain select, not an autocomplete over every
+        # content type in the project.
+        if db_field.name == "content_type":
+            kwargs["queryset"] = citable_content_types()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="record")
+    def record_link(self, obj: Citation) -> str:
+        if obj.pk is None:
+            return EMPTY
+        record = obj.record
+        if record is None:
+            return f"Missing {obj.content_type.name} #{obj.object_id}"
+        try:
+            url = reverse(
+                f"admin:{obj.content_type.app_label}_{obj.content_type.model}_change",
+                args=[obj.object_id],
+            )
+        except NoReverseMatch:
+            return str(record)
+        return format_html('<a href="{}">{}</a>', url, record)

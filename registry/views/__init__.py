@@ -1,0 +1,1 @@
+"""Public views: `pages` (records and lists), `discovery` (search, feeds, sitemap, robots)."""
