@@ -1056,7 +1056,10 @@ def test_str_of_each_model():
     assert str(f.create_event(name="Istanbul Summit")) == "Istanbul Summit"
     assert str(f.create_topic(name="Defence reform")) == "Defence reform"
     assert str(visit) == "Visit to Georgia"
-    assert str(f.create_leg(visit=visit, country=georgia, city="Tbilisi")) == f"{visit.title}: Tbilisi, Georgia"
+    assert (
+        str(f.create_leg(visit=visit, country=georgia, city="Tbilisi"))
+        == f"{visit.title}: Tbilisi, Georgia"
+    )
     assert str(f.create_leg(visit=visit, country=georgia, order=1)) == f"{visit.title}: Georgia"
     assert str(f.create_meeting(visit=visit, counterpart=person)) == "Meeting with Robert Simmons"
     assert str(f.create_meeting(visit=visit, counterpart_group="students")) == (
