@@ -7,6 +7,7 @@ loudly on a malformed value instead of silently falling back to a default.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -72,9 +73,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
     "django_filters",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "registry",
 ]
 
@@ -82,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -157,10 +163,63 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# The public API (registry/api, docs/api.md): read-only, anonymous, throttled per address.
+API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "120/min")
+if not re.fullmatch(r"[1-9][0-9]{0,8}/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_ANON):
+    raise ImproperlyConfigured(
+        f"API_THROTTLE_ANON must be a rate such as 120/min or 5000/day, not {API_THROTTLE_ANON!r}."
+    )
+# Seconds a CDN or browser may reuse an API response (Cache-Control: public, max-age=...).
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 300)
+# Trusted reverse proxies in front of the site: 0 throttles by the connecting address; behind
+# one proxy set 1 so that the client's address is read from X-Forwarded-For.
+API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Nobody logs in to the API: no session or password lookups on any request.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["registry.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON},
+    "NUM_PROXIES": API_NUM_PROXIES,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "registry.api.renderers.ContentNegotiation",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Partnership Registry API",
+    "DESCRIPTION": "Read-only data of NATO's partnerships with the South Caucasus and Central "
+    "Asia: published records only. Guide: docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The docs page loads Swagger UI from this site's static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PrecisionEnum": "registry.partial_dates.Precision",
+        "ProgrammeKindEnum": "registry.models.Programme.Kind",
+        "EventKindEnum": "registry.models.Event.Kind",
+        "SourceKindEnum": "registry.models.Source.Kind",
+        "OrganisationKindEnum": "registry.models.Organisation.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.api.schema.add_common_responses",
+    ],
+}
+
+# Browser apps on other sites may read the API (GET only, no cookies); nothing else is shared.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-modified-since", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
 
 LOGGING = {
     "version": 1,

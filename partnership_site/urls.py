@@ -7,5 +7,6 @@ admin.site.index_title = "Registry records"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("registry.api.urls")),
     path("", include("registry.urls")),
 ]

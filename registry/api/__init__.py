@@ -1,0 +1,1 @@
+"""The public read-only API, version 1 (docs/api.md)."""
