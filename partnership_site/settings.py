@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # CSV export and import in the admin (registry/admin/transfer.py).
+    "import_export",
     "registry",
 ]
 
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change in the registry's history (registry/models/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -162,6 +166,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Editors' workspace (docs/editors.md): how long a draft's share link stays valid.
+PREVIEW_LINK_MAX_AGE_DAYS = env_int("PREVIEW_LINK_MAX_AGE_DAYS", 7)
+if not 1 <= PREVIEW_LINK_MAX_AGE_DAYS <= 90:
+    raise ImproperlyConfigured("PREVIEW_LINK_MAX_AGE_DAYS must be between 1 and 90.")
 
 # The public API (registry/api, docs/api.md): read-only, anonymous, throttled per address.
 API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "120/min")

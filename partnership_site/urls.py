@@ -8,5 +8,7 @@ admin.site.index_title = "Registry records"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("registry.api.urls")),
+    # Staff previews and share links of unpublished records (registry/views/preview.py).
+    path("preview/", include("registry.views.preview")),
     path("", include("registry.urls")),
 ]

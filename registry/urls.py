@@ -1,7 +1,9 @@
 """Public URLs of the registry (namespace "registry")."""
 
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
+from .views import discovery
 from .views import pages as views
 
 app_name = "registry"
@@ -10,12 +12,27 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),
     path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="country-detail"),
+    path("programmes/", views.ProgrammeListView.as_view(), name="programme-list"),
     path("programmes/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme-detail"),
+    path("offices/", views.OfficeListView.as_view(), name="office-list"),
     path("offices/<slug:slug>/", views.OfficeDetailView.as_view(), name="office-detail"),
+    path("positions/", views.PositionListView.as_view(), name="position-list"),
     path("positions/<slug:slug>/", views.PositionDetailView.as_view(), name="position-detail"),
+    path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("visits/", views.VisitListView.as_view(), name="visit-list"),
+    path("visits/feed/rss/", discovery.VisitRssFeed(), name="visit-feed-rss"),
+    path("visits/feed/atom/", discovery.VisitAtomFeed(), name="visit-feed-atom"),
+    path("visits/calendar.ics", discovery.VisitCalendarView.as_view(), name="visit-calendar"),
     path("visits/<slug:slug>/", views.VisitDetailView.as_view(), name="visit-detail"),
+    path("topics/", views.TopicListView.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("search/", discovery.SearchView.as_view(), name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
+    path("robots.txt", discovery.RobotsView.as_view(), name="robots"),
 ]

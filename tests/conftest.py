@@ -1,12 +1,22 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static():
-    """The suite runs with production settings: hashed static files need their manifest."""
+def collected_static(tmp_path_factory):
+    """The suite runs with production settings: hashed static files need their manifest.
+
+    Each test session collects into a folder of its own, so that two runs at once never
+    see each other's half-written files.
+    """
+    # override_settings (not assignment) so that the cached static storage is reset too.
+    override = override_settings(STATIC_ROOT=str(tmp_path_factory.mktemp("staticfiles")))
+    override.enable()
     call_command("collectstatic", interactive=False, verbosity=0)
+    yield
+    override.disable()
 
 
 @pytest.fixture

@@ -258,3 +258,28 @@ def create_citation(*, record, source: Source | None = None, **kw) -> Citation:
         object_id=record.pk,
         **kw,
     )
+
+
+ROLES = ("editor", "publisher", "superuser", "staff", "none")
+
+
+def create_user(*, role: str = "editor", username: str | None = None, **kw):
+    """A user in one of the editors' roles: "editor" or "publisher" (staff in that group),
+    "superuser", "staff" (staff in no group) or "none" (an account that is not staff)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    n = _n()
+    user = get_user_model().objects.create_user(
+        username=username or f"{role}-{n}",
+        email=f"{role}-{n}@example.org",
+        password="correct horse battery staple",
+        is_staff=role != "none",
+        is_superuser=role == "superuser",
+        **kw,
+    )
+    if role in ("editor", "publisher"):
+        user.groups.add(Group.objects.get(name=role.capitalize()))
+    return user

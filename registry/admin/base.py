@@ -1,16 +1,17 @@
 """Building blocks shared by every registry admin: the base ModelAdmin and inlines, partial-date
-columns, the publish actions, the citation inline and formsets that validate children against
-their parent."""
+columns, the citation inline and formsets that validate children against their parent.
+
+An admin is assembled from mixins: `HistoryAdminMixin` (history.py: versions, diffs, revert,
+restore) on every model, `PublicationAdminMixin` (workflow.py: publish/unpublish, schedule,
+roles, preview) on publishable ones. Later features are meant to join the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import widgets
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.utils import model_ngettext
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -18,11 +19,21 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils import timezone
 
 from registry.forms import PartialDateModelForm
-from registry.models import Citation, Publishable, Status
+from registry.models import Citation
 from registry.models.base import to_partial
+
+from .dashboard import QualityAdminMixin
+from .help import HelpTextAdminMixin
+from .history import HistoryAdminMixin
+from .locking import LockingAdminMixin
+from .transfer import TransferAdminMixin
+from .workflow import (
+    PublicationAdminMixin,
+    PublicationFormSetMixin,
+    PublicationInlineMixin,
+)
 
 EMPTY = "—"
 
@@ -78,7 +89,7 @@ def is_citable(model: type[models.Model]) -> bool:
     )
 
 
-class CitationInline(GenericTabularInline):
+class CitationInline(HelpTextAdminMixin, GenericTabularInline):
     model = Citation
     form = PartialDateModelForm
     fields = ("source", "locator", "quote", "verified_on")
@@ -89,8 +100,16 @@ class CitationInline(GenericTabularInline):
     verbose_name_plural = "citations (sources backing this record)"
 
 
-class RegistryModelAdmin(admin.ModelAdmin):
-    """Base admin: single-input partial dates, em dash for unknowns, citations where citable."""
+class RegistryModelAdmin(
+    LockingAdminMixin,
+    QualityAdminMixin,
+    TransferAdminMixin,
+    HelpTextAdminMixin,
+    HistoryAdminMixin,
+    admin.ModelAdmin,
+):
+    """Base admin: single-input partial dates, em dash for unknowns, citations where citable,
+    and the record's history with diffs, revert and restore (history.py)."""
 
     form = PartialDateModelForm
     empty_value_display = EMPTY
@@ -107,49 +126,18 @@ class RegistryModelAdmin(admin.ModelAdmin):
     ) -> tuple[QuerySet, bool]:
         # The changelist's search form refuses NUL bytes but the autocomplete view passes its
         # term straight through, and PostgreSQL raises DataError on a NUL in a query.
-        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term.replace("\x00", "")
+        )
+        if not queryset.ordered:
+            # An annotated count (GROUP BY) drops Meta.ordering; the autocomplete pages its
+            # results and needs a stable order (the changelist orders the list itself).
+            queryset = queryset.order_by(*(self.model._meta.ordering or ()), "pk")
+        return queryset, may_have_duplicates
 
 
-class PublishableAdmin(RegistryModelAdmin):
-    """Adds bulk publish/unpublish. A fuller review workflow is planned; this only sets status."""
-
-    actions = ("publish", "unpublish")
-
-    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
-    def publish(self, request: HttpRequest, queryset: QuerySet[Publishable]) -> None:
-        self._set_status(request, queryset, Status.PUBLISHED)
-
-    @admin.action(
-        description="Unpublish selected %(verbose_name_plural)s (back to draft)",
-        permissions=["change"],
-    )
-    def unpublish(self, request: HttpRequest, queryset: QuerySet[Publishable]) -> None:
-        self._set_status(request, queryset, Status.DRAFT)
-
-    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
-        pending = queryset.exclude(status=status)
-        if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
-            # The log entries name each record, and __str__ may follow these relations.
-            pending = pending.select_related(*self.list_select_related)
-        to_change = list(pending)
-        if to_change:
-            # update() skips save() and auto_now, so the timestamp is set by hand.
-            self.model.objects.filter(pk__in=[obj.pk for obj in to_change]).update(
-                status=status, updated_at=timezone.now()
-            )
-            LogEntry.objects.log_actions(
-                user_id=request.user.pk,
-                queryset=to_change,
-                action_flag=CHANGE,
-                change_message=[{"changed": {"fields": ["Status"]}}],
-            )
-        label = Status(status).label.lower()
-        count = len(to_change)
-        if count:
-            name = model_ngettext(self.model, count)
-            self.message_user(request, f"{count} {name} marked {label}.", messages.SUCCESS)
-        else:
-            self.message_user(request, f"The selection was already {label}.", messages.INFO)
+class PublishableAdmin(PublicationAdminMixin, RegistryModelAdmin):
+    """A publishable model's admin: the publication workflow (workflow.py) and history."""
 
 
 def add_model_errors(form: Any, error: ValidationError) -> None:
@@ -161,7 +149,7 @@ def add_model_errors(form: Any, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages_)
 
 
-class ParentAwareInlineFormSet(BaseInlineFormSet):
+class ParentAwareInlineFormSet(PublicationFormSetMixin, BaseInlineFormSet):
     """Runs each child's model clean() with its parent even when the parent is new.
 
     Model clean() methods skip their cross-record checks while the foreign key id is None,
@@ -191,14 +179,14 @@ class ParentAwareInlineFormSet(BaseInlineFormSet):
             instance.__dict__[fk.attname] = None
 
 
-class RegistryTabularInline(admin.TabularInline):
+class RegistryTabularInline(PublicationInlineMixin, HelpTextAdminMixin, admin.TabularInline):
     form = PartialDateModelForm
     formset = ParentAwareInlineFormSet
     formfield_overrides = INLINE_FORMFIELD_OVERRIDES
     extra = 0
 
 
-class RegistryStackedInline(admin.StackedInline):
+class RegistryStackedInline(PublicationInlineMixin, HelpTextAdminMixin, admin.StackedInline):
     form = PartialDateModelForm
     formset = ParentAwareInlineFormSet
     formfield_overrides = INLINE_FORMFIELD_OVERRIDES

@@ -19,6 +19,7 @@ from .base import (
     RegistryTabularInline,
     partial_date_column,
 )
+from .legs import LEG_ORDER_CSS, LEG_ORDER_JS, LegOrderFormSet
 
 _MEETING_AUTOCOMPLETE = ("leg", "counterpart", "counterpart_position", "topics")
 _DATE_COLUMNS = ("start_date", "start_precision", "end_date", "end_precision")
@@ -30,6 +31,12 @@ class VisitLegInline(RegistryTabularInline):
     autocomplete_fields = ("country",)
     ordering = ("order", "start_date")
     verbose_name_plural = "legs (stops, in order)"
+    # Up/down buttons renumber the legs; one save may swap their numbers (legs.py).
+    formset = LegOrderFormSet
+
+    class Media:
+        js = (LEG_ORDER_JS,)
+        css = {"all": (LEG_ORDER_CSS,)}
 
 
 class MeetingInline(RegistryStackedInline):
@@ -95,9 +102,12 @@ class VisitAdmin(PublishableAdmin):
             return
         final = {name: getattr(obj, name) for name in _DATE_COLUMNS}
         obj.start_date = obj.end_date = None
+        # The dateless row is a step, not a version: the history records the final save.
+        obj.skip_history_when_saving = True
         try:
             super().save_model(request, obj, form, change)
         finally:
+            del obj.skip_history_when_saving
             for name, value in final.items():
                 setattr(obj, name, value)
 
@@ -105,7 +115,8 @@ class VisitAdmin(PublishableAdmin):
         super().save_related(request, form, formsets, change)
         obj = form.instance
         if self._moves_dates(obj, form, change):
-            Visit.objects.filter(pk=obj.pk).update(**{n: getattr(obj, n) for n in _DATE_COLUMNS})
+            # A full save (not update()) so that the history has the visit's final state.
+            obj.save()
 
     @staticmethod
     def _moves_dates(obj: Visit, form: Any, change: bool) -> bool:

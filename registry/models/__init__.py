@@ -1,5 +1,6 @@
 """The registry's data model; see docs/data-model.md for the design."""
 
+from . import history
 from .base import Publishable, PublishableQuerySet, Status
 from .events import Event, Topic
 from .offices import Office
@@ -9,6 +10,9 @@ from .programmes import Participation, Programme
 from .seed import SeedEntry
 from .sources import Citation, Source
 from .visits import Meeting, Visit, VisitLeg
+
+# After every model is defined: give each tracked model its history table.
+history.register_all()
 
 __all__ = [
     "Appointment",

@@ -1,15 +1,21 @@
-"""Building blocks shared by the registry's models: publication state, partial-date spans
-and citations."""
+"""Building blocks shared by the registry's models: publication state and scheduling,
+partial-date spans and citations."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import TruncMonth, TruncYear
+from django.db.models.signals import class_prepared
+from django.dispatch import receiver
+from django.utils import timezone
 
 from registry.partial_dates import PartialDate, Precision
 
@@ -19,17 +25,85 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+# The record an editor is previewing (model, pk): while set, queries treat it as public, so
+# that a draft's page shows what its page will show once it is published. Set only by
+# `previewing()` in the staff preview and share-link views, never for a public request.
+_previewed: ContextVar[tuple[type[models.Model], object] | None] = ContextVar(
+    "registry_previewed", default=None
+)
+
+
+@contextmanager
+def previewing(record: models.Model) -> Iterator[None]:
+    """Treat `record` (and only it) as public for the queries made inside the block."""
+    token = _previewed.set((type(record)._meta.concrete_model, record.pk))
+    try:
+        yield
+    finally:
+        _previewed.reset(token)
+
+
+def published_q(
+    prefix: str = "", model: type[models.Model] | None = None, *, now: dt.datetime | None = None
+) -> Q:
+    """The condition for a record to be public now, on this model or across a relation.
+
+    `published_q()` tests the queryset's own rows; `published_q("person", Person)` tests the
+    record its `person` relation points to. Visibility is decided when the query is built:
+    status published, `publish_at` empty or reached, `expire_at` empty or not yet reached,
+    so a scheduled record appears and an expired one disappears with no job to run. Every
+    queryset that checks a related record's visibility uses this one helper.
+
+    `model` is the model the prefix leads to; it is needed only so that a record being
+    previewed counts as public (see `previewing`).
+    """
+    path = f"{prefix}__" if prefix else ""
+    now = now or timezone.now()
+    condition = (
+        Q(**{f"{path}status": Status.PUBLISHED})
+        & (Q(**{f"{path}publish_at__isnull": True}) | Q(**{f"{path}publish_at__lte": now}))
+        & (Q(**{f"{path}expire_at__isnull": True}) | Q(**{f"{path}expire_at__gt": now}))
+    )
+    previewed = _previewed.get()
+    if previewed is not None and model is not None:
+        previewed_model, pk = previewed
+        if model._meta.concrete_model is previewed_model:
+            condition |= Q(**{f"{path}pk": pk})
+    return condition
+
+
+class PublicState(models.TextChoices):
+    """What the public sees of a record, from its own publication fields."""
+
+    DRAFT = "draft", "Draft: not public"
+    SCHEDULED = "scheduled", "Scheduled: not public yet"
+    LIVE = "live", "Published: public"
+    EXPIRED = "expired", "Expired: no longer public"
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self) -> PublishableQuerySet:
-        """The records the public may see. Every public query starts here."""
-        return self.filter(status=Status.PUBLISHED)
+        """The records the public may see now. Every public query starts here."""
+        return self.filter(published_q(model=self.model))
 
     def drafts(self) -> PublishableQuerySet:
         return self.exclude(status=Status.PUBLISHED)
 
+    def scheduled(self) -> PublishableQuerySet:
+        """Published records whose `publish_at` is still to come."""
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def expired(self) -> PublishableQuerySet:
+        return self.filter(status=Status.PUBLISHED, expire_at__lte=timezone.now())
+
 
 class Publishable(models.Model):
-    """A record with a public page: it stays private until an editor publishes it."""
+    """A record with a public page: it stays private until an editor publishes it.
+
+    Publishing is explicit (`Status.PUBLISHED`); `publish_at` and `expire_at` optionally
+    bound when a published record is public. Unpublishing returns a record to draft; the
+    history records who published or unpublished it and when.
+    """
 
     status = models.CharField(
         max_length=10,
@@ -37,6 +111,18 @@ class Publishable(models.Model):
         default=Status.DRAFT,
         db_index=True,
         help_text="Only published records appear on the public site and in the API.",
+    )
+    publish_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        help_text="Optional: a published record stays hidden until this time.",
+    )
+    expire_at = models.DateTimeField(
+        "expire at",
+        null=True,
+        blank=True,
+        help_text="Optional: a published record disappears from the public site at this time.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -48,7 +134,76 @@ class Publishable(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
+        """True when the public sees this record now (its own fields; see `public_state`)."""
+        previewed = _previewed.get()
+        if previewed == (type(self)._meta.concrete_model, self.pk) and self.pk is not None:
+            return True
+        return self.public_state() == PublicState.LIVE
+
+    def public_state(self, now: dt.datetime | None = None) -> PublicState:
+        if self.status != Status.PUBLISHED:
+            return PublicState.DRAFT
+        now = now or timezone.now()
+        if self.expire_at is not None and self.expire_at <= now:
+            return PublicState.EXPIRED
+        if self.publish_at is not None and self.publish_at > now:
+            return PublicState.SCHEDULED
+        return PublicState.LIVE
+
+    def delete(self, *args, **kwargs):
+        # One history batch for the record and everything its deletion cascades to, so
+        # that "restore" brings back exactly the children deleted with it.
+        from .history import recorded
+
+        with recorded():
+            return super().delete(*args, **kwargs)
+
+
+def publication_constraints(model_name: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(publish_at__isnull=True)
+            | Q(expire_at__isnull=True)
+            | Q(expire_at__gt=F("publish_at")),
+            name=f"{model_name}_expire_after_publish",
+            violation_error_code="expire_before_publish",
+            violation_error_message="The expiry time must be after the publication time.",
+        )
+    ]
+
+
+def publish_permission(model: type[models.Model] | models.Model) -> str:
+    """The permission to publish, unpublish and schedule records of `model`."""
+    meta = model._meta
+    return f"{meta.app_label}.publish_{meta.model_name}"
+
+
+def can_publish(user, model: type[models.Model] | models.Model) -> bool:
+    return bool(user and user.is_active and user.has_perm(publish_permission(model)))
+
+
+@receiver(class_prepared)
+def _add_publication_options(sender: type[models.Model], **kwargs) -> None:
+    """Every concrete publishable model gets `publication_constraints` and a permission
+    `publish_<model>` (granted to the "Publisher" group by migration 0008).
+
+    Each model declares its own Meta, which does not inherit an abstract parent's, so the
+    shared options are added here rather than repeated in every model's Meta.
+    """
+    meta = sender._meta
+    if meta.abstract or meta.proxy or not issubclass(sender, Publishable):
+        return
+    names = {constraint.name for constraint in meta.constraints}
+    added = [c for c in publication_constraints(meta.model_name) if c.name not in names]
+    if added:
+        meta.constraints = [*meta.constraints, *added]
+        # Migrations read a model's options from original_attrs.
+        meta.original_attrs["constraints"] = meta.constraints
+    codename = f"publish_{meta.model_name}"
+    if codename not in {name for name, _ in meta.permissions}:
+        label = f"Can publish, unpublish and schedule {meta.verbose_name_plural}"
+        meta.permissions = [*meta.permissions, (codename, label)]
+        meta.original_attrs["permissions"] = meta.permissions
 
 
 class Citable(models.Model):

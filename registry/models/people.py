@@ -17,6 +17,7 @@ from .base import (
     SpanMixin,
     date_fields,
     ongoing_field,
+    published_q,
     span_constraints,
 )
 
@@ -123,7 +124,11 @@ class Position(SpanMixin, Citable, Publishable):
 
 class AppointmentQuerySet(PublishableQuerySet):
     def published(self) -> AppointmentQuerySet:
-        return super().published().filter(person__status="published", position__status="published")
+        return (
+            super()
+            .published()
+            .filter(published_q("person", Person), published_q("position", Position))
+        )
 
 
 class Appointment(SpanMixin, Citable, Publishable):

@@ -12,8 +12,10 @@ from .base import (
     SpanMixin,
     date_fields,
     ongoing_field,
+    published_q,
     span_constraints,
 )
+from .places import Country
 
 
 class Programme(SpanMixin, Citable, Publishable):
@@ -82,7 +84,9 @@ class Programme(SpanMixin, Citable, Publishable):
 class ParticipationQuerySet(PublishableQuerySet):
     def published(self) -> ParticipationQuerySet:
         return (
-            super().published().filter(country__status="published", programme__status="published")
+            super()
+            .published()
+            .filter(published_q("country", Country), published_q("programme", Programme))
         )
 
 

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
-from .base import Publishable, date_fields, single_date_constraints, to_partial
+from .base import Publishable, date_fields, published_q, single_date_constraints, to_partial
 
 
 class Source(Publishable):
@@ -53,7 +53,7 @@ class CitationQuerySet(models.QuerySet):
 
     def published(self) -> CitationQuerySet:
         """Citations of published sources (the cited record is filtered by its own query)."""
-        return self.filter(source__status="published")
+        return self.filter(published_q("source", Source))
 
 
 class Citation(models.Model):

@@ -13,10 +13,12 @@ from .base import (
     PublishableQuerySet,
     SpanMixin,
     date_fields,
+    published_q,
     single_date_constraints,
     span_constraints,
     to_partial,
 )
+from .people import Person, Position
 
 
 class VisitQuerySet(PublishableQuerySet):
@@ -25,8 +27,10 @@ class VisitQuerySet(PublishableQuerySet):
         return (
             super()
             .published()
-            .filter(Q(traveller__isnull=True) | Q(traveller__status="published"))
-            .filter(Q(traveller_position__isnull=True) | Q(traveller_position__status="published"))
+            .filter(Q(traveller__isnull=True) | published_q("traveller", Person))
+            .filter(
+                Q(traveller_position__isnull=True) | published_q("traveller_position", Position)
+            )
         )
 
 

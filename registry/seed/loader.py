@@ -38,6 +38,7 @@ from registry.models import (
     Visit,
     VisitLeg,
 )
+from registry.models.history import recorded
 from registry.partial_dates import PartialDate
 from registry.text_repair import repair_text
 
@@ -97,7 +98,8 @@ def load_seed(path: Path = SEED_FILE, log: Callable[[str], None] | None = None) 
             if SeedEntry.objects.filter(key=key).exists():
                 report.skipped[section] = report.skipped.get(section, 0) + 1
                 continue
-            with transaction.atomic():
+            # One history entry per seed record, children included, with the reason "seed".
+            with transaction.atomic(), recorded(reason="seed"):
                 _create(model, entry)
                 SeedEntry.objects.create(key=key)
             report.created[section] = report.created.get(section, 0) + 1

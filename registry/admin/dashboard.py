@@ -1,0 +1,432 @@
+"""The data-quality dashboard on the admin index, and the list filters its lines link to.
+
+Each line counts the records that need an editor's attention and links to the changelist
+filtered to exactly those records: the count and the filter share one definition, so they
+cannot disagree. The dashboard runs a fixed number of queries whatever the amount of data
+(one aggregate per publishable model, and one or two per other line); rules that compare
+partial dates are applied in Python to rows fetched in one query.
+
+Lines: drafts awaiting review; scheduled records; records with no citation; citations never
+verified, or last verified more than a year ago; posts with no current holder; open offices
+missing an address, phone or e-mail; visits, appointments and participations whose dates
+disagree with their legs, meetings, post or programme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.contrib.admin.utils import model_ngettext
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from registry.models import (
+    Appointment,
+    Citation,
+    Country,
+    Event,
+    Meeting,
+    Office,
+    Organisation,
+    Participation,
+    Person,
+    Position,
+    Programme,
+    Region,
+    Source,
+    Status,
+    Topic,
+    Visit,
+    VisitLeg,
+)
+from registry.models.base import Publishable, SpanMixin
+from registry.models.visits import _outside
+
+# A citation checked against its source longer ago than this is due for another check.
+VERIFY_EVERY = dt.timedelta(days=365)
+
+# The order in which models are listed on each line.
+MODELS: tuple[type[models.Model], ...] = (
+    Visit,
+    Appointment,
+    Person,
+    Position,
+    Office,
+    Event,
+    Programme,
+    Participation,
+    Country,
+    Region,
+    Organisation,
+    Topic,
+    Source,
+)
+
+
+def _citable(model: type[models.Model]) -> bool:
+    from .base import is_citable
+
+    return is_citable(model)
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+def uncited_q(model: type[models.Model]) -> Q:
+    """Records that no citation backs."""
+    citations = Citation.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
+    )
+    return ~Q(Exists(citations))
+
+
+def verification_due_before(today: dt.date | None = None) -> dt.date:
+    return (today or timezone.localdate()) - VERIFY_EVERY
+
+
+def never_verified_q() -> Q:
+    return Q(verified_on__isnull=True)
+
+
+def stale_q(today: dt.date | None = None) -> Q:
+    return Q(verified_on__lt=verification_due_before(today))
+
+
+CONTACT_FIELDS = ("address", "phone", "email")
+
+
+def contact_missing_q() -> Q:
+    """Offices lacking an address, a phone number or an e-mail address."""
+    condition = Q()
+    for name in CONTACT_FIELDS:
+        condition |= Q(**{name: ""})
+    return condition
+
+
+def open_q() -> Q:
+    return Q(end_date__isnull=True)
+
+
+def vacant_position_ids(today: dt.date | None = None) -> set[int]:
+    """Posts that still exist (no abolition date) with no holder certainly in post today:
+    the same rule as the "current holder(s)" column. Two queries."""
+    today = today or timezone.localdate()
+    existing = set(Position.objects.filter(open_q()).values_list("pk", flat=True))
+    candidates = Appointment.objects.filter(position_id__in=existing, start_date__lte=today).only(
+        "position_id", "start_date", "start_precision", "end_date", "end_precision", "ongoing"
+    )
+    held = {a.position_id for a in candidates if a.certainly_active_on(today)}
+    return existing - held
+
+
+_SPAN = ("start_date", "start_precision", "end_date", "end_precision")
+
+
+def _span_problem(child: SpanMixin, parent: SpanMixin, parent_name: str) -> str:
+    """Why a span cannot lie within its parent's (a post, a programme), or ""."""
+    start, end = child.start, child.end
+    first, last = parent.start, parent.end
+    if start and first and start.latest < first.earliest:
+        return f"starts ({start}) before the {parent_name} began ({first})"
+    if start and last and start.earliest > last.latest:
+        return f"starts ({start}) after the {parent_name} ended ({last})"
+    if end and last and end.earliest > last.latest:
+        return f"ends ({end}) after the {parent_name} ended ({last})"
+    if getattr(child, "ongoing", False) and last:
+        return f"is marked as continuing although the {parent_name} ended ({last})"
+    return ""
+
+
+def _within_parent(
+    model: type[models.Model], parent: str, parent_model: type[models.Model], parent_name: str
+) -> dict[int, str]:
+    rows = model.objects.values("pk", "ongoing", *_SPAN, *(f"{parent}__{f}" for f in _SPAN))
+    problems = {}
+    for row in rows:
+        child = model(**{f: row[f] for f in _SPAN}, ongoing=row["ongoing"])
+        owner = parent_model(**{f: row[f"{parent}__{f}"] for f in _SPAN})
+        reason = _span_problem(child, owner, parent_name)
+        if reason:
+            problems[row["pk"]] = reason
+    return problems
+
+
+def visit_date_problems() -> dict[int, str]:
+    """Visits whose legs or meetings lie outside their dates, or whose length in days
+    disagrees with their first and last day. Three queries."""
+    visits = {v.pk: v for v in Visit.objects.only("pk", *_SPAN, "duration_days")}
+    problems: dict[int, str] = {}
+    for visit in visits.values():
+        start, end = visit.start, visit.end
+        if visit.duration_days and start and end and start.precision == end.precision == "day":
+            days = (end.date - start.date).days + 1
+            if days != visit.duration_days:
+                problems[visit.pk] = (
+                    f"lasts {visit.duration_days} days, but its dates span {days} days"
+                )
+    for leg in VisitLeg.objects.only("visit_id", *_SPAN):
+        outside = _outside(visits[leg.visit_id], leg.start, leg.end)
+        if outside:
+            problems.setdefault(leg.visit_id, f"a leg: {outside}")
+    for meeting in Meeting.objects.filter(date__isnull=False).only(
+        "visit_id", "date", "date_precision"
+    ):
+        outside = _outside(visits[meeting.visit_id], meeting.when, None)
+        if outside:
+            problems.setdefault(meeting.visit_id, f"a meeting: {outside}")
+    return problems
+
+
+DATE_PROBLEMS: dict[type[models.Model], Callable[[], dict[int, str]]] = {
+    Visit: visit_date_problems,
+    Appointment: lambda: _within_parent(Appointment, "position", Position, "post"),
+    Participation: lambda: _within_parent(Participation, "programme", Programme, "programme"),
+}
+
+
+# --- list filters ------------------------------------------------------------------------------
+
+
+class CitedFilter(admin.SimpleListFilter):
+    title = "citations"
+    parameter_name = "cited"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("no", "None"), ("yes", "At least one")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "no":
+            return queryset.filter(uncited_q(queryset.model))
+        if self.value() == "yes":
+            return queryset.exclude(uncited_q(queryset.model))
+        return queryset
+
+
+class VerifiedFilter(admin.SimpleListFilter):
+    title = "last verified"
+    parameter_name = "verified"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [
+            ("recent", "Within the last year"),
+            ("stale", "More than a year ago"),
+            ("never", "Never"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "never":
+            return queryset.filter(never_verified_q())
+        if value == "stale":
+            return queryset.filter(stale_q())
+        if value == "recent":
+            return queryset.filter(verified_on__gte=verification_due_before())
+        return queryset
+
+
+class ContactFilter(admin.SimpleListFilter):
+    title = "contact details"
+    parameter_name = "contact"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("missing", "Address, phone or e-mail missing"), ("complete", "Complete")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "missing":
+            return queryset.filter(contact_missing_q())
+        if self.value() == "complete":
+            return queryset.exclude(contact_missing_q())
+        return queryset
+
+
+class HolderFilter(admin.SimpleListFilter):
+    title = "current holder"
+    parameter_name = "holder"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("vacant", "Vacant (post exists, no current holder)"), ("held", "Held")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "vacant":
+            return queryset.filter(pk__in=vacant_position_ids())
+        if self.value() == "held":
+            return queryset.filter(open_q()).exclude(pk__in=vacant_position_ids())
+        return queryset
+
+
+class DateProblemFilter(admin.SimpleListFilter):
+    title = "date problems"
+    parameter_name = "dates"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("problem", "Dates disagree")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "problem":
+            return queryset.filter(pk__in=list(DATE_PROBLEMS[queryset.model]()))
+        return queryset
+
+
+QUALITY_FILTERS: dict[type[models.Model], tuple[type[admin.ListFilter], ...]] = {
+    Citation: (VerifiedFilter,),
+    Office: (ContactFilter,),
+    Position: (HolderFilter,),
+}
+
+
+class QualityAdminMixin:
+    """Adds the dashboard's filters to the changelists its lines link to."""
+
+    def get_list_filter(self, request: HttpRequest) -> tuple:
+        filters = list(super().get_list_filter(request))
+        extra = list(QUALITY_FILTERS.get(self.model, ()))
+        if _citable(self.model):
+            extra.append(CitedFilter)
+        if self.model in DATE_PROBLEMS:
+            extra.append(DateProblemFilter)
+        return (*filters, *(f for f in extra if f not in filters))
+
+
+# --- the dashboard ------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    model: type[models.Model]
+    count: int
+    url: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.count} {model_ngettext(self.model, self.count)}"
+
+
+@dataclass
+class Line:
+    key: str
+    title: str
+    help: str
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(item.count for item in self.items)
+
+
+def changelist_url(model: type[models.Model], **params: str) -> str:
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _visible(request: HttpRequest, model: type[models.Model]) -> bool:
+    model_admin = admin.site._registry.get(model)
+    return model_admin is not None and model_admin.has_view_or_change_permission(request)
+
+
+def dashboard_lines(request: HttpRequest) -> list[Line]:
+    """The dashboard's lines, for the models this user may see."""
+    now = timezone.now()
+    lines = {
+        "drafts": Line(
+            "drafts",
+            "Drafts awaiting review",
+            "Saved as drafts: not public until a Publisher publishes them.",
+        ),
+        "scheduled": Line(
+            "scheduled",
+            "Scheduled",
+            "Published, with a publish time still to come.",
+        ),
+        "uncited": Line(
+            "uncited",
+            "Records with no citation",
+            "No source backs them yet: add a citation on the record's page.",
+        ),
+    }
+    for model in MODELS:
+        if not issubclass(model, Publishable) or not _visible(request, model):
+            continue
+        counts: dict[str, Any] = {
+            "drafts": Count("pk", filter=Q(status=Status.DRAFT)),
+            "scheduled": Count("pk", filter=Q(status=Status.PUBLISHED, publish_at__gt=now)),
+        }
+        if _citable(model):
+            counts["uncited"] = Count("pk", filter=uncited_q(model))
+        result = model._default_manager.aggregate(**counts)
+        lines["drafts"].items.append(
+            Item(model, result["drafts"], changelist_url(model, public="draft"))
+        )
+        lines["scheduled"].items.append(
+            Item(model, result["scheduled"], changelist_url(model, public="scheduled"))
+        )
+        if "uncited" in result:
+            lines["uncited"].items.append(
+                Item(model, result["uncited"], changelist_url(model, cited="no"))
+            )
+    result = list(lines.values())
+
+    if _visible(request, Citation):
+        counts = Citation.objects.aggregate(
+            never=Count("pk", filter=never_verified_q()), stale=Count("pk", filter=stale_q())
+        )
+        result.append(
+            Line(
+                "never_verified",
+                "Citations never verified",
+                "No editor has yet checked them against their source.",
+                [Item(Citation, counts["never"], changelist_url(Citation, verified="never"))],
+            )
+        )
+        result.append(
+            Line(
+                "stale",
+                "Citations not verified for over a year",
+                "Last checked against their source more than a year ago.",
+                [Item(Citation, counts["stale"], changelist_url(Citation, verified="stale"))],
+            )
+        )
+    if _visible(request, Position):
+        result.append(
+            Line(
+                "vacant",
+                "Vacant posts",
+                "Posts that still exist with no holder recorded as in post today.",
+                [
+                    Item(
+                        Position,
+                        len(vacant_position_ids()),
+                        changelist_url(Position, holder="vacant"),
+                    )
+                ],
+            )
+        )
+    if _visible(request, Office):
+        missing = Office.objects.filter(open_q(), contact_missing_q()).count()
+        result.append(
+            Line(
+                "contact",
+                "Open offices without full contact details",
+                "An address, phone number or e-mail address is missing.",
+                [Item(Office, missing, changelist_url(Office, closed="no", contact="missing"))],
+            )
+        )
+    dates = Line(
+        "dates",
+        "Date inconsistencies",
+        "Legs or meetings outside their visit, a length that disagrees with the dates, "
+        "appointments or participations outside their post's or programme's dates.",
+    )
+    for model, problems in DATE_PROBLEMS.items():
+        if _visible(request, model):
+            dates.items.append(Item(model, len(problems()), changelist_url(model, dates="problem")))
+    result.append(dates)
+    return [line for line in result if line.items]

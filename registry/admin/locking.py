@@ -1,0 +1,667 @@
+"""No lost updates in the admin: a stale save is refused and the editor merges.
+
+Every change form carries, in the hidden input `_edit_token`, a signed snapshot of what it
+was rendered from: the stored value of each field of the form, for the record and for every
+row of its inlines (legs, meetings, citations, appointments...). No version column is needed,
+so a change made by any path (another form, a bulk action, a revert, the seed loader, a
+shell) is noticed.
+
+On save, inside one transaction:
+
+1. the record and the rows of the snapshot are locked (`SELECT ... FOR UPDATE`; on
+   PostgreSQL a second concurrent save waits here until the first has committed);
+2. their stored values are read again and compared with the snapshot;
+3. if nothing changed, the admin saves as usual, still holding the locks;
+4. if anything changed, nothing is written. The change form comes back as a conflict
+   screen: for each field someone else changed, the value the editor started from, the
+   value saved now and the editor's own value. Fields only the other person changed take
+   the saved value; fields only the editor changed keep theirs; where both changed, the
+   editor picks one (a radio button; their own value, which the form shows, is the
+   default). A row deleted by someone else
+   is dropped from the form, or, if the editor had changed it, kept as a new row they may
+   delete. The new form carries a snapshot of the current state, so saving it again works
+   unless yet another change has come in.
+
+A POST without a token (a script, an old test) is saved without the check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.apps import apps
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core import signing
+from django.core.exceptions import FieldDoesNotExist, SuspiciousOperation, ValidationError
+from django.db import models, router, transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.template.loader import select_template
+from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
+
+from registry.forms import partial_date_pairs
+from registry.partial_dates import PartialDate
+
+TOKEN_FIELD = "_edit_token"
+MERGE_SAVED_FIELD = "_merge_saved"
+MERGE_CHOICE_PREFIX = "_merge:"
+MINE, SAVED = "mine", "saved"
+SALT = "registry.admin.locking"
+EMPTY = "—"
+CONFLICT_MESSAGE = (
+    "Someone else saved this record after you opened it, so nothing was saved. "
+    "Check the differences shown above the form, then save again."
+)
+WRAPPER_TEMPLATE = "admin/registry/locking/change_form.html"
+
+# {"app_label.model:pk": {field name: stored value}}; values are JSON (see `canonical`).
+Snapshot = dict[str, dict[str, Any]]
+
+
+# --- values ----------------------------------------------------------------------------------
+
+
+def record_key(model: type[models.Model], pk: Any) -> str:
+    return f"{model._meta.label_lower}:{pk}"
+
+
+def parse_key(key: str) -> tuple[type[models.Model], Any]:
+    label, pk = key.rsplit(":", 1)
+    model = apps.get_model(label)
+    return model, model._meta.pk.to_python(pk)
+
+
+def canonical(value: Any) -> Any:
+    """A stored or cleaned value as JSON, the same whichever side it comes from."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, models.Model):
+        return canonical(value.pk)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, Iterable):
+        return sorted(canonical(item) for item in value)
+    return str(value)
+
+
+def _normal(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        # Browsers send a textarea's line breaks as CRLF; the form strips the ends.
+        return value.replace("\r\n", "\n").strip()
+    return value
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """The editor's input for a field that did not validate: shown as typed."""
+
+    raw: Any
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, Unreadable) or isinstance(b, Unreadable):
+        return False
+    return _normal(a) == _normal(b)
+
+
+def tracked_fields(model: type[models.Model], names: Iterable[str]) -> list[str]:
+    """The model fields among a form's fields (a partial date counts as its date field)."""
+    tracked = []
+    for name in names:
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if model_field.primary_key or not (model_field.concrete or model_field.many_to_many):
+            continue
+        if model_field.auto_created and not model_field.concrete:
+            continue
+        tracked.append(name)
+    return tracked
+
+
+def read_state(
+    model: type[models.Model], pks: Iterable[Any], fields: list[str], using: str | None = None
+) -> dict[Any, dict[str, Any]]:
+    """The stored values of `fields` for each record: one query, plus one per many-to-many."""
+    pks = list(pks)
+    if not pks:
+        return {}
+    manager = model._base_manager.db_manager(using)
+    pairs = dict(partial_date_pairs(model))
+    m2m = [name for name in fields if model._meta.get_field(name).many_to_many]
+    plain = [name for name in fields if name not in m2m]
+    columns = plain + [pairs[name] for name in plain if name in pairs]
+    state: dict[Any, dict[str, Any]] = {}
+    for row in manager.filter(pk__in=pks).order_by().values("pk", *columns):
+        pk = row.pop("pk")
+        values = {}
+        for name in plain:
+            if name in pairs:
+                date = row[name]
+                values[name] = None if date is None else [date.isoformat(), row[pairs[name]]]
+            else:
+                values[name] = canonical(row[name])
+        state[pk] = values
+    for name in m2m:
+        links: dict[Any, list[Any]] = {pk: [] for pk in state}
+        for pk, other in manager.filter(pk__in=state).order_by().values_list("pk", name):
+            if other is not None:
+                links[pk].append(other)
+        for pk, others in links.items():
+            state[pk][name] = canonical(others)
+    return state
+
+
+def form_values(form: forms.BaseForm, fields: Iterable[str]) -> dict[str, Any]:
+    """The editor's values for `fields`, as `read_state` gives stored ones."""
+    model = form._meta.model
+    pairs = dict(partial_date_pairs(model))
+    cleaned = getattr(form, "cleaned_data", None) or {}
+    values: dict[str, Any] = {}
+    for name in fields:
+        if name not in form.fields:
+            continue  # not editable by this user: the form does not write it
+        if name in form.errors or name not in cleaned:
+            values[name] = Unreadable(form[name].value())
+            continue
+        value = cleaned[name]
+        if name in pairs:
+            precision = cleaned.get(pairs[name])
+            values[name] = None if value is None else [value.isoformat(), precision]
+        else:
+            values[name] = canonical(value)
+    return values
+
+
+def shown(model: type[models.Model], name: str, value: Any) -> str:
+    """A value as editors read it: "June 2004", a person's name, "Yes"."""
+    from .workflow import local_time
+
+    if isinstance(value, Unreadable):
+        raw = value.raw
+        text = ", ".join(map(str, raw)) if isinstance(raw, list | tuple) else str(raw or "")
+        return f"{text} (not valid)" if text else EMPTY
+    if value is None or value == "" or value == []:
+        return EMPTY
+    model_field = model._meta.get_field(name)
+    pairs = dict(partial_date_pairs(model))
+    if name in pairs:
+        return PartialDate(dt.date.fromisoformat(value[0]), value[1]).display()
+    if model_field.many_to_many:
+        related = model_field.related_model._base_manager.in_bulk(value)
+        return ", ".join(str(related.get(pk, f"#{pk} (deleted)")) for pk in value)
+    if model_field.is_relation:
+        related = model_field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value} (deleted)"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(model_field, models.DateTimeField):
+        return local_time(parse_datetime(value))
+    return str(value)
+
+
+# --- the token -------------------------------------------------------------------------------
+
+
+def make_token(records: Snapshot) -> str:
+    return signing.dumps({"v": 1, "r": records}, salt=SALT, compress=True)
+
+
+def read_token(token: str) -> Snapshot | None:
+    try:
+        payload = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        return None
+    records = payload.get("r") if isinstance(payload, dict) else None
+    return records if isinstance(records, dict) else None
+
+
+def snapshot(
+    obj: models.Model, form: forms.BaseForm, formsets: Iterable[Any], using: str | None = None
+) -> Snapshot:
+    """The stored state of a record and of its inline rows, for the fields of their forms."""
+    model = type(obj)
+    fields = tracked_fields(model, form.fields)
+    records = {
+        record_key(model, pk): values
+        for pk, values in read_state(model, [obj.pk], fields, using).items()
+    }
+    for formset in formsets:
+        row_model = formset.model
+        row_fields = tracked_fields(row_model, formset.form.base_fields)
+        pks = formset.get_queryset().order_by().values_list("pk", flat=True)
+        for pk, values in read_state(row_model, pks, row_fields, using).items():
+            records[record_key(row_model, pk)] = values
+    return records
+
+
+def lock_and_read(started: Snapshot, parent: type[models.Model], using: str) -> Snapshot:
+    """Lock every record of the snapshot (the parent's model first), then read them."""
+    by_model: dict[type[models.Model], list[Any]] = {}
+    fields: dict[type[models.Model], dict[str, None]] = {}
+    for key, values in started.items():
+        model, pk = parse_key(key)
+        by_model.setdefault(model, []).append(pk)
+        fields.setdefault(model, {}).update(dict.fromkeys(values))
+    order = sorted(by_model, key=lambda m: (m is not parent, m._meta.label_lower))
+    for model in order:
+        list(
+            model._base_manager.db_manager(using)
+            .select_for_update()
+            .filter(pk__in=by_model[model])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    saved: Snapshot = {}
+    for model in order:
+        known = tracked_fields(model, fields[model])
+        for pk, values in read_state(model, by_model[model], known, using).items():
+            saved[record_key(model, pk)] = values
+    return saved
+
+
+def changed_since(started: Snapshot, saved: Snapshot) -> bool:
+    for key, values in started.items():
+        now = saved.get(key)
+        if now is None:
+            return True
+        if any(not same(value, now.get(name)) for name, value in values.items()):
+            return True
+    return False
+
+
+# --- form data -------------------------------------------------------------------------------
+
+
+def _unwrap(widget: forms.Widget) -> forms.Widget:
+    while isinstance(widget, RelatedFieldWidgetWrapper):
+        widget = widget.widget
+    return widget
+
+
+def _widget_data(widget: forms.Widget, name: str, value: Any) -> dict[str, list[str]]:
+    widget = _unwrap(widget)
+    if isinstance(widget, forms.MultiWidget):
+        parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+        data: dict[str, list[str]] = {}
+        for suffix, sub, part in zip(widget.widgets_names, widget.widgets, parts, strict=False):
+            data.update(_widget_data(sub, name + suffix, part))
+        return data
+    if isinstance(widget, forms.CheckboxInput):
+        return {name: ["on"] if widget.check_test(value) else []}
+    formatted = widget.format_value(value)
+    if isinstance(formatted, list | tuple):
+        return {name: [str(item) for item in formatted if item not in (None, "")]}
+    return {name: ["" if formatted is None else str(formatted)]}
+
+
+def field_data(unbound: forms.BaseForm, name: str) -> dict[str, list[str]]:
+    """What a browser submits for one field of an unbound form, left as rendered."""
+    bound = unbound[name]
+    return _widget_data(bound.field.widget, bound.html_name, bound.value())
+
+
+def _put(data: QueryDict, values: dict[str, list[str]]) -> None:
+    for key, items in values.items():
+        if items:
+            data.setlist(key, items)
+        else:
+            data.pop(key, None)
+
+
+def apply_merge_choices(post: QueryDict) -> QueryDict:
+    """Where the editor chose "the saved value" on a conflict screen, submit that value."""
+    if MERGE_SAVED_FIELD not in post:
+        return post
+    data = post.copy()
+    try:
+        choices = signing.loads(data.pop(MERGE_SAVED_FIELD)[-1], salt=SALT)
+    except (signing.BadSignature, IndexError):
+        choices = {}
+    for name, values in choices.items():
+        if post.get(name) == SAVED:
+            _put(data, values)
+    for name in [key for key in data if key.startswith(MERGE_CHOICE_PREFIX)]:
+        data.pop(name)
+    return data
+
+
+def _renumber(data: QueryDict, prefix: str, drop: set[int], to_new: set[int]) -> dict[str, str]:
+    """Rewrite a formset's rows: drop some initial rows and turn others into new rows.
+
+    Returns the old row prefix -> new row prefix, for the rows that remain.
+    """
+    total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+    kept = [i for i in range(initial) if i not in drop and i not in to_new]
+    order = [*kept, *sorted(to_new), *range(initial, total)]
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)-(.+)$")
+    rows: dict[int, dict[str, list[str]]] = {}
+    for key in list(data):
+        match = pattern.match(key)
+        if match:
+            rows.setdefault(int(match[1]), {})[match[2]] = data.getlist(key)
+            data.pop(key)
+    renamed = {}
+    for new, old in enumerate(order):
+        renamed[f"{prefix}-{old}"] = f"{prefix}-{new}"
+        for name, values in rows.get(old, {}).items():
+            data.setlist(f"{prefix}-{new}-{name}", values)
+        if old in to_new:
+            data[f"{prefix}-{new}-id"] = ""
+    data[f"{prefix}-TOTAL_FORMS"] = str(len(order))
+    data[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
+    return renamed
+
+
+def _rename(key: str, renamed: dict[str, str]) -> str:
+    """A form data key (or a merge choice's name) after `_renumber` moved its row."""
+    lead = MERGE_CHOICE_PREFIX if key.startswith(MERGE_CHOICE_PREFIX) else ""
+    body = key[len(lead) :]
+    for old, new in renamed.items():
+        if body.startswith(old + "-"):
+            return lead + new + body[len(old) :]
+    return key
+
+
+# --- the conflict report ---------------------------------------------------------------------
+
+
+@dataclass
+class FieldReport:
+    label: str
+    started: str
+    saved: str
+    yours: str
+    # "theirs": only someone else changed it, the form now has their value;
+    # "same": you both made the same change; "choose": you both changed it differently;
+    # "deleted": you changed a row someone else deleted (it comes back as a new row).
+    outcome: str
+    choice_name: str = ""
+
+
+@dataclass
+class RecordReport:
+    title: str
+    note: str
+    fields: list[FieldReport] = field(default_factory=list)
+
+
+@dataclass
+class Conflict:
+    message: str
+    records: list[RecordReport]
+    saved_by: str = ""
+    added: list[str] = field(default_factory=list)
+    # Signed form data of the saved values, applied where the editor picks them.
+    merge_saved: str = ""
+
+    @property
+    def choices(self) -> int:
+        return sum(f.outcome == "choose" for r in self.records for f in r.fields)
+
+
+def _title(obj_model: type[models.Model], label: str) -> str:
+    return f"{capfirst(obj_model._meta.verbose_name)} “{label}”"
+
+
+def _label(form: forms.BaseForm | None, model: type[models.Model], name: str) -> str:
+    if form is not None and name in form.fields and form.fields[name].label:
+        return str(form.fields[name].label)
+    return capfirst(str(model._meta.get_field(name).verbose_name))
+
+
+def _saved_by(model: type[models.Model], pk: Any) -> str:
+    from .workflow import local_time
+
+    try:
+        history = model.history.model
+    except AttributeError:
+        return ""
+    last = history.objects.filter(id=pk).order_by("-history_date").first()
+    if last is None:
+        return ""
+    who = getattr(last, "history_username", "") or "someone"
+    return f"{who}, {local_time(last.history_date)}"
+
+
+# --- the admin -------------------------------------------------------------------------------
+
+
+class LockingAdminMixin:
+    """Refuses a stale save and turns the change form into a conflict screen (see above)."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        token = request.POST.get(TOKEN_FIELD) if request.method == "POST" else None
+        if object_id is None or not token:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        request.POST = apply_merge_choices(request.POST)
+        started = read_token(request.POST.get(TOKEN_FIELD, ""))
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        if started is None or record_key(self.model, pk) not in started:
+            raise SuspiciousOperation("The change form's edit token is not valid for this record.")
+        using = router.db_for_write(self.model)
+        with transaction.atomic(using=using):
+            saved = lock_and_read(started, self.model, using)
+            if record_key(self.model, pk) not in saved or not changed_since(started, saved):
+                # Unchanged: save as usual, still holding the locks. Deleted: the admin says so.
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            return self._conflict_view(
+                request, object_id, form_url, extra_context, started, saved, using
+            )
+
+    def _conflict_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str,
+        extra_context: Any,
+        started: Snapshot,
+        saved: Snapshot,
+        using: str,
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        parent_key = record_key(self.model, obj.pk)
+        model_form = self.get_form(request, obj, change=True)
+        form = model_form(request.POST, request.FILES, instance=obj)
+        form.is_valid()
+        formsets, _inlines = self._create_formsets(request, form.instance, change=True)
+        forms_by_key: dict[str, tuple[forms.BaseForm, Any, int | None]] = {
+            parent_key: (form, None, None)
+        }
+        for formset in formsets:
+            formset.is_valid()
+            pk_name = formset.model._meta.pk.name
+            for index, row in enumerate(formset.forms[: formset.initial_form_count()]):
+                raw = row.data.get(row.add_prefix(pk_name))
+                try:
+                    row_pk = formset.model._meta.pk.to_python(raw)
+                except ValidationError:
+                    continue
+                if row_pk is not None:
+                    forms_by_key[record_key(formset.model, row_pk)] = (row, formset, index)
+
+        data = request.POST.copy()
+        records: list[RecordReport] = []
+        choices: dict[str, dict[str, list[str]]] = {}
+        drop: dict[str, set[int]] = {}
+        to_new: dict[str, set[int]] = {}
+        fresh = self._fresh_instances(started, saved, using)
+        keys = sorted(started, key=lambda key: key != parent_key)
+        for key in keys:
+            model, pk = parse_key(key)
+            before, now = started[key], saved.get(key)
+            row_form, formset, index = forms_by_key.get(key, (None, None, None))
+            yours = form_values(row_form, before) if row_form is not None else {}
+            deleting = (
+                formset is not None
+                and row_form is not None
+                and formset._should_delete_form(row_form)
+            )
+            label = str(fresh[key]) if key in fresh else f"#{pk}"
+
+            def you_changed(name: str, before=before, yours=yours) -> bool:
+                return name in yours and not same(before[name], yours[name])
+
+            if now is None:  # deleted by someone else
+                edited = [name for name in before if you_changed(name)]
+                report = RecordReport(_title(model, label), "Deleted by someone else.")
+                if formset is not None and index is not None:
+                    if edited and not deleting:
+                        to_new.setdefault(formset.prefix, set()).add(index)
+                        report.note += (
+                            " You had changed it, so your version is in the form below as a new "
+                            "row: tick “Delete” on it to leave it deleted."
+                        )
+                        report.fields = [
+                            FieldReport(
+                                _label(row_form, model, name),
+                                shown(model, name, before[name]),
+                                "(deleted)",
+                                shown(model, name, yours[name]),
+                                "deleted",
+                            )
+                            for name in edited
+                        ]
+                    else:
+                        drop.setdefault(formset.prefix, set()).add(index)
+                records.append(report)
+                continue
+            theirs = [name for name in before if not same(before[name], now.get(name))]
+            if not theirs:
+                continue
+            report = RecordReport(
+                _title(model, label),
+                "Changed by someone else since you opened the form."
+                + (
+                    " You marked it for deletion: it will be deleted if you save again; "
+                    "untick “Delete” to keep it."
+                    if deleting
+                    else ""
+                ),
+            )
+            unbound = None
+            for name in theirs:
+                mine = yours.get(name, before[name])
+                outcome = "same" if same(mine, now[name]) else "choose"
+                if not you_changed(name):
+                    outcome = "theirs"
+                entry = FieldReport(
+                    _label(row_form, model, name),
+                    shown(model, name, before[name]),
+                    shown(model, name, now[name]),
+                    shown(model, name, mine),
+                    outcome,
+                )
+                if row_form is not None and name in row_form.fields and outcome != "same":
+                    if unbound is None:
+                        unbound = type(row_form)(instance=fresh[key], prefix=row_form.prefix)
+                    values = field_data(unbound, name)
+                    if outcome == "theirs":
+                        _put(data, values)
+                    else:
+                        entry.choice_name = MERGE_CHOICE_PREFIX + row_form.add_prefix(name)
+                        choices[entry.choice_name] = values
+                report.fields.append(entry)
+            records.append(report)
+
+        added = []
+        for formset in formsets:
+            for row in formset.get_queryset():
+                if record_key(formset.model, row.pk) not in started:
+                    added.append(_title(formset.model, str(row)))
+
+        renamed: dict[str, str] = {}
+        for formset in formsets:
+            if formset.prefix in drop or formset.prefix in to_new:
+                renamed.update(
+                    _renumber(
+                        data,
+                        formset.prefix,
+                        drop.get(formset.prefix, set()),
+                        to_new.get(formset.prefix, set()),
+                    )
+                )
+        choices = {
+            _rename(name, renamed): {_rename(k, renamed): v for k, v in values.items()}
+            for name, values in choices.items()
+        }
+        for report in records:
+            for entry in report.fields:
+                entry.choice_name = _rename(entry.choice_name, renamed) if entry.choice_name else ""
+        current = self.get_object(request, unquote(object_id))
+        data[TOKEN_FIELD] = make_token(snapshot(current, form, formsets, using))
+        merge_saved = signing.dumps(choices, salt=SALT, compress=True) if choices else ""
+        request.POST = data
+        request._registry_conflict = Conflict(
+            CONFLICT_MESSAGE, records, _saved_by(self.model, obj.pk), added, merge_saved
+        )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _fresh_instances(started: Snapshot, saved: Snapshot, using: str) -> dict[str, Any]:
+        by_model: dict[type[models.Model], list[Any]] = {}
+        for key in started:
+            model, pk = parse_key(key)
+            by_model.setdefault(model, []).append(pk)
+        fresh = {}
+        for model, pks in by_model.items():
+            for pk, obj in model._base_manager.db_manager(using).in_bulk(pks).items():
+                fresh[record_key(model, pk)] = obj
+        return fresh
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        conflict = getattr(request, "_registry_conflict", None)
+        if conflict is None:
+            return form
+
+        class ConflictForm(form):
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean()
+                self.add_error(None, ValidationError(conflict.message, code="edit_conflict"))
+                return cleaned
+
+        ConflictForm.__name__ = form.__name__
+        return ConflictForm
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if add or obj is None or obj.pk is None or not hasattr(response, "template_name"):
+            return response
+        token = request.POST.get(TOKEN_FIELD) if request.method == "POST" else None
+        if not token:
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", ())]
+            token = make_token(snapshot(obj, context["adminform"].form, formsets))
+        names = response.template_name
+        response.context_data.update(
+            edit_token=token,
+            edit_conflict=getattr(request, "_registry_conflict", None),
+            locking_base_template=select_template([names] if isinstance(names, str) else names),
+        )
+        response.template_name = WRAPPER_TEMPLATE
+        return response

@@ -1,0 +1,444 @@
+"""The publication workflow in the admin: draft → published → (unpublished, back to draft).
+
+Publishing, unpublishing and scheduling are a Publisher's (`publish_<model>` permission) and
+are enforced here on the server, whatever the browser sends:
+
+* the status is never a form input; it changes only through the "Save and publish" /
+  "Save and unpublish" buttons or the bulk actions, each checked against the permission;
+* "publish at" and "expire at" are read-only for anyone who may not publish, and their
+  stored values are written back before saving should a form carry them anyway;
+* a published record may be deleted only by a Publisher (change form, bulk delete, inline);
+* the same rules hold for publishable children edited in an inline (appointments,
+  participations).
+
+Each admin is assembled from mixins (`PublicationAdminMixin`, `history.HistoryAdminMixin`)
+so that later features (conflict detection, CSV export) can be added the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.utils import model_ngettext
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import dateformat, timezone
+
+from registry.models import Publishable, Status
+from registry.models.base import PublicState, can_publish
+from registry.models.history import history_model, recorded
+
+PUBLICATION_FIELDS = ("status", "publish_at", "expire_at")
+SCHEDULE_FIELDS = ("publish_at", "expire_at")
+PUBLISH, UNPUBLISH = "_publish", "_unpublish"
+PUBLISHED_REASON, UNPUBLISHED_REASON = "Published", "Unpublished"
+
+
+def zone_name() -> str:
+    return timezone.get_current_timezone_name()
+
+
+def local_time(value: dt.datetime | None) -> str:
+    """A time as editors read it: "3 March 2026, 10:00 CET (Europe/Brussels)"."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{dateformat.format(local, 'j F Y, H:i T')} ({zone_name()})"
+
+
+def is_publishable(model: type[models.Model]) -> bool:
+    return issubclass(model, Publishable)
+
+
+def last_unpublished(obj: Publishable) -> Any | None:
+    """The history entry of the record's latest unpublishing, if any."""
+    return (
+        history_model(type(obj))
+        .objects.filter(id=obj.pk, history_change_reason=UNPUBLISHED_REASON)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+
+
+def public_notice(obj: Publishable | None) -> dict[str, Any]:
+    """What the public sees of a record, in words, for the top of its change form."""
+    if obj is None or obj.pk is None:
+        return {
+            "state": "new",
+            "title": "New record: it will be saved as a draft",
+            "lines": ["The public sees nothing of it until a Publisher publishes it."],
+        }
+    state = obj.public_state()
+    lines: list[str] = []
+    if state == PublicState.DRAFT:
+        title = "Draft: the public does not see this record"
+        unpublished = last_unpublished(obj)
+        if unpublished is not None:
+            who = unpublished.history_username or "someone"
+            lines.append(f"It was unpublished on {local_time(unpublished.history_date)} by {who}.")
+        if obj.publish_at:
+            lines.append(
+                f"Once published it will appear on {local_time(obj.publish_at)}."
+                if obj.publish_at > timezone.now()
+                else "Once published it will appear at once."
+            )
+    elif state == PublicState.SCHEDULED:
+        title = f"Scheduled: public from {local_time(obj.publish_at)}"
+        lines.append("It is published, but the public will see it only from that time.")
+    elif state == PublicState.EXPIRED:
+        title = f"Expired: not public since {local_time(obj.expire_at)}"
+        lines.append("It is published, but its expiry time has passed.")
+    else:
+        title = "Published: the public sees this record"
+        lines.append("Saving your changes updates the public page at once.")
+    if state in (PublicState.LIVE, PublicState.SCHEDULED) and obj.expire_at:
+        lines.append(f"It will disappear from the public site on {local_time(obj.expire_at)}.")
+    if state == PublicState.LIVE and not type(obj).objects.published().filter(pk=obj.pk).exists():
+        title = "Published, but hidden"
+        lines = [
+            "The public does not see it while a record it depends on (such as its person, "
+            "post, country, programme or traveller) is not public.",
+            *lines,
+        ]
+    return {"state": state.value, "title": title, "lines": lines}
+
+
+class PublicStateFilter(admin.SimpleListFilter):
+    title = "what the public sees"
+    parameter_name = "public"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [(state.value, state.label) for state in PublicState]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == PublicState.DRAFT:
+            return queryset.filter(status=Status.DRAFT)
+        if value == PublicState.LIVE:
+            return queryset.filter(pk__in=queryset.model.objects.published().values("pk"))
+        if value == PublicState.SCHEDULED:
+            return queryset.filter(pk__in=queryset.model.objects.scheduled().values("pk"))
+        if value == PublicState.EXPIRED:
+            return queryset.filter(pk__in=queryset.model.objects.expired().values("pk"))
+        return queryset
+
+
+@admin.display(description="public", ordering="status")
+def publication_column(obj: Publishable) -> str:
+    state = obj.public_state()
+    if state == PublicState.SCHEDULED:
+        return f"Scheduled for {local_time(obj.publish_at)}"
+    if state == PublicState.EXPIRED:
+        return f"Expired {local_time(obj.expire_at)}"
+    return "Published" if state == PublicState.LIVE else "Draft"
+
+
+def _keep_stored_publication(obj: Publishable, fields: tuple[str, ...]) -> None:
+    """Put back the stored values of `fields` (new records: the defaults)."""
+    stored = type(obj)._default_manager.filter(pk=obj.pk).values(*fields).first()
+    if obj.pk is None or stored is None:
+        stored = {name: type(obj)._meta.get_field(name).get_default() for name in fields}
+    for name, value in stored.items():
+        setattr(obj, name, value)
+
+
+class PublicationAdminMixin:
+    """Workflow for a publishable model's admin: buttons, bulk actions, permissions, notice."""
+
+    actions = ("publish", "unpublish")
+    change_form_template = "admin/registry/change_form.html"
+
+    # --- permissions -----------------------------------------------------------------------
+
+    def has_publish_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_publish(request.user, self.model)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is not None and obj.status == Status.PUBLISHED:
+            return self.has_publish_permission(request, obj)
+        return True
+
+    # --- the form -------------------------------------------------------------------------
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        readonly = [*super().get_readonly_fields(request, obj), "status"]
+        if not self.has_publish_permission(request, obj):
+            readonly += [name for name in SCHEDULE_FIELDS if name not in readonly]
+        return tuple(readonly)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        result = []
+        for name, options in fieldsets:
+            fields = tuple(options.get("fields", ()))
+            if "status" in fields:
+                extra = tuple(f for f in SCHEDULE_FIELDS if f not in fields)
+                options = {
+                    **options,
+                    "fields": fields + extra,
+                    "description": options.get("description")
+                    or f"Times are in {zone_name()}. Only a Publisher can publish, "
+                    "unpublish or change these times.",
+                }
+            result.append((name, options))
+        return result
+
+    def get_list_display(self, request: HttpRequest) -> tuple:
+        return tuple(
+            publication_column if name == "status" else name
+            for name in super().get_list_display(request)
+        )
+
+    def get_list_filter(self, request: HttpRequest) -> tuple:
+        filters = tuple(super().get_list_filter(request))
+        return (PublicStateFilter, *filters) if PublicStateFilter not in filters else filters
+
+    def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any):
+        if db_field.name in SCHEDULE_FIELDS:
+            kwargs["help_text"] = f"{db_field.help_text} Enter the time in {zone_name()}."
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class WorkflowForm(form):
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean()
+                publish_at, expire_at = cleaned.get("publish_at"), cleaned.get("expire_at")
+                if (
+                    publish_at
+                    and expire_at
+                    and expire_at <= publish_at
+                    and ("expire_at" in self.fields)
+                ):
+                    self.add_error(
+                        "expire_at", "The expiry time must be after the publication time."
+                    )
+                return cleaned
+
+        WorkflowForm.__name__ = form.__name__
+        return WorkflowForm
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def workflow_action(self, request: HttpRequest) -> str | None:
+        if request.method != "POST":
+            return None
+        if PUBLISH in request.POST:
+            return PUBLISH
+        if UNPUBLISH in request.POST:
+            return UNPUBLISH
+        return None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Refused before anything is read or saved.
+        if self.workflow_action(request) and not self.has_publish_permission(request):
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        action = self.workflow_action(request)
+        allowed = self.has_publish_permission(request, obj)
+        if action and not allowed:
+            raise PermissionDenied
+        if not allowed:
+            _keep_stored_publication(obj, PUBLICATION_FIELDS)
+        else:
+            _keep_stored_publication(obj, ("status",))
+        if action == PUBLISH:
+            obj.status = Status.PUBLISHED
+            obj._change_reason = PUBLISHED_REASON
+        elif action == UNPUBLISH:
+            obj.status = Status.DRAFT
+            obj._change_reason = UNPUBLISHED_REASON
+        super().save_model(request, obj, form, change)
+
+    def _after_workflow_save(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
+        action = self.workflow_action(request)
+        if action is None:
+            return None
+        notice = public_notice(obj)
+        verb = "published" if action == PUBLISH else "unpublished"
+        self.message_user(
+            request, f"“{obj}” was saved and {verb}. {notice['title']}.", messages.SUCCESS
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+
+    def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        return self._after_workflow_save(request, obj) or super().response_change(request, obj)
+
+    def response_add(self, request: HttpRequest, obj: Any, post_url_continue=None):
+        return self._after_workflow_save(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        from registry.views.preview import is_previewable, staff_preview_url
+
+        can_pub = self.has_publish_permission(request, obj)
+        opts = self.model._meta
+        workflow = {
+            "notice": public_notice(obj),
+            "can_publish": can_pub and (add or self.has_change_permission(request, obj)),
+            "is_published": obj is not None and obj.status == Status.PUBLISHED,
+            "zone": zone_name(),
+        }
+        if obj is not None and obj.pk is not None and is_previewable(self.model):
+            workflow["preview_url"] = staff_preview_url(obj)
+            if self.has_change_permission(request, obj):
+                workflow["share_url"] = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_share", args=[obj.pk]
+                )
+        context["workflow"] = workflow
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- the share-link page ----------------------------------------------------------------
+
+    def get_urls(self) -> list:
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        urls = [
+            path(
+                "<path:object_id>/share/",
+                self.admin_site.admin_view(self.share_view),
+                name=f"{name}_share",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def share_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        from registry.views.preview import is_previewable, share_expiry, share_url
+
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not is_previewable(self.model) or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        expires = timezone.now() + share_expiry()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": f"Share a preview of “{obj}”",
+            "share_link": request.build_absolute_uri(share_url(obj)),
+            "expires": local_time(expires),
+            "days": settings.PREVIEW_LINK_MAX_AGE_DAYS,
+            "notice": public_notice(obj),
+        }
+        return TemplateResponse(request, "admin/registry/share_link.html", context)
+
+    # --- bulk actions -----------------------------------------------------------------------
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["publish"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Publishable]) -> None:
+        self._set_status(request, queryset, Status.PUBLISHED)
+
+    @admin.action(
+        description="Unpublish selected %(verbose_name_plural)s (back to draft)",
+        permissions=["publish"],
+    )
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Publishable]) -> None:
+        self._set_status(request, queryset, Status.DRAFT)
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+        # The action's permission is checked by Django before it runs; checked again here
+        # because a refused action must never write.
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        pending = queryset.exclude(status=status)
+        if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
+            # The log entries name each record, and __str__ may follow these relations.
+            pending = pending.select_related(*self.list_select_related)
+        to_change = list(pending)
+        reason = PUBLISHED_REASON if status == Status.PUBLISHED else UNPUBLISHED_REASON
+        with transaction.atomic(), recorded(reason=reason):
+            for obj in to_change:
+                # Saved one by one (not update()) so that each change enters the history.
+                obj.status = status
+                obj.save(update_fields=["status", "updated_at"])
+        if to_change:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=to_change,
+                action_flag=CHANGE,
+                change_message=[{"changed": {"fields": ["Status"]}}],
+            )
+        label = Status(status).label.lower()
+        count = len(to_change)
+        if not count:
+            self.message_user(request, f"The selection was already {label}.", messages.INFO)
+            return
+        name = model_ngettext(self.model, count)
+        self.message_user(request, f"{count} {name} marked {label}.", messages.SUCCESS)
+        if status == Status.PUBLISHED:
+            hidden = [obj for obj in to_change if obj.public_state() != PublicState.LIVE]
+            if hidden:
+                self.message_user(
+                    request,
+                    f"{len(hidden)} of them are not public yet or any more because of their "
+                    "publish or expiry time: " + ", ".join(str(obj) for obj in hidden) + ".",
+                    messages.WARNING,
+                )
+
+
+class PublicationInlineMixin:
+    """Publishable children edited inline (appointments, participations) follow the same
+    rules: their status and times are read-only, and a published one cannot be deleted,
+    for anyone who may not publish them."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if is_publishable(self.model) and not can_publish(request.user, self.model):
+            readonly += tuple(name for name in PUBLICATION_FIELDS if name not in readonly)
+        return readonly
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.may_publish = not is_publishable(self.model) or can_publish(
+            request.user, self.model
+        )
+        return formset
+
+
+class PublicationFormSetMixin:
+    may_publish = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.may_publish:
+            return
+        for form in self.forms:
+            instance = form.instance
+            if (
+                instance.pk is not None
+                and self._should_delete_form(form)
+                and getattr(instance, "status", None) == Status.PUBLISHED
+            ):
+                raise ValidationError(
+                    f"“{instance}” is published: only a Publisher can delete it.",
+                    code="published",
+                )
+
+    def save_new(self, form: Any, commit: bool = True) -> Any:
+        if not self.may_publish and is_publishable(type(form.instance)):
+            _keep_stored_publication(form.instance, PUBLICATION_FIELDS)
+        return super().save_new(form, commit)
+
+    def save_existing(self, form: Any, obj: Any, commit: bool = True) -> Any:
+        if not self.may_publish and is_publishable(type(obj)):
+            _keep_stored_publication(obj, PUBLICATION_FIELDS)
+        return super().save_existing(form, obj, commit)

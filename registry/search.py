@@ -1,0 +1,688 @@
+"""Site search: one interface, `search()`, over every kind of published record.
+
+Design
+------
+Each kind of record (visit, person, source ...) is searched by one query of its own,
+`Model.objects.published()` filtered by the search terms, ranked in the database, limited,
+and counted with a window function. A search therefore runs one query per kind, always the
+same number whatever the amount of data, and every record shown comes from `published()`.
+The kinds' best hits are merged by rank in Python.
+
+- PostgreSQL: full-text search. Each kind's text is a weighted `SearchVector` (A for names
+  and titles, B for summaries, C for notes, D for a source's full text) matched with
+  a tsquery built from the parsed query ("quoted phrases", `or`, `-word`, as on web search
+  engines) through `plainto_tsquery`/`phraseto_tsquery`, and ranked with `ts_rank`. Kinds
+  whose text is all their own columns have a GIN index on exactly that expression (migration
+  0006_search); participations and appointments also match the names of the country,
+  programme, person and post they link, which no index can span, and are searched by a scan
+  of these two small tables.
+- SQLite (the zero-setup fallback): the same query syntax, each word matched as the start of
+  a word (case-insensitive, any script) with a regular expression, ranked by the weight of
+  the best field each word is found in.
+
+A title match outranks a match in a summary, which outranks one in a long text, on both.
+Snippets are cut from the record's own text in Python and the query words marked after
+escaping, so no editor text is ever marked safe unescaped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from registry.models import (
+    Appointment,
+    Country,
+    Event,
+    Office,
+    Organisation,
+    Participation,
+    Person,
+    Position,
+    Programme,
+    Region,
+    Source,
+    Topic,
+    Visit,
+)
+from registry.partial_dates import display_span
+
+CONFIG = "english"
+MAX_QUERY_LENGTH = 200  # characters of the query searched; the rest is dropped, and said so
+MAX_TERMS = 10  # words or phrases searched; more are dropped, and said so
+MAX_RESULTS = 200  # merged results one can page through; a count beyond is still given
+SNIPPET_LENGTH = 220
+WEIGHT_VALUES = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}  # PostgreSQL's ts_rank defaults
+
+# PostgreSQL's English stop words (tsearch_data/english.stop): never searched on either
+# database, so that both answer "only common words" alike.
+_STOP_WORD_LIST = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what which
+    who whom this that these those am is are was were be been being have has had having do
+    does did doing a an the and but if or because as until while of at by for with about
+    against between into through during before after above below to from up down in out on
+    off over under again further then once here there when where why how all any both each
+    few more most other some such no nor not only own same so than too very s t can will
+    just don should now"""
+STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
+
+
+# --- The query --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word, or a phrase of words that must follow one another."""
+
+    words: tuple[str, ...]
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.words) > 1
+
+    def __str__(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Terms of which one must match (`a or b`), or, negated, none may."""
+
+    alternatives: tuple[Term, ...]
+    negated: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    """What the visitor typed, cleaned, and what will be searched for."""
+
+    text: str  # the cleaned query: searched, shown in the box and in the page title
+    clauses: list[Clause] = field(default_factory=list)
+    shortened: bool = False  # longer than MAX_QUERY_LENGTH or MAX_CLAUSES
+    removed_characters: bool = False  # control characters such as NUL were dropped
+    common_words: list[str] = field(default_factory=list)  # stop words left out
+
+    @property
+    def positive(self) -> list[Clause]:
+        return [clause for clause in self.clauses if not clause.negated]
+
+    @property
+    def negative(self) -> list[Clause]:
+        return [clause for clause in self.clauses if clause.negated]
+
+    @property
+    def problem(self) -> str:
+        """Why nothing can be searched for, or "" when something can.
+
+        "empty": nothing typed; "no_words": only punctuation, symbols or emoji;
+        "common_words": only words too common to search for; "only_excluded": only words
+        to leave out."""
+        if not self.text:
+            return "empty"
+        if self.positive:
+            return ""
+        if self.negative:
+            return "only_excluded"
+        return "common_words" if self.common_words else "no_words"
+
+    @property
+    def searchable(self) -> bool:
+        return not self.problem
+
+    @cached_property
+    def highlight_pattern(self) -> re.Pattern | None:
+        """Matches the words searched for (not those excluded), for marking in snippets."""
+        words = {word for clause in self.positive for t in clause.alternatives for word in t.words}
+        words -= STOP_WORDS
+        if not words:
+            return None
+        parts = sorted((word_pattern(word) for word in words), key=len, reverse=True)
+        return re.compile("|".join(parts), re.IGNORECASE)
+
+
+# Control characters (NUL ...) and the bidirectional overrides that could reorder the text
+# around the query where the page echoes it.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_TOKEN = re.compile(r'(?P<neg>-?)(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<bare>[^\s"]+))')
+_WORD = re.compile(r"\w+")
+
+
+def clean_query(raw: str | None) -> tuple[str, bool, bool]:
+    """The query with control characters removed, white space collapsed and the length
+    capped; also whether characters were removed and whether it was shortened."""
+    text = unicodedata.normalize("NFC", str(raw or ""))
+    without_controls = _CONTROL.sub(" ", text)
+    removed = without_controls != text
+    text = " ".join(without_controls.split())
+    shortened = len(text) > MAX_QUERY_LENGTH
+    if shortened:
+        cut = text[:MAX_QUERY_LENGTH]
+        # End at a word boundary when there is one in the last part.
+        space = cut.rfind(" ")
+        text = cut[:space] if space > MAX_QUERY_LENGTH // 2 else cut
+    return text.strip(), removed, shortened
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    """Read websearch syntax: words (all must match), "a phrase", `a or b`, `-word`.
+
+    Punctuation, symbols and emoji separate words; a hyphenated or dotted word ("Euro-
+    Atlantic") is a phrase of its parts. Stop words are left out except inside phrases."""
+    text, removed, shortened = clean_query(raw)
+    parsed = ParsedQuery(text=text, shortened=shortened, removed_characters=removed)
+    pending_or = False
+    for match in _TOKEN.finditer(text):
+        content = match["phrase"] if match["phrase"] is not None else match["bare"]
+        negated = bool(match["neg"])
+        if (
+            match["bare"] is not None
+            and content.lower() == "or"
+            and not negated
+            and parsed.clauses
+            and not parsed.clauses[-1].negated
+        ):
+            pending_or = True
+            continue
+        words = tuple(word.lower() for word in _WORD.findall(content))
+        if not words:
+            continue
+        if len(words) == 1 and words[0] in STOP_WORDS:
+            if words[0] not in parsed.common_words:
+                parsed.common_words.append(words[0])
+            continue
+        if all(word in STOP_WORDS for word in words):
+            parsed.common_words.extend(w for w in words if w not in parsed.common_words)
+            continue
+        term = Term(words)
+        if sum(len(clause.alternatives) for clause in parsed.clauses) >= MAX_TERMS:
+            parsed.shortened = True
+        elif pending_or and not negated:
+            last = parsed.clauses[-1]
+            parsed.clauses[-1] = Clause((*last.alternatives, term))
+        else:
+            parsed.clauses.append(Clause((term,), negated))
+        pending_or = False
+    return parsed
+
+
+def stem(word: str) -> str:
+    """A crude English stem for prefix matching: "visits" → "visit", "policies" → "polic"."""
+    for suffix in ("ies", "ied", "es", "ing", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def word_pattern(word: str) -> str:
+    """A regular expression for a word at the start of a word: short words whole,
+    longer ones by their stem ("visits" finds "visit", "visited", "visitor")."""
+    if len(word) <= 3:
+        return rf"\b{re.escape(word)}\b"
+    return rf"\b{re.escape(stem(word))}\w*"
+
+
+def term_pattern(term: Term) -> str:
+    if not term.is_phrase:
+        return word_pattern(term.words[0])
+    # The words in order, separated by anything that is not a word character.
+    return r"\W+".join(
+        (rf"\b{re.escape(w)}\b" if len(w) <= 3 else rf"\b{re.escape(stem(w))}\w*")
+        for w in term.words
+    )
+
+
+# --- The kinds of record ----------------------------------------------------------------
+
+
+def _span(record) -> str:
+    start, end = record.start, record.end
+    if start is None and end is None:
+        return ""
+    if getattr(record, "ongoing", False) and end is None:
+        return f"{start.display()} – present" if start else ""
+    return display_span(start, end)
+
+
+def _join(*parts: str) -> str:
+    return " · ".join(part for part in parts if part)
+
+
+def _published(record) -> bool:
+    return record is not None and getattr(record, "is_published", False)
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """One kind of record the search finds, and how it is searched and shown."""
+
+    key: str
+    label: str
+    plural: str
+    model: type[models.Model]
+    weights: dict[str, tuple[str, ...]]  # weight letter → fields (may follow relations)
+    snippet_fields: tuple[str, ...]  # own text fields a snippet may be cut from, in order
+    heading: Callable[[models.Model], str] = str
+    link: Callable[[models.Model], str | None] = lambda record: record.get_absolute_url()
+    describe: Callable[[models.Model], str] = lambda record: ""
+    select_related: tuple[str, ...] = ()
+
+    @property
+    def indexed(self) -> bool:
+        """Whether all its text is its own, so that a GIN index can cover it."""
+        return all("__" not in name for names in self.weights.values() for name in names)
+
+    @property
+    def index_name(self) -> str:
+        return f"registry_{self.model._meta.model_name}_search"
+
+    def queryset(self) -> models.QuerySet:
+        return self.model.objects.published().select_related(*self.select_related)
+
+    def vector(self) -> SearchVector:
+        """The weighted document; migration 0006 indexes this very expression."""
+        return search_vector(self.weights)
+
+    def fields(self) -> list[tuple[str, str]]:
+        return [(name, weight) for weight, names in self.weights.items() for name in names]
+
+
+def search_vector(weights: dict[str, Sequence[str]]) -> SearchVector:
+    vector = None
+    for weight in "ABCD":
+        names = weights.get(weight)
+        if not names:
+            continue
+        part = SearchVector(*names, config=CONFIG, weight=weight)
+        vector = part if vector is None else vector + part
+    return vector
+
+
+def _organisation_link(record: Organisation) -> str | None:
+    if hasattr(record, "get_absolute_url"):
+        return record.get_absolute_url()
+    # No page of its own: a national body is shown on its (published) country's page.
+    return record.country.get_absolute_url() if _published(record.country) else None
+
+
+KINDS: tuple[SearchKind, ...] = (
+    SearchKind(
+        "region",
+        "Region",
+        "Regions",
+        Region,
+        {"A": ("name",), "B": ("summary",)},
+        ("summary",),
+    ),
+    SearchKind(
+        "country",
+        "Country",
+        "Countries",
+        Country,
+        {"A": ("name",), "B": ("profile",)},
+        ("profile",),
+        describe=lambda c: "Partner country" if c.is_partner else "",
+    ),
+    SearchKind(
+        "programme",
+        "Programme",
+        "Programmes",
+        Programme,
+        {"A": ("name", "short_name"), "B": ("description",), "C": ("launch_note",)},
+        ("description", "launch_note"),
+        describe=lambda p: _join(p.get_kind_display(), _span(p)),
+    ),
+    SearchKind(
+        "participation",
+        "Participation",
+        "Participations",
+        Participation,
+        {
+            "A": ("country__name", "programme__name", "programme__short_name"),
+            "B": ("summary",),
+        },
+        ("summary",),
+        heading=lambda p: f"{p.country.name} in {p.programme}",
+        link=lambda p: p.country.get_absolute_url(),
+        describe=lambda p: _join(p.get_stage_display(), _span(p)),
+        select_related=("country", "programme"),
+    ),
+    SearchKind(
+        "office",
+        "Office",
+        "Offices",
+        Office,
+        {
+            "A": ("name",),
+            "B": ("city", "description"),
+            "C": ("address", "closure_note"),
+        },
+        ("description", "closure_note", "address", "city"),
+        describe=lambda o: _join(o.city, f"Closed {o.end.display()}" if o.end else ""),
+    ),
+    SearchKind(
+        "position",
+        "Post",
+        "Posts",
+        Position,
+        {"A": ("title",), "B": ("duties",), "C": ("notes",)},
+        ("duties", "notes"),
+        describe=_span,
+    ),
+    SearchKind(
+        "person",
+        "Person",
+        "People",
+        Person,
+        {"A": ("name",), "B": ("summary",)},
+        ("summary",),
+    ),
+    SearchKind(
+        "appointment",
+        "Appointment",
+        "Appointments",
+        Appointment,
+        {"A": ("person__name", "position__title"), "C": ("notes",)},
+        ("notes",),
+        heading=lambda a: f"{a.person.name}: {a.position.title}",
+        link=lambda a: a.person.get_absolute_url(),
+        describe=lambda a: _join(
+            a.get_capacity_display() if a.capacity != Appointment.Capacity.SUBSTANTIVE else "",
+            _span(a),
+        ),
+        select_related=("person", "position"),
+    ),
+    SearchKind(
+        "organisation",
+        "Organisation",
+        "Organisations",
+        Organisation,
+        {"A": ("name", "short_name"), "B": ("description",)},
+        ("description",),
+        heading=lambda o: f"{o.name} ({o.short_name})" if o.short_name else o.name,
+        link=_organisation_link,
+        describe=lambda o: o.get_kind_display(),
+        select_related=("country",),
+    ),
+    SearchKind(
+        "event",
+        "Event",
+        "Summits and events",
+        Event,
+        {"A": ("name",), "B": ("city", "summary"), "C": ("decisions",)},
+        ("summary", "decisions"),
+        describe=lambda e: _join(e.get_kind_display(), _span(e), e.city),
+    ),
+    SearchKind(
+        "visit",
+        "Visit",
+        "Visits",
+        Visit,
+        {"A": ("title",), "B": ("purpose", "summary")},
+        ("summary", "purpose"),
+        describe=lambda v: (
+            _span(v)
+            or (f"A {v.duration_days}-day visit; dates not recorded" if v.duration_days else "")
+        ),
+    ),
+    SearchKind(
+        "topic",
+        "Topic",
+        "Topics",
+        Topic,
+        {"A": ("name",), "B": ("description",)},
+        ("description",),
+    ),
+    SearchKind(
+        "source",
+        "Source",
+        "Sources",
+        Source,
+        {
+            "A": ("title",),
+            "C": ("publisher", "author", "editorial_note"),
+            "D": ("full_text",),
+        },
+        ("full_text", "editorial_note"),
+        describe=lambda s: _join(
+            s.get_kind_display(),
+            s.author or s.publisher,
+            s.published_on.display() if s.published_on else "",
+        ),
+    ),
+)
+KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+
+
+# --- Results ----------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    kind: SearchKind
+    record: models.Model
+    rank: float
+    title: str
+    url: str | None
+    context: str
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+@dataclass
+class KindCount:
+    kind: SearchKind
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResults:
+    query: ParsedQuery
+    hits: list[Hit]
+    counts: dict[str, int]  # matches of every kind, whatever `kinds` selected
+    kinds: tuple[SearchKind, ...]  # the kinds the hits were drawn from
+    offset: int
+    limit: int
+    backend: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.get(kind.key, 0) for kind in self.kinds)
+
+    @property
+    def browsable(self) -> int:
+        """How many of the results one can page through."""
+        return min(self.total, MAX_RESULTS)
+
+    @property
+    def facets(self) -> list[KindCount]:
+        selected = {kind.key for kind in self.kinds} if len(self.kinds) < len(KINDS) else set()
+        return [
+            KindCount(kind, self.counts.get(kind.key, 0), kind.key in selected)
+            for kind in KINDS
+            if self.counts.get(kind.key)
+        ]
+
+
+def search(
+    query: str | ParsedQuery,
+    *,
+    kinds: Iterable[str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResults:
+    """Published records matching `query`, best first: `limit` of them from `offset`.
+
+    `kinds` restricts the hits to some kinds (keys of KINDS; unknown keys are ignored);
+    `counts` still counts every kind. One query per kind, on either database."""
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    chosen = tuple(k for k in KINDS if kinds is None or k.key in set(kinds)) or KINDS
+    limit = max(0, min(limit, MAX_RESULTS))
+    offset = max(0, min(offset, MAX_RESULTS - limit))
+    backend = PostgresBackend() if connection.vendor == "postgresql" else FallbackBackend()
+    results = SearchResults(parsed, [], {}, chosen, offset, limit, backend.name)
+    if not parsed.searchable or limit == 0:
+        return results
+    candidates: list[tuple[float, int, models.Model, SearchKind]] = []
+    for position, kind in enumerate(KINDS):
+        queryset = backend.matching(kind, parsed)
+        if kind not in chosen:
+            results.counts[kind.key] = queryset.count()
+            continue
+        rows = list(
+            queryset.annotate(search_total=Window(Count("pk"))).order_by("-search_rank", "pk")[
+                : offset + limit
+            ]
+        )
+        results.counts[kind.key] = rows[0].search_total if rows else 0
+        candidates += [(row.search_rank, position, row, kind) for row in rows]
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2].pk))
+    results.hits = [
+        make_hit(kind, record, rank, parsed)
+        for rank, _, record, kind in candidates[offset : offset + limit]
+    ]
+    return results
+
+
+def make_hit(kind: SearchKind, record: models.Model, rank: float, parsed: ParsedQuery) -> Hit:
+    title = kind.heading(record)
+    pattern = parsed.highlight_pattern
+    return Hit(
+        kind=kind,
+        record=record,
+        rank=rank,
+        title=title,
+        url=kind.link(record),
+        context=kind.describe(record),
+        title_html=highlight(title, pattern),
+        snippet_html=snippet(
+            [getattr(record, name) or "" for name in kind.snippet_fields], pattern
+        ),
+    )
+
+
+# --- Backends ---------------------------------------------------------------------------
+
+
+class PostgresBackend:
+    name = "postgresql"
+
+    @staticmethod
+    def tsquery(parsed: ParsedQuery) -> SearchQuery:
+        """The parsed query as a tsquery: `(a | b) & c & !d`.
+
+        Built term by term rather than with `websearch_to_tsquery`, whose `or` binds more
+        loosely than the words around it (`a or b c` would be `a | (b & c)`); each word goes
+        through `plainto_tsquery` and each phrase through `phraseto_tsquery`, which stem it
+        and never fail on odd input."""
+        combined = None
+        for clause in parsed.clauses:
+            part = None
+            for term in clause.alternatives:
+                one = SearchQuery(
+                    str(term), config=CONFIG, search_type="phrase" if term.is_phrase else "plain"
+                )
+                part = one if part is None else part | one
+            part = ~part if clause.negated else part
+            combined = part if combined is None else combined & part
+        return combined
+
+    def matching(self, kind: SearchKind, parsed: ParsedQuery) -> models.QuerySet:
+        query = self.tsquery(parsed)
+        return (
+            kind.queryset()
+            .alias(search_document=kind.vector())
+            .filter(search_document=query)
+            .annotate(search_rank=SearchRank(F("search_document"), query))
+        )
+
+
+class FallbackBackend:
+    """SQLite: regular expressions (Python's, so case-insensitive in every script)."""
+
+    name = "fallback"
+
+    def matching(self, kind: SearchKind, parsed: ParsedQuery) -> models.QuerySet:
+        fields = kind.fields()
+        queryset = kind.queryset()
+        rank = Value(0.0, output_field=FloatField())
+        for clause in parsed.positive:
+            patterns = [term_pattern(term) for term in clause.alternatives]
+            queryset = queryset.filter(self._any(patterns, [name for name, _ in fields]))
+            whens = [
+                When(self._any(patterns, names), then=Value(WEIGHT_VALUES[weight]))
+                for weight, names in kind.weights.items()
+            ]
+            rank = rank + Case(*whens, default=Value(0.0), output_field=FloatField())
+        for clause in parsed.negative:
+            patterns = [term_pattern(term) for term in clause.alternatives]
+            queryset = queryset.exclude(self._any(patterns, [name for name, _ in fields]))
+        return queryset.annotate(search_rank=rank / len(parsed.positive))
+
+    @staticmethod
+    def _any(patterns: list[str], names: Iterable[str]) -> Q:
+        condition = Q()
+        for name in names:
+            for pattern in patterns:
+                condition |= Q(**{f"{name}__iregex": pattern})
+        return condition
+
+
+# --- Snippets ---------------------------------------------------------------------------
+
+
+def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
+    """`text` escaped, with the matches of `pattern` wrapped in <mark>.
+
+    Matches are found in the raw text and each piece escaped on its own, so a mark never
+    falls inside an entity and the editor's text is never trusted as HTML."""
+    if pattern is None:
+        return escape(text)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        if match.end() == match.start():
+            continue
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # every piece is escaped above
+
+
+def snippet(texts: Sequence[str], pattern: re.Pattern | None) -> SafeString:
+    """About SNIPPET_LENGTH characters around the first match in the first text that has
+    one (else the start of the first non-empty text), highlighted."""
+    texts = [" ".join(text.split()) for text in texts if text and text.strip()]
+    if not texts:
+        return mark_safe("")
+    chosen, at = texts[0], None
+    if pattern is not None:
+        for text in texts:
+            match = pattern.search(text)
+            if match:
+                chosen, at = text, match.start()
+                break
+    if len(chosen) <= SNIPPET_LENGTH:
+        return highlight(chosen, pattern)
+    start = 0 if at is None else max(0, at - SNIPPET_LENGTH // 3)
+    if start:
+        space = chosen.find(" ", start)
+        start = space + 1 if 0 <= space < (at or start) else start
+    end = min(len(chosen), start + SNIPPET_LENGTH)
+    if end < len(chosen):
+        space = chosen.rfind(" ", start, end)
+        end = space if space > start + SNIPPET_LENGTH // 2 else end
+    body = highlight(chosen[start:end], pattern)
+    return mark_safe(("… " if start else "") + body + (" …" if end < len(chosen) else ""))

@@ -1,0 +1,151 @@
+"""Template filters and tags of the public pages.
+
+Dates go through `PartialDate.display()` so that none is shown more precisely than stored;
+JSON-LD is escaped like Django's `json_script`; no tag here touches the database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from registry.partial_dates import PartialDate, display_span
+
+register = template.Library()
+
+# The same escapes as django.utils.html.json_script: the JSON cannot close its <script>.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+]
+
+
+@register.filter
+def partial(value: PartialDate | None, unknown: str = "Date unknown") -> str:
+    """ "June 2004" at the stored precision, or the wording for an unknown date."""
+    return value.display() if value else unknown
+
+
+@register.filter
+def as_time(value: PartialDate | None, unknown: str = "Date unknown"):
+    """A `<time>` element whose datetime has the stored precision ("2004", "2004-06")."""
+    if not value:
+        return format_html('<span class="unknown">{}</span>', unknown)
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), value.display())
+
+
+@register.filter
+def span(record, unknown: str = "Dates unknown") -> str:
+    """A record's start–end at the precision of each date.
+
+    `ongoing` (known to continue) reads "present"; an end that the sources simply do not give
+    is said to be unrecorded rather than implied to continue."""
+    start, end = record.start, record.end
+    ongoing = bool(getattr(record, "ongoing", False))
+    if ongoing:
+        return f"{start.display()} – present" if start else "Start date not recorded – present"
+    if start and end:
+        return display_span(start, end)
+    if start:
+        return f"From {start.display()}; end not recorded"
+    if end:
+        return f"Until {end.display()}; start not recorded"
+    return unknown
+
+
+@register.filter
+def ordinal_word(number: int | None) -> str:
+    """1 → "first"; numbers past twenty read "no. 21"."""
+    if not number:
+        return ""
+    return ORDINALS[number - 1] if number <= len(ORDINALS) else f"no. {number}"
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """ "+995 (32) 293 38 01" → "tel:+995322933801": digits and a leading plus only."""
+    phone = phone or ""
+    digits = re.sub(r"\D", "", phone)
+    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
+
+
+@register.filter
+def lines(text: str) -> list[str]:
+    """The non-empty lines of an editor's text (duties, decisions), for a list."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def jsonld(data) -> str:
+    """A `<script type="application/ld+json">` holding `data`, which cannot break out of it."""
+    if not data:
+        return ""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str | None = None) -> str:
+    """The absolute URL of `path` (the current path by default), from the request."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return request.build_absolute_uri(path if path is not None else request.path)
+
+
+@register.inclusion_tag("includes/refs.html")
+def refs(record):
+    """Superscript links to the page's numbered sources that back `record`."""
+    return {"numbers": getattr(record, "source_refs", [])}
+
+
+@register.filter
+def visit_dates(visit) -> str:
+    """A visit's dates, or its length when that is all the sources give."""
+    if visit.start or visit.end:
+        return span(visit)
+    if visit.duration_days:
+        days = visit.duration_days
+        return (
+            f"Dates not recorded ({days}-day visit)" if days > 1 else "Dates not recorded (one day)"
+        )
+    return "Dates not recorded"
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name: str, label: str):
+    """A main-navigation link, marked current on its own page and within its section."""
+    url = reverse(f"registry:{url_name}")
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    if path == url:
+        return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
+    if url != "/" and path.startswith(url):
+        return format_html('<a href="{}" aria-current="true">{}</a>', url, label)
+    return format_html('<a href="{}">{}</a>', url, label)

@@ -1,0 +1,346 @@
+"""What every public page shares: published-only querysets, numbered sources, breadcrumbs,
+JSON-LD, "last updated", and friendly pagination.
+
+Every page runs a fixed number of queries: views load each list with one query (and one
+per prefetched relation) and hand templates plain objects, so no template touches the
+database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import models
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.views.generic import DetailView, TemplateView
+
+from registry.models import Citation, Source
+
+SITE_NAME = "Partnership Registry"
+SCHEMA = "https://schema.org"
+PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,8}\Z")
+
+
+def published_citations() -> Prefetch:
+    """A record's citations of published sources, with the source, in one query."""
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.published().select_related("source").order_by("pk"),
+    )
+
+
+def is_citable(model: type[models.Model]) -> bool:
+    return any(f.name == "citations" for f in model._meta.private_fields)
+
+
+def hide_drafts(records: Iterable[models.Model | None], *fields: str) -> None:
+    """Blank out linked records that are not published, so no page names a draft.
+
+    For nullable foreign keys loaded with select_related; the caller lists the fields."""
+    for record in records:
+        if record is None:
+            continue
+        for name in fields:
+            linked = getattr(record, name)
+            if linked is not None and not linked.is_published:
+                setattr(record, name, None)
+
+
+def latest_update(*groups: Iterable[Any]) -> dt.datetime | None:
+    """The newest `updated_at` of the records shown."""
+    stamps = [
+        record.updated_at
+        for group in groups
+        for record in group
+        if record is not None and getattr(record, "updated_at", None)
+    ]
+    return max(stamps, default=None)
+
+
+@dataclass
+class SourceNote:
+    """One numbered entry of a page's "Sources": a source and the passages cited from it."""
+
+    number: int
+    source: Source
+    citations: list[Citation] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"source-{self.number}"
+
+
+class Footnotes:
+    """Numbers the sources behind the facts of one page, in the order the facts appear.
+
+    `cite(record)` reads the record's prefetched citations and sets `record.source_refs`,
+    the numbers of its sources, which templates show with `{% refs record %}`."""
+
+    def __init__(self) -> None:
+        self._notes: dict[int, SourceNote] = {}
+
+    def cite(self, *records: models.Model | None) -> None:
+        for record in records:
+            if record is None or not hasattr(record, "citations"):
+                continue
+            numbers: list[int] = []
+            for citation in record.citations.all():
+                note = self._notes.get(citation.source_id)
+                if note is None:
+                    note = SourceNote(len(self._notes) + 1, citation.source)
+                    self._notes[citation.source_id] = note
+                passage = (citation.quote.strip(), citation.locator.strip())
+                if passage != ("", "") and all(
+                    (c.quote.strip(), c.locator.strip()) != passage for c in note.citations
+                ):
+                    note.citations.append(citation)
+                if note.number not in numbers:
+                    numbers.append(note.number)
+            record.source_refs = sorted(numbers)
+
+    def cite_all(self, records: Iterable[models.Model | None]) -> None:
+        self.cite(*records)
+
+    @property
+    def notes(self) -> list[SourceNote]:
+        return list(self._notes.values())
+
+
+def friendly_errors(form) -> list[str]:
+    """A form's errors as "Label: message" lines; a NUL byte echoed back is replaced."""
+    messages = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        messages += [f"{label}: {error}".replace("\x00", "\ufffd") for error in errors]
+    return messages
+
+
+def crumb(label: str, url_name: str | None = None, **kwargs) -> tuple[str, str | None]:
+    return (label, reverse(f"registry:{url_name}", kwargs=kwargs or None) if url_name else None)
+
+
+class PageMixin:
+    """Context of every public page.
+
+    Subclasses give `page_title`, `get_meta_description()`, `get_breadcrumbs()` (the trail
+    after "Home"; the last item is the page itself), `get_jsonld()` and
+    `get_last_updated()`."""
+
+    page_title: ClassVar[str] = ""
+    meta_description: ClassVar[str] = ""
+    footnotes: Footnotes
+
+    def get_page_title(self) -> str:
+        return self.page_title
+
+    def get_meta_description(self) -> str:
+        return self.meta_description
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [(self.get_page_title(), None)]
+
+    def get_jsonld(self) -> dict | list | None:
+        return None
+
+    def get_last_updated(self) -> dt.datetime | None:
+        return None
+
+    def get_canonical_query(self) -> dict[str, str]:
+        """Query parameters that make this page distinct (a list's filters and page)."""
+        return {}
+
+    def get_canonical_url(self) -> str:
+        query = urlencode(sorted(self.get_canonical_query().items()))
+        return self.request.build_absolute_uri(self.request.path + (f"?{query}" if query else ""))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not hasattr(self, "footnotes"):
+            self.footnotes = Footnotes()
+        crumbs = [("Home", reverse("registry:home")), *self.get_breadcrumbs()]
+        context.update(
+            page_title=self.get_page_title(),
+            meta_description=Truncator(" ".join(self.get_meta_description().split())).chars(160),
+            breadcrumbs=crumbs,
+            source_notes=self.footnotes.notes,
+            last_updated=self.get_last_updated(),
+            canonical_url=self.get_canonical_url(),
+        )
+        context["jsonld"] = self.build_jsonld(crumbs)
+        return context
+
+    def build_jsonld(self, crumbs: list[tuple[str, str | None]]) -> dict:
+        absolute = self.request.build_absolute_uri
+        items = [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": label,
+                "item": absolute(url or self.request.path),
+            }
+            for position, (label, url) in enumerate(crumbs, start=1)
+        ]
+        graph: list[dict] = []
+        main = self.get_jsonld()
+        if isinstance(main, dict):
+            graph.append(main)
+        elif main:
+            graph.extend(main)
+        graph.append({"@type": "BreadcrumbList", "itemListElement": items})
+        return {"@context": SCHEMA, "@graph": graph}
+
+    def absolute(self, record_or_path) -> str:
+        path = (
+            record_or_path if isinstance(record_or_path, str) else record_or_path.get_absolute_url()
+        )
+        return self.request.build_absolute_uri(path)
+
+
+class PublishedMixin:
+    """Serve only published records: anything else is a 404 for the public.
+
+    `select` names the linked records loaded with the record; `prefetches()` the linked
+    lists, each a Prefetch of published rows. Citations of published sources come too."""
+
+    model: ClassVar[type[models.Model]]
+    select: ClassVar[tuple[str, ...]] = ()
+
+    def prefetches(self) -> list[Prefetch | str]:
+        return []
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.model.objects.published().select_related(*self.select)
+        lookups = self.prefetches()
+        if is_citable(self.model):
+            lookups.append(published_citations())
+        return queryset.prefetch_related(*lookups)
+
+
+class RecordDetailView(PublishedMixin, PageMixin, DetailView):
+    """One published record. `load_related(record)` fetches what the page shows with it."""
+
+    context_object_name = "record"
+    section_label: ClassVar[str] = ""
+    section_url: ClassVar[str | None] = None
+
+    def get_page_title(self) -> str:
+        return str(self.object)
+
+    def get_breadcrumbs(self):
+        trail = []
+        if self.section_label:
+            trail.append(crumb(self.section_label, self.section_url))
+        return [*trail, (self.get_page_title(), None)]
+
+    def get_last_updated(self):
+        return self.object.updated_at
+
+    def load_related(self, record) -> dict:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        self.footnotes = Footnotes()
+        self.footnotes.cite(self.object)
+        extra = self.load_related(self.object)
+        context = super().get_context_data(**kwargs)
+        context.update(extra)
+        return context
+
+
+@dataclass
+class Pagination:
+    page: Page | None
+    error: str = ""
+    status: int = 200
+
+
+def paginate(request, queryset: QuerySet, per_page: int) -> Pagination:
+    """The requested page, or a friendly error: 400 for a malformed number, 404 past the end.
+
+    The page's rows are loaded here, in the view."""
+    raw = request.GET.get("page", "1")
+    paginator = Paginator(queryset, per_page)
+    if not PAGE_NUMBER.match(raw):
+        return Pagination(None, "A page number is a whole number such as 2.", 400)
+    try:
+        page = paginator.page(int(raw))
+    except EmptyPage:
+        pages = paginator.num_pages
+        return Pagination(
+            None,
+            f"There is no page {int(raw)}: this list has {pages} page{'s' if pages != 1 else ''}.",
+            404,
+        )
+    page.object_list = list(page.object_list)
+    return Pagination(page)
+
+
+def page_range(page: Page | None) -> list:
+    if page is None:
+        return []
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+class RecordListView(PublishedMixin, PageMixin, TemplateView):
+    """A paginated list of published records, with optional validated filters."""
+
+    paginate_by: ClassVar[int] = 25
+    ordering: ClassVar[tuple[str, ...]] = ()
+    pagination: Pagination
+
+    def get_ordered_queryset(self) -> QuerySet:
+        queryset = self.get_queryset()
+        return queryset.order_by(*self.ordering) if self.ordering else queryset
+
+    def prepare(self, records: list) -> dict:
+        """Work on the page's records (footnotes, hiding drafts); returns extra context."""
+        return {}
+
+    def get_page_title(self) -> str:
+        title = self.page_title
+        page = self.pagination.page
+        if page is not None and page.number > 1:
+            title = f"{title}, page {page.number}"
+        return title
+
+    def get_last_updated(self):
+        page = self.pagination.page
+        return latest_update(page.object_list) if page else None
+
+    def get_canonical_query(self):
+        page = self.pagination.page
+        return {"page": str(page.number)} if page is not None and page.number > 1 else {}
+
+    def validate(self) -> list[str]:
+        """Check the query's filters; returns friendly messages for the bad ones."""
+        return []
+
+    def get_filtered_queryset(self) -> QuerySet:
+        return self.get_ordered_queryset()
+
+    def get(self, request, *args, **kwargs):
+        self.footnotes = Footnotes()
+        self.filter_errors = self.validate()
+        if self.filter_errors:
+            self.pagination = Pagination(None, "", 400)
+        else:
+            self.pagination = paginate(request, self.get_filtered_queryset(), self.paginate_by)
+        records = self.pagination.page.object_list if self.pagination.page else []
+        extra = self.prepare(records)
+        context = self.get_context_data(
+            page_obj=self.pagination.page,
+            records=records,
+            page_error=self.pagination.error,
+            page_range=page_range(self.pagination.page),
+            filter_errors=self.filter_errors,
+            **extra,
+        )
+        return self.render_to_response(context, status=self.pagination.status)

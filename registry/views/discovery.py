@@ -1,0 +1,487 @@
+"""Finding things: site search, feeds and an iCalendar of visits, the sitemap and robots.txt.
+
+Everything here reads through `Model.objects.published()` and runs a fixed number of
+queries whatever the amount of data: the search one per kind of record (registry/search.py),
+the feeds and the calendar three (visits, their stops, their topics), the sitemap two per
+section (count and page).
+
+Dates are never given more precisely than stored. Feed items carry the visit's dates as
+text at their precision; their publication dates are the record's own timestamps. The
+calendar holds, as all-day events, only the visits whose first day is known, spanning the
+days known; visits known only to the month or the year, or not dated at all, are left out
+and named in X-PARTNERSHIP-REGISTRY-OMITTED properties (see `calendar_days`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.syndication.views import Feed
+from django.db.models import F, Prefetch, QuerySet
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.views import View
+from django.views.generic import TemplateView
+
+from registry import calendar as ical
+from registry.models import (
+    Country,
+    Event,
+    Office,
+    Person,
+    Position,
+    Programme,
+    Region,
+    Source,
+    Topic,
+    Visit,
+    VisitLeg,
+)
+from registry.partial_dates import Precision, display_span
+from registry.search import KINDS, KINDS_BY_KEY, MAX_RESULTS, SearchResults, parse_query, search
+
+from .base import SITE_NAME, PageMixin
+
+# UIDs and ids of feed entries: stable for a record whatever its slug or the host name.
+UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://partnership-registry/")
+FEED_ITEMS = 50
+
+
+def record_uuid(kind: str, pk: int) -> uuid.UUID:
+    return uuid.uuid5(UID_NAMESPACE, f"{kind}/{pk}")
+
+
+def first_url(*names: str) -> str:
+    """The first of the named routes that exists (list pages may come and go)."""
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/"
+
+
+# --- Search -------------------------------------------------------------------------------
+
+PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,5}\Z")
+
+EXAMPLES = [
+    ("Tbilisi", "a city: the office there and who works with it"),
+    ('"Intensified Dialogue"', "an exact phrase, in quotation marks"),
+    ("Shekerinska", "a person: their post and their visits"),
+    ("energy or demining", "either word"),
+    ("Afghanistan -Kabul", "a word, leaving out records that mention another"),
+]
+
+
+class SearchView(PageMixin, TemplateView):
+    """/search/?q=...&kind=...&page=...: never an error, whatever the query."""
+
+    template_name = "registry/search.html"
+    per_page = 20
+
+    def get(self, request, *args, **kwargs):
+        self.parsed = parse_query(request.GET.get("q", ""))
+        self.kind = KINDS_BY_KEY.get(request.GET.get("kind", ""))
+        raw_page = request.GET.get("page", "1")
+        self.max_pages = math.ceil(MAX_RESULTS / self.per_page)
+        self.page = int(raw_page) if PAGE_NUMBER.match(raw_page) else 1
+        self.page_ignored = self.page > self.max_pages
+        if self.page_ignored:
+            self.page = 1
+        self.results: SearchResults = search(
+            self.parsed,
+            kinds=[self.kind.key] if self.kind else None,
+            limit=self.per_page,
+            offset=(self.page - 1) * self.per_page,
+        )
+        return self.render_to_response(self.get_context_data())
+
+    # Page furniture (PageMixin) ---------------------------------------------------------
+
+    def short_query(self) -> str:
+        text = self.parsed.text
+        return text if len(text) <= 60 else text[:59].rstrip() + "…"
+
+    def get_page_title(self) -> str:
+        if not self.parsed.text:
+            return "Search"
+        title = f"Search results for “{self.short_query()}”"
+        if self.kind:
+            title += f" among {self.kind.plural.lower()}"
+        return f"{title}, page {self.page}" if self.page > 1 else title
+
+    def get_meta_description(self) -> str:
+        if not self.parsed.text:
+            return (
+                "Search the Partnership Registry: countries, programmes, offices, posts, "
+                "people, visits, summits, topics and the source documents behind them."
+            )
+        total = self.results.total
+        return (
+            f"{total} published record{'s' if total != 1 else ''} of the Partnership Registry "
+            f"matching “{self.short_query()}”."
+        )
+
+    def get_breadcrumbs(self):
+        if not self.parsed.text:
+            return [("Search", None)]
+        return [("Search", reverse("registry:search")), (f"“{self.short_query()}”", None)]
+
+    def get_canonical_query(self) -> dict[str, str]:
+        query = {}
+        if self.parsed.text:
+            query["q"] = self.parsed.text
+            if self.kind:
+                query["kind"] = self.kind.key
+            if self.page > 1:
+                query["page"] = str(self.page)
+        return query
+
+    def get_jsonld(self):
+        kind = "SearchResultsPage" if self.parsed.text else "WebPage"
+        return {"@type": kind, "name": self.get_page_title(), "url": self.get_canonical_url()}
+
+    # The page itself --------------------------------------------------------------------
+
+    def page_url(self, page: int | None = None, kind: str | None = "") -> str:
+        """This search with another page or kind (kind=None: all kinds)."""
+        params = {"q": self.parsed.text}
+        chosen = self.kind.key if kind == "" and self.kind else kind
+        if chosen:
+            params["kind"] = chosen
+        if page and page > 1:
+            params["page"] = str(page)
+        return f"{reverse('registry:search')}?{urlencode(params)}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        results = self.results
+        pages = max(1, math.ceil(results.browsable / self.per_page)) if results.total else 0
+        context.update(
+            query=self.parsed,
+            results=results,
+            hits=results.hits,
+            selected_kind=self.kind,
+            kind_param=self.request.GET.get("kind", ""),
+            page_number=self.page,
+            page_count=pages,
+            page_ignored=self.page_ignored,
+            page_past_end=bool(results.total) and self.page > pages,
+            first_shown=results.offset + 1,
+            last_shown=results.offset + len(results.hits),
+            more_than_browsable=results.total > MAX_RESULTS,
+            max_results=MAX_RESULTS,
+            previous_url=self.page_url(self.page - 1) if self.page > 1 else None,
+            next_url=self.page_url(self.page + 1) if self.page < pages else None,
+            page_links=[(n, self.page_url(n)) for n in range(1, pages + 1)],
+            max_pages=self.max_pages,
+            total_all=sum(results.counts.values()),
+            last_page_url=self.page_url(pages) if pages else None,
+            all_kinds_url=self.page_url(kind=None),
+            facets=[(facet, self.page_url(kind=facet.kind.key)) for facet in results.facets],
+            kinds=KINDS,
+            examples=[
+                (text, help_text, f"{reverse('registry:search')}?{urlencode({'q': text})}")
+                for text, help_text in EXAMPLES
+            ],
+            noindex=bool(self.parsed.text),
+        )
+        return context
+
+
+# --- Visits for feeds and the calendar ----------------------------------------------------
+
+
+def feed_visits() -> QuerySet:
+    """Published visits with their traveller, post, stops in published countries and
+    published topics: three queries."""
+    return (
+        Visit.objects.published()
+        .select_related("traveller", "traveller_position")
+        .prefetch_related(
+            Prefetch(
+                "legs",
+                queryset=VisitLeg.objects.filter(country__in=Country.objects.published())
+                .select_related("country")
+                .order_by("order", "pk"),
+            ),
+            Prefetch("topics", queryset=Topic.objects.published().order_by("name")),
+        )
+    )
+
+
+def visit_when(visit: Visit) -> str:
+    """The visit's dates at their precision, saying what is not recorded."""
+    start, end = visit.start, visit.end
+    if start and end:
+        return display_span(start, end)
+    if start:
+        return f"From {start.display()}; end not recorded"
+    if end:
+        return f"Until {end.display()}; start not recorded"
+    if visit.duration_days:
+        return f"A {visit.duration_days}-day visit; dates not recorded"
+    return "Dates not recorded"
+
+
+def visit_itinerary(visit: Visit) -> str:
+    return ", ".join(
+        f"{leg.city}, {leg.country.name}" if leg.city else leg.country.name
+        for leg in visit.legs.all()
+    )
+
+
+def visit_traveller(visit: Visit) -> str:
+    # Visit.published() guarantees both are published when present.
+    parts = [p for p in (visit.traveller, visit.traveller_position) if p is not None]
+    return ", ".join(str(p) for p in parts)
+
+
+class VisitRssFeed(Feed):
+    """The visits most recently added to the registry, newest first."""
+
+    feed_type = Rss201rev2Feed
+    title = f"Visits – {SITE_NAME}"
+    description = (
+        "Official visits of NATO officials to the South Caucasus and Central Asia, as they are "
+        "added to the Partnership Registry. Dates are given as precisely as the sources give "
+        "them."
+    )
+    feed_guid = f"urn:uuid:{record_uuid('feed', 1)}"
+    author_name = SITE_NAME  # Atom needs an author for entries without a traveller
+
+    def link(self) -> str:
+        return first_url("registry:visit-list", "registry:home")
+
+    def feed_url(self) -> str:
+        return reverse("registry:visit-feed-rss")
+
+    def items(self) -> QuerySet:
+        return feed_visits().order_by("-created_at", "-pk")[:FEED_ITEMS]
+
+    def item_title(self, item: Visit) -> str:
+        # Readers may treat an RSS title as HTML: markup is escaped, apostrophes kept.
+        return item.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def item_description(self, item: Visit) -> str:
+        paragraphs = [f"Dates: {visit_when(item)}"]
+        if traveller := visit_traveller(item):
+            paragraphs.append(f"Traveller: {traveller}")
+        if itinerary := visit_itinerary(item):
+            paragraphs.append(f"Itinerary: {itinerary}")
+        paragraphs += [text for text in (item.purpose, item.summary) if text.strip()]
+        return "".join(f"<p>{escape(' '.join(text.split()))}</p>" for text in paragraphs)
+
+    def item_guid(self, item: Visit) -> str:
+        return f"urn:uuid:{record_uuid('visit', item.pk)}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Visit) -> dt.datetime:
+        return item.created_at
+
+    def item_updateddate(self, item: Visit) -> dt.datetime:
+        return item.updated_at
+
+    def item_author_name(self, item: Visit) -> str | None:
+        return item.traveller.name if item.traveller else None
+
+    def item_categories(self, item: Visit) -> list[str]:
+        return [topic.name for topic in item.topics.all()]
+
+
+class VisitAtomFeed(VisitRssFeed):
+    feed_type = Atom1Feed
+    subtitle = VisitRssFeed.description
+
+    def feed_url(self) -> str:
+        return reverse("registry:visit-feed-atom")
+
+    def item_title(self, item: Visit) -> str:
+        return item.title  # an Atom title is plain text
+
+
+def calendar_days(visit: Visit) -> tuple[dt.date, dt.date, str] | None:
+    """The all-day span a visit occupies in the calendar, [first, after last), with a note
+    on what is not known; None when its first day is not known.
+
+    - first and last day known: those days;
+    - first day and the length known: that many days from the first;
+    - only the first day known to the day (no end, or an end known only to the month or
+      year): the first day alone, and the note says so.
+    A visit known only to the month or the year, or not dated, is left out: an all-day
+    event over a whole month would claim days the sources do not give."""
+    start, end = visit.start, visit.end
+    if start is None or start.precision != Precision.DAY:
+        return None
+    first = start.date
+    if end is not None and end.precision == Precision.DAY:
+        return first, end.date + dt.timedelta(days=1), ""
+    if end is None and visit.duration_days:
+        return (
+            first,
+            first + dt.timedelta(days=visit.duration_days),
+            f"The sources give the first day and the length ({visit.duration_days} days).",
+        )
+    if end is None:
+        return first, first + dt.timedelta(days=1), "Only the first day is recorded."
+    return (
+        first,
+        first + dt.timedelta(days=1),
+        f"Only the first day is known to the day; the visit ended in {end.display()}.",
+    )
+
+
+def omission_reason(visit: Visit) -> str:
+    start = visit.start
+    if start is None:
+        return "dates not recorded"
+    precision = "month" if start.precision == Precision.MONTH else "year"
+    return f"dates known only to the {precision}: {visit_when(visit)}"
+
+
+CALENDAR_POLICY = (
+    "Official visits of NATO officials to the South Caucasus and Central Asia, from the "
+    "Partnership Registry, as all-day events over the days the sources give. Visits whose "
+    "first day is not known (dates known only to the month or the year, or not recorded) "
+    "are left out and listed in X-PARTNERSHIP-REGISTRY-OMITTED; see the registry's visit "
+    "pages for them."
+)
+
+
+class VisitCalendarView(View):
+    """/visits/calendar.ics: published visits as an iCalendar (RFC 5545)."""
+
+    def get(self, request, *args, **kwargs):
+        absolute = request.build_absolute_uri
+        cal = ical.Component("VCALENDAR")
+        cal.add("VERSION", "2.0")
+        cal.text("PRODID", f"-//{SITE_NAME}//Visits//EN")
+        cal.add("CALSCALE", "GREGORIAN")
+        cal.text("NAME", f"Visits – {SITE_NAME}")
+        cal.text("X-WR-CALNAME", f"Visits – {SITE_NAME}")
+        cal.text("DESCRIPTION", CALENDAR_POLICY)
+        cal.text("X-WR-CALDESC", CALENDAR_POLICY)
+        cal.add("SOURCE", absolute(reverse("registry:visit-calendar")), VALUE="URI")
+        cal.add("REFRESH-INTERVAL", "P1D", VALUE="DURATION")
+        cal.add("X-PUBLISHED-TTL", "P1D")
+        visits = feed_visits().order_by(F("start_date").asc(nulls_last=True), "pk")
+        for visit in visits:
+            url = absolute(visit.get_absolute_url())
+            days = calendar_days(visit)
+            if days is None:
+                cal.text(
+                    "X-PARTNERSHIP-REGISTRY-OMITTED",
+                    f"{visit.title} ({omission_reason(visit)}): {url}",
+                )
+                continue
+            cal.components.append(self.event(visit, url, *days))
+        response = HttpResponse(cal.serialize(), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="partnership-registry-visits.ics"'
+        return response
+
+    @staticmethod
+    def event(visit: Visit, url: str, first: dt.date, after: dt.date, note: str):
+        event = ical.Component("VEVENT")
+        event.add("UID", str(record_uuid("visit", visit.pk)))
+        event.add("DTSTAMP", ical.format_utc(visit.updated_at))
+        event.add("CREATED", ical.format_utc(visit.created_at))
+        event.add("LAST-MODIFIED", ical.format_utc(visit.updated_at))
+        event.add("DTSTART", ical.format_date(first), VALUE="DATE")
+        event.add("DTEND", ical.format_date(after), VALUE="DATE")
+        event.text("SUMMARY", visit.title)
+        lines = [f"Dates: {visit_when(visit)}." + (f" {note}" if note else "")]
+        if traveller := visit_traveller(visit):
+            lines.append(f"Traveller: {traveller}.")
+        if itinerary := visit_itinerary(visit):
+            lines.append(f"Itinerary: {itinerary}.")
+            event.text("LOCATION", itinerary)
+        if visit.purpose.strip():
+            lines.append(" ".join(visit.purpose.split()))
+        lines.append(url)
+        event.text("DESCRIPTION", "\n\n".join(lines))
+        event.add("URL", url, VALUE="URI")
+        topics = [topic.name for topic in visit.topics.all()]
+        if topics:
+            event.add("CATEGORIES", ",".join(ical.escape_text(name) for name in topics))
+        event.add("CLASS", "PUBLIC")
+        event.add("TRANSP", "TRANSPARENT")
+        return event
+
+
+# --- Sitemap and robots.txt ---------------------------------------------------------------
+
+
+class PublishedSitemap(Sitemap):
+    """Every published record of one kind that has a page of its own."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+
+    def items(self) -> QuerySet:
+        return self.model.objects.published().only("pk", "slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item) -> dt.datetime:
+        return item.updated_at
+
+
+class PagesSitemap(Sitemap):
+    """The home page and the list pages that exist."""
+
+    names = (
+        "home",
+        "region-list",
+        "country-list",
+        "programme-list",
+        "office-list",
+        "position-list",
+        "person-list",
+        "event-list",
+        "visit-list",
+        "topic-list",
+        "source-list",
+        "timeline",
+    )
+
+    def items(self) -> list[str]:
+        found = []
+        for name in self.names:
+            try:
+                reverse(f"registry:{name}")
+            except NoReverseMatch:
+                continue
+            found.append(name)
+        return found
+
+    def location(self, item: str) -> str:
+        return reverse(f"registry:{item}")
+
+
+SITEMAPS = {
+    "pages": PagesSitemap(),
+    "regions": PublishedSitemap(Region),
+    "countries": PublishedSitemap(Country),
+    "programmes": PublishedSitemap(Programme),
+    "offices": PublishedSitemap(Office),
+    "posts": PublishedSitemap(Position),
+    "people": PublishedSitemap(Person),
+    "events": PublishedSitemap(Event),
+    "visits": PublishedSitemap(Visit),
+    "topics": PublishedSitemap(Topic),
+    "sources": PublishedSitemap(Source),
+}
+
+
+class RobotsView(View):
+    def get(self, request, *args, **kwargs):
+        sitemap = request.build_absolute_uri(reverse("registry:sitemap"))
+        body = f"User-agent: *\nAllow: /\nDisallow: /admin/\n\nSitemap: {sitemap}\n"
+        return HttpResponse(body, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,246 @@
+"""The home page, regions and countries."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+from django.views.generic import TemplateView
+
+from registry.models import (
+    Country,
+    Event,
+    Office,
+    Organisation,
+    Participation,
+    Position,
+    Region,
+    VisitLeg,
+)
+
+from . import facts
+from .base import SITE_NAME, Footnotes, PageMixin, RecordDetailView, latest_update
+
+
+class HomeView(PageMixin, TemplateView):
+    template_name = "registry/home.html"
+    page_title = "NATO partnerships in the South Caucasus and Central Asia"
+    meta_description = (
+        "The public record of NATO's partnerships with Armenia, Azerbaijan, Georgia, "
+        "Kazakhstan, the Kyrgyz Republic, Tajikistan, Turkmenistan and Uzbekistan: offices, "
+        "posts and their holders, visits, programmes and the sources behind every fact."
+    )
+    latest_visits = 5
+
+    def get_breadcrumbs(self):
+        return []
+
+    def get_context_data(self, **kwargs):
+        regions = list(
+            Region.objects.published().prefetch_related(
+                Prefetch("countries", queryset=Country.objects.published().order_by("name"))
+            )
+        )
+        visits = list(facts.visits_queryset()[: self.latest_visits])
+        key_posts = facts.positions_with_holders(
+            Position.objects.published()
+            .filter(
+                organisation__in=Organisation.objects.published().filter(
+                    kind=Organisation.Kind.INTERNATIONAL
+                ),
+                ongoing=True,
+            )
+            .order_by("title")
+        )
+        offices = list(
+            Office.objects.published()
+            .filter(ongoing=True)
+            .select_related("host_country")
+            .prefetch_related(facts.published_citations())
+            .order_by("name")
+        )
+        facts.hide_drafts(offices, "host_country")
+        self.regions, self.visits, self.key_posts, self.offices = (
+            regions,
+            visits,
+            key_posts,
+            offices,
+        )
+        self.footnotes = Footnotes()
+        self.footnotes.cite_all(key_posts)
+        for position in key_posts:
+            self.footnotes.cite_all(position.current_appointments)
+            self.footnotes.cite_all(position.past_appointments[:3])
+        self.footnotes.cite_all(visits)
+        self.footnotes.cite_all(offices)
+        context = super().get_context_data(**kwargs)
+        context.update(regions=regions, visits=visits, key_posts=key_posts, offices=offices)
+        return context
+
+    def get_last_updated(self):
+        countries = [c for region in self.regions for c in region.countries.all()]
+        return latest_update(self.regions, countries, self.visits, self.key_posts, self.offices)
+
+    def get_jsonld(self):
+        return {
+            "@type": "WebSite",
+            "name": SITE_NAME,
+            "url": self.absolute("/"),
+            "description": self.meta_description,
+            "about": [
+                {"@type": "Place", "name": region.name, "url": self.absolute(region)}
+                for region in self.regions
+            ],
+        }
+
+
+class PlaceDetailView(RecordDetailView):
+    """What a region and a country page share: everything about the countries in scope."""
+
+    many_countries = False
+
+    def countries_in_scope(self, record) -> list[int]:
+        """The ids of the published countries the page is about."""
+        raise NotImplementedError
+
+    def load_related(self, record) -> dict:
+        countries = self.countries_in_scope(record)
+        participations = list(
+            Participation.objects.published()
+            .filter(country__in=countries)
+            .select_related("country", "programme")
+            .prefetch_related(facts.published_citations())
+        )
+        events = list(
+            Event.objects.published()
+            .filter(country__in=countries)
+            .prefetch_related(facts.published_citations())
+        )
+        covering = Office.countries_covered.through.objects.filter(country__in=countries)
+        offices = list(
+            Office.objects.published()
+            .filter(Q(host_country__in=countries) | Q(pk__in=covering.values("office_id")))
+            .select_related("host_country", "succeeded_by")
+            .prefetch_related(facts.published_citations())
+            .order_by("-ongoing", *facts.nulls_last("end_date"), "name")
+        )
+        facts.hide_drafts(offices, "host_country", "succeeded_by")
+        visits = list(
+            facts.visits_queryset().filter(
+                pk__in=VisitLeg.objects.filter(country__in=countries).values("visit_id")
+            )
+        )
+        met = facts.officials_met(facts.published_meetings().filter(leg__country__in=countries))
+        posts = facts.positions_with_holders(
+            Position.objects.published().filter(facts.in_countries_q(countries)).order_by("title")
+        )
+        hosted = [o for o in offices if o.host_country_id in set(countries)]
+        timeline = facts.sort_entries(
+            facts.participation_entries(participations, with_country=self.many_countries)
+            + facts.visit_entries(visits)
+            + facts.event_entries(events)
+            + facts.office_entries(hosted, dated_only=True)
+        )
+        notes = self.footnotes
+        notes.cite_all(participations)
+        notes.cite_all(visits)
+        notes.cite_all(events)
+        notes.cite_all(offices)
+        notes.cite_all(posts)
+        for post in posts:
+            notes.cite_all(post.appointments.all())
+        return {
+            "timeline": timeline,
+            "offices": offices,
+            "visits": visits,
+            "officials_met": met,
+            "posts": posts,
+        }
+
+
+class RegionDetailView(PlaceDetailView):
+    model = Region
+    template_name = "registry/region_detail.html"
+    many_countries = True
+
+    def prefetches(self):
+        return [Prefetch("countries", queryset=Country.objects.published().order_by("name"))]
+
+    def countries_in_scope(self, record):
+        return [country.pk for country in record.countries.all()]
+
+    def get_meta_description(self):
+        names = ", ".join(c.name for c in self.object.countries.all())
+        return (
+            f"NATO's partnership with {self.object.name} ({names}): timeline, offices, "
+            f"visits, officials met and sources."
+        )
+
+    def get_jsonld(self):
+        region = self.object
+        return {
+            "@type": "Place",
+            "name": region.name,
+            "url": self.absolute(region),
+            "description": region.summary,
+            "containsPlace": [
+                {"@type": "Country", "name": c.name, "url": self.absolute(c)}
+                for c in region.countries.all()
+            ],
+        }
+
+
+class CountryDetailView(PlaceDetailView):
+    model = Country
+    template_name = "registry/country_detail.html"
+    select = ("region",)
+
+    def get_object(self, queryset=None):
+        country = super().get_object(queryset)
+        facts.hide_drafts([country], "region")
+        return country
+
+    def countries_in_scope(self, record):
+        return [record.pk]
+
+    def get_breadcrumbs(self):
+        region = self.object.region
+        trail = [(region.name, region.get_absolute_url())] if region else []
+        return [*trail, (self.object.name, None)]
+
+    def get_meta_description(self):
+        return (
+            f"NATO and {self.object.name}: partnership timeline, offices, visits, "
+            f"officials met and sources. {self.object.profile}"
+        )
+
+    def get_jsonld(self):
+        country = self.object
+        data = {
+            "@type": "Country",
+            "name": country.name,
+            "url": self.absolute(country),
+            "identifier": country.iso_code,
+            "description": country.profile,
+        }
+        if country.region:
+            data["containedInPlace"] = {
+                "@type": "Place",
+                "name": country.region.name,
+                "url": self.absolute(country.region),
+            }
+        return data
+
+
+def place_schema(office_or_event) -> dict | None:
+    """A schema.org Place for a city and country, or None when neither is known."""
+    country = getattr(office_or_event, "host_country", None) or getattr(
+        office_or_event, "country", None
+    )
+    if not office_or_event.city and not country:
+        return None
+    address = {"@type": "PostalAddress"}
+    if office_or_event.city:
+        address["addressLocality"] = office_or_event.city
+    if country:
+        address["addressCountry"] = country.iso_code
+    name = ", ".join(part for part in (office_or_event.city, country and country.name) if part)
+    return {"@type": "Place", "name": name, "address": address}

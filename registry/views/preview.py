@@ -1,0 +1,251 @@
+"""Previews of unpublished records: the public page, as it will look once published.
+
+* `/preview/<app>/<model>/<id>/` is for staff with the view permission on the record.
+* `/preview/share/<token>/` is a share link for a reviewer without an account. The token
+  is signed with the site's secret key (`TimestampSigner`, its own salt) and names one
+  record by content type and id; it expires after `PREVIEW_LINK_MAX_AGE_DAYS` (7 by
+  default). A tampered token is a 404, an expired one a 403, each with a page that says so.
+
+Both render the record with the public detail view of its kind, subclassed only to read
+the record whatever its status (`previewing`): everything else on the page (linked records,
+lists, citations) is what the public would see, so other drafts stay hidden and links lead
+to the public pages, where a draft is a 404. Responses are `noindex`, never cached, and send
+no referrer, so a share link does not leak from the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+
+from registry.models import (
+    Country,
+    Event,
+    Office,
+    Person,
+    Position,
+    Programme,
+    Region,
+    Source,
+    Topic,
+    Visit,
+)
+from registry.models.base import PublicState, previewing
+
+from .people import OfficeDetailView, PersonDetailView, PositionDetailView
+from .places import CountryDetailView, RegionDetailView
+from .programmes import EventDetailView, ProgrammeDetailView, TopicDetailView
+from .sources import SourceDetailView
+from .visits import VisitDetailView
+
+SHARE_SALT = "registry.preview.share"
+PAGE_TEMPLATE = "admin/registry/preview/page.html"
+REFUSED_TEMPLATE = "admin/registry/preview/refused.html"
+
+# The public detail view of each kind of record that has a page of its own.
+DETAIL_VIEWS: dict[type[models.Model], type] = {
+    Country: CountryDetailView,
+    Event: EventDetailView,
+    Office: OfficeDetailView,
+    Person: PersonDetailView,
+    Position: PositionDetailView,
+    Programme: ProgrammeDetailView,
+    Region: RegionDetailView,
+    Source: SourceDetailView,
+    Topic: TopicDetailView,
+    Visit: VisitDetailView,
+}
+STATE_WORDS = {
+    PublicState.DRAFT: "a draft",
+    PublicState.SCHEDULED: "scheduled, not public yet",
+    PublicState.EXPIRED: "expired, no longer public",
+    PublicState.LIVE: "published",
+}
+
+
+def is_previewable(model: type[models.Model]) -> bool:
+    return model in DETAIL_VIEWS
+
+
+def share_expiry() -> dt.timedelta:
+    return dt.timedelta(days=settings.PREVIEW_LINK_MAX_AGE_DAYS)
+
+
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=SHARE_SALT)
+
+
+def share_token(record: models.Model) -> str:
+    return _signer().sign_object([record._meta.label_lower, record.pk])
+
+
+def share_url(record: models.Model) -> str:
+    return reverse("preview:share", args=[share_token(record)])
+
+
+def staff_preview_url(record: models.Model) -> str:
+    opts = record._meta
+    return reverse("preview:staff", args=[opts.app_label, opts.model_name, record.pk])
+
+
+class PreviewMixin:
+    """Put in front of a public detail view: same page, framed as a preview."""
+
+    preview_shared = False
+    preview_expires: str = ""
+
+    def get_template_names(self) -> list[str]:
+        return [PAGE_TEMPLATE]
+
+    def get_canonical_url(self) -> str:
+        return self.absolute(self.object)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        context["preview"] = {
+            "template": super().get_template_names()[0],
+            "state": STATE_WORDS[record.public_state()],
+            "live": record.public_state() == PublicState.LIVE,
+            "shared": self.preview_shared,
+            "expires": self.preview_expires,
+            "admin_url": None
+            if self.preview_shared
+            else reverse(
+                f"admin:{record._meta.app_label}_{record._meta.model_name}_change",
+                args=[record.pk],
+            ),
+        }
+        return context
+
+
+_preview_classes: dict[type, type] = {}
+
+
+def _preview_class(view_class: type) -> type:
+    if view_class not in _preview_classes:
+        _preview_classes[view_class] = type(
+            f"Preview{view_class.__name__}", (PreviewMixin, view_class), {}
+        )
+    return _preview_classes[view_class]
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def refused(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    context = {"title": title, "message": message}
+    return _private(render(request, REFUSED_TEMPLATE, context, status=status))
+
+
+def render_preview(
+    request: HttpRequest, record: models.Model, *, shared: bool, expires: str = ""
+) -> HttpResponse:
+    view = _preview_class(DETAIL_VIEWS[type(record)]).as_view(
+        preview_shared=shared, preview_expires=expires
+    )
+    with previewing(record):
+        try:
+            response = view(request, pk=record.pk)
+        except Http404:
+            # Found only if public: a record it depends on (a visit's traveller...) is not.
+            return refused(
+                request,
+                200,
+                f"“{record}” cannot be shown yet",
+                "Even once published, this record stays hidden while a record it depends on "
+                "(such as a visit's traveller or their post) is not public. Publish that "
+                "record first.",
+            )
+        if hasattr(response, "render"):
+            response.render()  # inside the block: the page reads with the record visible
+    return _private(response)
+
+
+def _model(app_label: str, model_name: str) -> type[models.Model]:
+    try:
+        model = apps.get_model(app_label, model_name)
+    except (LookupError, ValueError):
+        raise Http404("No such kind of record.") from None
+    if not is_previewable(model):
+        raise Http404("This kind of record has no page of its own.")
+    return model
+
+
+def staff_preview(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    model = _model(app_label, model_name)
+    opts = model._meta
+    may_view = user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or user.has_perm(
+        f"{opts.app_label}.change_{opts.model_name}"
+    )
+    if not (user.is_active and user.is_staff and may_view):
+        return refused(request, 403, "Preview not allowed", "Your account may not see this record.")
+    record = model._default_manager.filter(pk=pk).first()
+    if record is None:
+        return refused(request, 404, "No such record", "It may have been deleted.")
+    return render_preview(request, record, shared=False)
+
+
+def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        label, pk = _signer().unsign_object(token, max_age=share_expiry())
+        model = apps.get_model(label)
+    except signing.SignatureExpired:
+        return refused(
+            request,
+            403,
+            "This preview link has expired",
+            f"Share links are valid for {settings.PREVIEW_LINK_MAX_AGE_DAYS} days. Ask the "
+            "editor who sent it for a new one.",
+        )
+    except (signing.BadSignature, LookupError, ValueError, TypeError):
+        return refused(
+            request,
+            404,
+            "This preview link is not valid",
+            "Check that the whole link was copied, or ask the editor who sent it for a new one.",
+        )
+    record = model._default_manager.filter(pk=pk).first() if is_previewable(model) else None
+    if record is None:
+        return refused(
+            request, 404, "Nothing to preview", "The record of this link no longer exists."
+        )
+    return render_preview(request, record, shared=True, expires=_expiry_of(token))
+
+
+def _expiry_of(token: str) -> str:
+    """When a valid token stops working, for the banner."""
+    from registry.admin.workflow import local_time
+
+    try:
+        timestamp = signing.b62_decode(token.rsplit(":", 2)[-2])
+    except (IndexError, ValueError):
+        return ""
+    signed = dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+    expires = signed + share_expiry()
+    return local_time(expires) if expires > timezone.now() else ""
+
+
+app_name = "preview"
+
+urlpatterns = [
+    path("share/<str:token>/", shared_preview, name="share"),
+    path("<str:app_label>/<str:model_name>/<int:pk>/", staff_preview, name="staff"),
+]

@@ -1,0 +1,151 @@
+"""The source documents and the published records that cite them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+
+from registry.filters import nulls_last
+from registry.models import (
+    Appointment,
+    Citation,
+    Country,
+    Event,
+    Office,
+    Organisation,
+    Participation,
+    Person,
+    Position,
+    Programme,
+    Region,
+    Source,
+    Topic,
+    Visit,
+)
+
+from .base import RecordDetailView, RecordListView
+
+# Each citable kind as shown under "Cited by": heading, model, linked records to load,
+# how to name a record and which page to link it to.
+CITING_KINDS = [
+    ("Regions", Region, (), str, lambda r: r.get_absolute_url()),
+    ("Countries", Country, (), str, lambda r: r.get_absolute_url()),
+    ("Organisations", Organisation, (), lambda r: r.name, None),
+    ("Programmes", Programme, (), str, lambda r: r.get_absolute_url()),
+    (
+        "Countries' participation in programmes",
+        Participation,
+        ("country", "programme"),
+        lambda r: f"{r.country.name} in the {r.programme.name}",
+        lambda r: r.programme.get_absolute_url(),
+    ),
+    ("Offices", Office, (), str, lambda r: r.get_absolute_url()),
+    ("Posts", Position, (), str, lambda r: r.get_absolute_url()),
+    ("People", Person, (), str, lambda r: r.get_absolute_url()),
+    (
+        "Appointments",
+        Appointment,
+        ("person", "position"),
+        lambda r: f"{r.person.name} as {r.position.title}",
+        lambda r: r.position.get_absolute_url(),
+    ),
+    ("Summits and events", Event, (), str, lambda r: r.get_absolute_url()),
+    ("Visits", Visit, (), str, lambda r: r.get_absolute_url()),
+    ("Topics", Topic, (), str, lambda r: r.get_absolute_url()),
+]
+
+SCHEMA_TYPES = {
+    Source.Kind.WEB_PAGE: "WebPage",
+    Source.Kind.PUBLICATION: "Report",
+    Source.Kind.NEWS: "NewsArticle",
+    Source.Kind.ANALYSIS: "AnalysisNewsArticle",
+    Source.Kind.OFFICIAL_TEXT: "CreativeWork",
+}
+
+
+@dataclass
+class CitingRecord:
+    label: str
+    url: str | None
+    passages: list[Citation] = field(default_factory=list)
+
+
+class SourceListView(RecordListView):
+    model = Source
+    template_name = "registry/source_list.html"
+    page_title = "Sources"
+    meta_description = (
+        "The documents behind every fact in the Partnership Registry: NATO pages, "
+        "publications, news and analysis, with their repaired full text."
+    )
+    ordering = ("title", "pk")
+
+
+class SourceDetailView(RecordDetailView):
+    model = Source
+    template_name = "registry/source_detail.html"
+    section_label, section_url = "Sources", "source-list"
+
+    def load_related(self, source):
+        """The published records citing the source, grouped by kind: one query for the
+        citations and one per kind of record, whatever their number."""
+        citations = Citation.objects.filter(source=source).order_by("pk")
+        passages = defaultdict(list)
+        for citation in citations:
+            passages[(citation.content_type_id, citation.object_id)].append(citation)
+        types = ContentType.objects.get_for_models(*(kind[1] for kind in CITING_KINDS))
+        groups = []
+        for heading, model, select, name, url in CITING_KINDS:
+            content_type = types[model]
+            cited = citations.filter(content_type=content_type).values("object_id")
+            records = model.objects.published().filter(pk__in=cited).select_related(*select)
+            items = [
+                CitingRecord(
+                    name(record),
+                    url(record) if url else None,
+                    unique_passages(passages[(content_type.pk, record.pk)]),
+                )
+                for record in records.order_by(*default_order(model))
+            ]
+            if items:
+                groups.append((heading, items))
+        return {"cited_by": groups}
+
+    def get_meta_description(self):
+        source = self.object
+        by = f" by {source.author}" if source.author else ""
+        return f"{source.title}{by}: full text and the registry records that cite it."
+
+    def get_jsonld(self):
+        source = self.object
+        data = {
+            "@type": SCHEMA_TYPES.get(source.kind, "CreativeWork"),
+            "name": source.title,
+            "mainEntityOfPage": self.absolute(source),
+        }
+        if source.url:
+            data["url"] = source.url
+        if source.author:
+            data["author"] = {"@type": "Person", "name": source.author}
+        if source.publisher:
+            data["publisher"] = {"@type": "Organization", "name": source.publisher}
+        if source.published_on:
+            data["datePublished"] = source.published_on.isoformat()
+        return data
+
+
+def default_order(model) -> list:
+    ordering = model._meta.ordering or ["pk"]
+    return [*nulls_last(*ordering), "pk"]
+
+
+def unique_passages(citations: list[Citation]) -> list[Citation]:
+    seen, unique = set(), []
+    for citation in citations:
+        key = (citation.quote.strip(), citation.locator.strip())
+        if key != ("", "") and key not in seen:
+            seen.add(key)
+            unique.append(citation)
+    return unique

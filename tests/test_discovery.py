@@ -1,0 +1,379 @@
+"""Feeds, the iCalendar of visits, sitemap.xml and robots.txt (registry/views/discovery.py,
+registry/calendar.py): valid documents, honest dates, no drafts, and a fixed query count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from registry import calendar as ical
+from registry.models import Status, Visit
+from registry.seed.loader import load_seed
+from registry.views.discovery import calendar_days
+from tests.factories import create_leg, create_topic, create_visit
+from tests.test_search import grow, make_drafts
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+RSS_URL, ATOM_URL, ICS_URL = "/visits/feed/rss/", "/visits/feed/atom/", "/visits/calendar.ics"
+STOLTENBERG = "secretary-general-south-caucasus-march-2024"
+SHEKERINSKA = "deputy-secretary-general-azerbaijan"
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_seed()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seed(seeded, db):
+    return None
+
+
+def get(client, url: str, params=None):
+    response = client.get(url, params or {})
+    assert response.status_code == 200, (url, response.status_code)
+    return response
+
+
+# --- RSS and Atom ----------------------------------------------------------------------
+
+
+def test_rss_feed_of_visits(seed, client):
+    response = get(client, RSS_URL)
+    assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
+    channel = ET.fromstring(response.content).find("channel")
+    assert channel.findtext("title") == "Visits – Partnership Registry"
+    assert channel.findtext("link") == "http://testserver/visits/"
+    items = channel.findall("item")
+    assert {item.findtext("link") for item in items} == {
+        f"http://testserver/visits/{STOLTENBERG}/",
+        f"http://testserver/visits/{SHEKERINSKA}/",
+    }
+    guids = [item.find("guid") for item in items]
+    assert all(g.get("isPermaLink") == "false" and g.text.startswith("urn:uuid:") for g in guids)
+    assert len({g.text for g in guids}) == len(items)
+    [visit] = [i for i in items if i.findtext("link").endswith(f"/{STOLTENBERG}/")]
+    assert visit.findtext("title") == "Secretary General's visit to Armenia, Georgia and Azerbaijan"
+    description = visit.findtext("description")
+    assert "<p>Dates: 17–19 March 2024</p>" in description
+    assert "Traveller: Jens Stoltenberg, NATO Secretary General" in description
+    assert "Itinerary: Armenia, Georgia, Azerbaijan" in description
+    assert [c.text for c in visit.findall("category")] == [
+        "Partnership programmes",
+        "Territorial integrity and sovereignty",
+    ]
+    [undated] = [i for i in items if i.findtext("link").endswith(f"/{SHEKERINSKA}/")]
+    assert "<p>Dates: A 2-day visit; dates not recorded</p>" in undated.findtext("description")
+
+
+def test_atom_feed_of_visits(seed, client):
+    response = get(client, ATOM_URL)
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.findtext(f"{ATOM}id").startswith("urn:uuid:")
+    assert feed.findtext(f"{ATOM}updated")
+    assert feed.find(f"{ATOM}author/{ATOM}name").text == "Partnership Registry"
+    self_link = [link for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    assert self_link[0].get("href") == f"http://testserver{ATOM_URL}"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 2
+    for entry in entries:
+        for name in ("id", "title", "updated", "published", "summary"):
+            assert entry.findtext(f"{ATOM}{name}"), name
+        assert entry.find(f"{ATOM}summary").get("type") == "html"
+    titles = {entry.findtext(f"{ATOM}title") for entry in entries}
+    assert "Deputy Secretary General's visit to Azerbaijan" in titles  # plain text, unescaped
+
+
+def test_feeds_and_calendar_share_stable_ids(seed, client):
+    rss = ET.fromstring(get(client, RSS_URL).content)
+    atom = ET.fromstring(get(client, ATOM_URL).content)
+    rss_ids = {i.findtext("guid") for i in rss.iter("item")}
+    atom_ids = {e.findtext(f"{ATOM}id") for e in atom.iter(f"{ATOM}entry")}
+    assert rss_ids == atom_ids
+    ics = unfold(get(client, ICS_URL).content.decode())
+    uid = [line[4:] for line in ics if line.startswith("UID:")]
+    assert f"urn:uuid:{uid[0]}" in rss_ids
+
+
+def test_feed_text_is_escaped_as_html(seed, client):
+    create_visit(
+        title="Talks <b>bold</b> & more", summary='<script>alert("x")</script>', start="2024-01-02"
+    )
+    rss = ET.fromstring(get(client, RSS_URL).content)
+    [item] = [i for i in rss.iter("item") if "bold" in i.findtext("title")]
+    assert item.findtext("title") == "Talks &lt;b&gt;bold&lt;/b&gt; &amp; more"
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in item.findtext("description")
+    assert "<script>" not in item.findtext("description")
+    atom = ET.fromstring(get(client, ATOM_URL).content)
+    titles = [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")]
+    assert "Talks <b>bold</b> & more" in titles  # type="text": the reader shows it as is
+
+
+def test_the_feed_lists_the_fifty_newest_visits(seed, client):
+    for n in range(55):
+        create_visit(title=f"Trip {n}")
+    items = ET.fromstring(get(client, RSS_URL).content).findall("channel/item")
+    assert len(items) == 50
+    assert items[0].findtext("title") == "Trip 54"
+
+
+# --- iCalendar -------------------------------------------------------------------------
+
+
+def unfold(text: str) -> list[str]:
+    return text.replace("\r\n ", "").split("\r\n")[:-1]
+
+
+def events(lines: list[str]) -> list[dict[str, str]]:
+    found, current = [], None
+    for line in lines:
+        if line == "BEGIN:VEVENT":
+            current = {}
+        elif line == "END:VEVENT":
+            found.append(current)
+            current = None
+        elif current is not None:
+            name, _, value = line.partition(":")
+            current[name] = value
+    return found
+
+
+def check_structure(body: bytes) -> list[str]:
+    """RFC 5545 form: CRLF lines of at most 75 octets, folded lines start with a space,
+    balanced BEGIN/END, one VCALENDAR, the required properties, unique UIDs."""
+    assert body.endswith(b"\r\n")
+    assert b"\n" not in body.replace(b"\r\n", b"") and b"\r" not in body.replace(b"\r\n", b"")
+    for raw in body.split(b"\r\n")[:-1]:
+        assert len(raw) <= 75, raw
+        raw.decode("utf-8")  # folding never splits a character
+    lines = unfold(body.decode("utf-8"))
+    stack = []
+    for line in lines:
+        if line.startswith("BEGIN:"):
+            stack.append(line[6:])
+        elif line.startswith("END:"):
+            assert stack.pop() == line[4:]
+    assert not stack
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+    assert "VERSION:2.0" in lines and any(line.startswith("PRODID:") for line in lines)
+    found = events(lines)
+    for event in found:
+        for name in ("UID", "DTSTAMP", "DTSTART;VALUE=DATE", "DTEND;VALUE=DATE", "SUMMARY"):
+            assert name in event, (name, event)
+        assert event["DTSTART;VALUE=DATE"] < event["DTEND;VALUE=DATE"]
+    uids = [event["UID"] for event in found]
+    assert len(uids) == len(set(uids))
+    return lines
+
+
+def test_calendar_of_the_seed_visits(seed, client):
+    response = get(client, ICS_URL)
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "partnership-registry-visits.ics" in response["Content-Disposition"]
+    lines = check_structure(response.content)
+    [event] = events(lines)  # the undated visit is left out
+    assert event["SUMMARY"] == "Secretary General's visit to Armenia\\, Georgia and Azerbaijan"
+    assert event["DTSTART;VALUE=DATE"] == "20240317"
+    assert event["DTEND;VALUE=DATE"] == "20240320"  # exclusive: the 17th to the 19th
+    assert event["URL;VALUE=URI"] == f"http://testserver/visits/{STOLTENBERG}/"
+    assert event["LOCATION"] == "Armenia\\, Georgia\\, Azerbaijan"
+    assert event["DESCRIPTION"].startswith("Dates: 17–19 March 2024.\\n\\nTraveller: Jens")
+    assert event["DTSTAMP"].endswith("Z")
+    omitted = [line for line in lines if line.startswith("X-PARTNERSHIP-REGISTRY-OMITTED:")]
+    assert omitted == [
+        "X-PARTNERSHIP-REGISTRY-OMITTED:Deputy Secretary General's visit to Azerbaijan "
+        f"(dates not recorded): http://testserver/visits/{SHEKERINSKA}/"
+    ]
+    assert any("are left out" in line for line in lines if line.startswith("X-WR-CALDESC:"))
+
+
+def test_calendar_never_claims_days_it_does_not_know(seed, client):
+    create_visit(title="Known to the month", start="March 2023", end="March 2023")
+    create_visit(title="Known to the year", start="2019")
+    create_visit(title="First day and length", start="2022-05-30", duration_days=3)
+    create_visit(title="First day only", start="2021-09-10")
+    create_visit(title="Ends within a month", start="2020-06-29", end="July 2020")
+    lines = check_structure(get(client, ICS_URL).content)
+    by_title = {e["SUMMARY"]: e for e in events(lines)}
+    assert "Known to the month" not in by_title and "Known to the year" not in by_title
+    omitted = "\n".join(line for line in lines if "OMITTED" in line)
+    assert "Known to the month (dates known only to the month: March 2023): http" in omitted
+    assert "Known to the year (dates known only to the year: From 2019\\; end not recorded)" in (
+        omitted
+    )
+    length = by_title["First day and length"]
+    assert (length["DTSTART;VALUE=DATE"], length["DTEND;VALUE=DATE"]) == ("20220530", "20220602")
+    assert "first day and the length (3 days)" in length["DESCRIPTION"]
+    single = by_title["First day only"]
+    assert (single["DTSTART;VALUE=DATE"], single["DTEND;VALUE=DATE"]) == ("20210910", "20210911")
+    assert "Only the first day is recorded." in single["DESCRIPTION"]
+    month_end = by_title["Ends within a month"]
+    assert month_end["DTEND;VALUE=DATE"] == "20200630"
+    assert "ended in July 2020" in month_end["DESCRIPTION"]
+
+
+def test_calendar_days_policy():
+    visit = Visit(title="x")
+    assert calendar_days(visit) is None
+    visit.start, visit.end = "2024-03-17", "2024-03-19"
+    assert calendar_days(visit) == (dt.date(2024, 3, 17), dt.date(2024, 3, 20), "")
+    visit.start, visit.end = "2024-03", "2024-03"
+    assert calendar_days(visit) is None
+
+
+def test_calendar_text_is_escaped_and_folded(seed, client):
+    visit = create_visit(
+        title="Talks; on A,B \\ C\nand Ünïcödé " + "é" * 80,
+        start="2024-02-01",
+        end="2024-02-02",
+        purpose="Line one.\r\nLine two.",
+    )
+    topic = create_topic(name="Cyber, and; more")
+    visit.topics.add(topic)
+    create_leg(visit=visit, country=None, order=1, city="Baku")
+    lines = check_structure(get(client, ICS_URL).content)
+    event = next(e for e in events(lines) if e["SUMMARY"].startswith("Talks"))
+    assert event["SUMMARY"] == "Talks\\; on A\\,B \\\\ C\\nand Ünïcödé " + "é" * 80
+    assert "Line one. Line two." in event["DESCRIPTION"]
+    assert event["CATEGORIES"] == "Cyber\\, and\\; more"
+    assert event["LOCATION"].startswith("Baku\\, ")
+
+
+def test_escape_and_fold():
+    assert ical.escape_text("a,b;c\\d\ne\r\nf\x00") == "a\\,b\\;c\\\\d\\ne\\nf"
+    assert ical.fold("X" * 75) == "X" * 75
+    folded = ical.fold("X" * 76)
+    assert folded == "X" * 75 + "\r\n X"
+    folded = ical.fold("D:" + "€" * 60)  # three octets each
+    lines = folded.encode().split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    assert all(line.startswith(b" ") for line in lines[1:])
+    assert "".join(line.decode()[1 if i else 0 :] for i, line in enumerate(lines)) == (
+        "D:" + "€" * 60
+    )
+    assert ical.format_utc(dt.datetime(2024, 3, 17, 12, 0, tzinfo=dt.UTC)) == "20240317T120000Z"
+    component = ical.Component("VEVENT").add("X-TEST", "v", VALUE="TEXT", X_LABEL="a:b")
+    assert (
+        component.serialize()
+        == 'BEGIN:VEVENT\r\nX-TEST;VALUE=TEXT;X-LABEL="a:b":v\r\nEND:VEVENT\r\n'
+    )
+
+
+# --- Sitemap and robots.txt ------------------------------------------------------------
+
+
+def sitemap_locations(client) -> list[str]:
+    response = get(client, "/sitemap.xml")
+    root = ET.fromstring(response.content)
+    return [url.findtext(f"{SITEMAP}loc") for url in root.findall(f"{SITEMAP}url")]
+
+
+def test_sitemap_lists_every_published_page(seed, client):
+    locations = sitemap_locations(client)
+    assert len(locations) == len(set(locations))
+    assert all(loc.startswith("http://testserver/") for loc in locations)
+    for path in [
+        "/",
+        "/visits/",
+        f"/visits/{STOLTENBERG}/",
+        "/countries/georgia/",
+        "/regions/central-asia/",
+        "/offices/nato-liaison-office-georgia/",
+        "/positions/nato-deputy-secretary-general/",
+        "/people/radmila-shekerinska/",
+        "/programmes/intensified-dialogue/",
+        "/events/istanbul-summit-2004/",
+        "/topics/demining/",
+        "/sources/partners-in-the-southern-caucasus/",
+    ]:
+        assert f"http://testserver{path}" in locations, path
+    # 2 regions, 9 countries, 8 programmes, 3 offices, 9 posts, 6 people, 3 events,
+    # 2 visits, 14 topics and 5 sources, with the home and list pages.
+    records = [loc for loc in locations if loc.count("/") == 5]
+    assert len(records) == 61
+
+
+def test_sitemap_pages_resolve(seed, client):
+    for location in sitemap_locations(client):
+        assert client.get(location.removeprefix("http://testserver")).status_code == 200
+
+
+def test_robots_txt(seed, client):
+    response = get(client, "/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == (
+        "User-agent: *\nAllow: /\nDisallow: /admin/\n\nSitemap: http://testserver/sitemap.xml\n"
+    )
+
+
+# --- Drafts ----------------------------------------------------------------------------
+
+
+def test_no_draft_in_feeds_calendar_or_sitemap(seed, client):
+    drafts = make_drafts()
+    drafts["dated draft visit"] = create_visit(
+        title="Quokkadraft dated", start="2024-04-01", end="2024-04-02", status=Status.DRAFT
+    )
+    drafts["dated visit of a draft traveller"] = create_visit(
+        title="Quokkadraft dated trip",
+        start="2024-04-05",
+        end="2024-04-06",
+        traveller=drafts["person"],
+    )
+    for url in (RSS_URL, ATOM_URL, ICS_URL, "/sitemap.xml"):
+        body = get(client, url).content.decode()
+        assert "quokkadraft" not in body.lower(), url
+        assert "hushword" not in body.lower(), url
+        for record in drafts.values():
+            if hasattr(record, "get_absolute_url"):
+                assert record.get_absolute_url() not in body, (url, record)
+    # The published visit with a draft topic and a stop in a draft country is there.
+    assert "Open visit" in get(client, ICS_URL).content.decode()
+    assert "Open visit" in get(client, RSS_URL).content.decode()
+
+
+# --- Query counts ----------------------------------------------------------------------
+
+PAGES = [
+    ("/search/", {"q": "NATO"}),
+    ("/search/", {"q": "Shekerinska", "kind": "person"}),
+    ("/search/", {"q": "zzyzx"}),
+    ("/search/", {}),
+    (RSS_URL, {}),
+    (ATOM_URL, {}),
+    (ICS_URL, {}),
+    ("/sitemap.xml", {}),
+    ("/robots.txt", {}),
+]
+
+
+def test_query_counts_do_not_grow_with_the_data(seed, client):
+    def counts() -> dict[str, int]:
+        result = {}
+        for url, params in PAGES:
+            with CaptureQueriesContext(connection) as queries:
+                get(client, url, params)
+            result[f"{url}?{params}"] = len(queries)
+        return result
+
+    before = counts()
+    grow()
+    after = counts()
+    assert before == after
+    assert before["/search/?{'q': 'NATO'}"] == 13  # one per kind of record
+    assert before[f"{RSS_URL}?{{}}"] == before[f"{ICS_URL}?{{}}"] == 3
+    assert before["/robots.txt?{}"] == 0
+    # The grown data is there: 50 feed items and many more calendar events and URLs.
+    assert len(ET.fromstring(get(client, RSS_URL).content).findall("channel/item")) == 50
+    assert len(events(unfold(get(client, ICS_URL).content.decode()))) > 15
+    assert len(sitemap_locations(client)) > 600

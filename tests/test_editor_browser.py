@@ -1,0 +1,272 @@
+"""The editors' workspace in a real Chromium: an Editor creates a visit with two legs and a
+meeting and saves it as a draft (the public sees nothing), a Publisher publishes it, and the
+public visit page, the API and the feed show it; two editors saving the same visit get the
+conflict screen; the leg order buttons. Screenshots of the admin for docs/editors.md.
+
+Uses the fixtures of tests/test_browser.py (Debian's Chromium through Playwright, a live
+server serving hashed static files). Set REGISTRY_SCREENSHOTS=1 to refresh
+docs/screenshots/admin-*.png.
+"""
+
+# The fixtures imported from tests/test_browser.py are parameters of these tests by name.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("REGISTRY_CHROMIUM", "/usr/bin/chromium"))
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Browser tests need Chromium at /usr/bin/chromium: install it with "
+        "`apt-get update && apt-get install -y chromium` (Debian), or set REGISTRY_CHROMIUM.",
+        allow_module_level=True,
+    )
+pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from registry.models import Status, Visit  # noqa: E402
+from tests import factories as f  # noqa: E402
+from tests.test_browser import (  # noqa: E402, F401 (fixtures, used by name)
+    SCREENSHOTS,
+    allow_orm_beside_playwright,
+    browser,
+    live_server,
+    site,
+)
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"
+SLUG = "secretary-general-south-caucasus-2025"
+TITLE = "Secretary General in Azerbaijan and Georgia, March 2025"
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db) -> None:
+    """The Editor and Publisher groups. Migration 0008 creates them, but a transactional test
+    empties every table when it ends, so they are created again as that migration does."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("registry.migrations.0008_editor_and_publisher_groups")
+    config = apps.get_app_config("registry")
+    models_module = config.models_module
+    try:
+        migration.create_groups(apps, None)
+    finally:
+        config.models_module = models_module
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = SCREENSHOTS if os.environ.get("REGISTRY_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def session(browser, site: str, role: str, *, width: int = 1280):
+    """A browser context with a user of `role` logged in through the admin's login form."""
+    user = f.create_user(role=role)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(site + "/admin/login/?next=/admin/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(site + "/admin/")
+    return context, page
+
+
+def choose(page, select_id: str, text: str) -> None:
+    """Pick `text` in an autocomplete (select2) input."""
+    page.click(f"#{select_id} + .select2 .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", text)
+    page.click(f".select2-results__option:has-text('{text}')")
+
+
+def leg_orders(page) -> list[tuple[str, str]]:
+    """(city, order) of each leg row, top to bottom."""
+    return page.eval_on_selector_all(
+        "#legs-group tr.form-row:not(.empty-form)",
+        "rows => rows.map(r => [r.querySelector('input[name$=\"-city\"]').value,"
+        " r.querySelector('input[name$=\"-order\"]').value])",
+    )
+
+
+def add_leg(page, country: str, city: str, start: str, end: str = "") -> None:
+    page.click("#legs-group .add-row a")
+    row = page.locator("#legs-group tr.form-row.dynamic-legs:not(.empty-form)").last
+    prefix = row.get_attribute("id")  # legs-N
+    choose(page, f"id_{prefix}-country", country)
+    page.fill(f"#id_{prefix}-city", city)
+    page.fill(f"#id_{prefix}-start_date", start)
+    page.fill(f"#id_{prefix}-end_date", end)
+
+
+def test_editor_drafts_a_visit_and_a_publisher_publishes_it(site, browser, shots) -> None:
+    api_url = f"{site}/api/v1/visits/{SLUG}/"
+    public_url = f"{site}/visits/{SLUG}/"
+    try:
+        feed_url = site + reverse("registry:visit-feed-rss")
+    except NoReverseMatch:  # the feed is optional here
+        feed_url = None
+
+    # --- the Editor -------------------------------------------------------------------------
+    context, page = session(browser, site, "editor")
+    page.goto(site + "/admin/registry/visit/add/")
+    page.fill("#id_title", TITLE)
+    page.press("#id_title", "Tab")  # the slug is filled in from the title, then replaced
+    page.fill("#id_slug", SLUG)
+    page.press("#id_slug", "Tab")
+    choose(page, "id_traveller", "Jens Stoltenberg")
+    page.fill("#id_start_date", "17 March 2025")
+    page.fill("#id_end_date", "2025-03-19")
+    # Two legs, entered in the wrong order, then put right with the ↑ button.
+    add_leg(page, "Georgia", "Tbilisi", "18 March 2025", "19 March 2025")
+    add_leg(page, "Azerbaijan", "Baku", "17 March 2025")
+    assert leg_orders(page) == [["Tbilisi", "1"], ["Baku", "2"]]  # numbered as added
+    page.locator("#legs-group tr.form-row.dynamic-legs").nth(1).locator(".leg-up").click()
+    assert leg_orders(page) == [["Baku", "1"], ["Tbilisi", "2"]]
+    # A meeting.
+    page.click("#meetings-group .add-row a")
+    page.fill("#id_meetings-0-order", "1")
+    page.fill("#id_meetings-0-counterpart_group", "Students at ADA University")
+    page.fill("#id_meetings-0-date", "17 March 2025")
+    page.fill("#id_meetings-0-venue", "ADA University")
+    page.locator("#legs-group").screenshot(path=str(shots / "admin-legs.png"))
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(shots / "admin-visit-form.png"))
+    page.click("input[name=_save]")
+    page.wait_for_url(site + "/admin/registry/visit/")
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+
+    visit = Visit.objects.get(title=TITLE)
+    assert visit.slug == SLUG
+    assert visit.status == Status.DRAFT
+    assert [(leg.order, leg.city) for leg in visit.legs.order_by("order")] == [
+        (1, "Baku"),
+        (2, "Tbilisi"),
+    ]
+    # A draft: the public site, the API and the feed show nothing of it.
+    assert page.goto(public_url).status == 404
+    assert page.request.get(api_url).status == 404
+    if feed_url:
+        assert TITLE not in page.request.get(feed_url).text()
+    # An Editor has no publish button.
+    page.goto(f"{site}/admin/registry/visit/{visit.pk}/change/")
+    assert page.locator("input[name=_publish]").count() == 0
+    context.close()
+
+    # --- the Publisher ----------------------------------------------------------------------
+    context, page = session(browser, site, "publisher")
+    page.goto(f"{site}/admin/registry/visit/{visit.pk}/change/")
+    assert "Draft" in page.locator("#publication-notice").inner_text()
+    page.click("input[name=_publish]")
+    page.wait_for_load_state()
+    assert "published" in page.locator(".messagelist").inner_text()
+    visit.refresh_from_db()
+    assert visit.status == Status.PUBLISHED
+
+    # --- the public -------------------------------------------------------------------------
+    response = page.goto(public_url)
+    assert response.status == 200
+    assert page.get_by_role("heading", level=1).inner_text() == TITLE
+    body = page.locator("main").inner_text()
+    for text in ("Baku", "Tbilisi", "Students at ADA University", "Jens Stoltenberg"):
+        assert text in body
+    api = page.request.get(api_url)
+    assert api.status == 200
+    data = json.loads(api.text())
+    assert data["title"] == TITLE
+    assert [leg["country"]["slug"] for leg in data["legs"]] == ["azerbaijan", "georgia"]
+    assert [m["counterpart_group"] for m in data["meetings"]] == ["Students at ADA University"]
+    if feed_url:
+        feed = page.request.get(feed_url)
+        assert feed.status == 200 and TITLE in feed.text()
+    context.close()
+
+
+def test_two_editors_saving_the_same_visit_get_the_conflict_screen(site, browser, shots) -> None:
+    visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
+    original = visit.title
+    target = f"{site}/admin/registry/visit/{visit.pk}/change/"
+    first, alice = session(browser, site, "editor")
+    second, bob = session(browser, site, "editor")
+    alice.goto(target)
+    bob.goto(target)
+    alice.fill("#id_title", "Alice's title")
+    alice.click("input[name=_continue]")
+    alice.wait_for_load_state()
+    bob.fill("#id_title", "Bob's title")
+    bob.fill("#id_purpose", "Bob's purpose")
+    bob.click("input[name=_continue]")
+    bob.wait_for_load_state()
+    screen = bob.locator("#edit-conflict")
+    assert screen.is_visible()
+    row = screen.locator("tr.edit-conflict-choose", has_text="Title")
+    assert row.locator("td.started").inner_text() == original
+    assert row.locator("td.saved").inner_text() == "Alice's title"
+    assert row.locator("td.yours").inner_text() == "Bob's title"
+    assert bob.input_value("#id_purpose") == "Bob's purpose"  # nothing Bob typed is lost
+    visit.refresh_from_db()
+    assert visit.title == "Alice's title"
+    bob.evaluate("window.scrollTo(0, 0)")
+    bob.screenshot(path=str(shots / "admin-conflict.png"))
+    row.get_by_label("the saved value").check()
+    bob.click("input[name=_continue]")
+    bob.wait_for_load_state()
+    assert bob.locator("#edit-conflict").count() == 0
+    visit.refresh_from_db()
+    assert (visit.title, visit.purpose) == ("Alice's title", "Bob's purpose")
+    first.close()
+    second.close()
+
+
+def test_admin_screenshots_for_the_editors_guide(site, browser, shots, tmp_path) -> None:
+    context, page = session(browser, site, "publisher")
+    page.goto(site + "/admin/")
+    assert page.locator("#registry-dashboard").is_visible()
+    page.screenshot(path=str(shots / "admin-dashboard.png"), full_page=True)
+    page.locator("#registry-dashboard a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("#changelist").is_visible()
+    page.goto(site + "/admin/registry/office/?closed=no&contact=missing")
+    page.screenshot(path=str(shots / "admin-list-filtered.png"))
+    # The CSV import's dry run.
+    rows = tmp_path / "visits.csv"
+    rows.write_text(
+        "slug,title,traveller,start_date,end_date,legs\n"
+        f'{SLUG},"{TITLE}",jens-stoltenberg,17 March 2025,2025-03-19,'
+        '"AZ | Baku | 2025-03-17; GE | Tbilisi | 18 March 2025 | 19 March 2025"\n'
+        "bad-row,A visit with a bad date,jens-stoltenberg,31 Febtember 2025,,\n"
+    )
+    page.goto(site + "/admin/registry/visit/import/")
+    page.set_input_files("#id_import_file", str(rows))
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    page.locator(".validation-error-count").first.hover()
+    assert "not a month we know" in page.locator(".validation-error-list").first.inner_text()
+    assert not Visit.objects.filter(slug=SLUG).exists()  # a dry run writes nothing
+    page.screenshot(path=str(shots / "admin-import-errors.png"))
+    # Without the bad row: the preview of what would be written, then the confirmation.
+    rows.write_text("\n".join(rows.read_text().splitlines()[:2]) + "\n")
+    page.set_input_files("#id_import_file", str(rows))
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert "New" in page.locator("#content").inner_text()
+    assert not Visit.objects.filter(slug=SLUG).exists()
+    page.screenshot(path=str(shots / "admin-import-preview.png"))
+    page.click("input[name=confirm]")
+    page.wait_for_load_state()
+    assert "Import finished: 1 new" in page.locator(".messagelist").inner_text()
+    assert Visit.objects.get(slug=SLUG).legs.count() == 2
+    context.close()
+    assert (shots / "admin-dashboard.png").stat().st_size > 10_000
