@@ -1,10 +1,11 @@
 """Public URLs of the registry (namespace "registry")."""
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from .views import discovery
 from .views import pages as views
+from .views.people import person_suggest
 
 app_name = "registry"
 
@@ -19,10 +20,12 @@ urlpatterns = [
     path("positions/", views.PositionListView.as_view(), name="position-list"),
     path("positions/<slug:slug>/", views.PositionDetailView.as_view(), name="position-detail"),
     path("people/", views.PersonListView.as_view(), name="person-list"),
+    path("people/suggest/", person_suggest, name="person-suggest"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("visits/", views.VisitListView.as_view(), name="visit-list"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
     path("visits/feed/rss/", discovery.VisitRssFeed(), name="visit-feed-rss"),
     path("visits/feed/atom/", discovery.VisitAtomFeed(), name="visit-feed-atom"),
     path("visits/calendar.ics", discovery.VisitCalendarView.as_view(), name="visit-calendar"),
@@ -33,6 +36,17 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("search/", discovery.SearchView.as_view(), name="search"),
-    path("sitemap.xml", sitemap, {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        index,
+        {"sitemaps": discovery.SITEMAPS, "sitemap_url_name": "registry:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap,
+        {"sitemaps": discovery.SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", discovery.RobotsView.as_view(), name="robots"),
 ]

@@ -273,9 +273,15 @@ def test_escape_and_fold():
 
 
 def sitemap_locations(client) -> list[str]:
-    response = get(client, "/sitemap.xml")
-    root = ET.fromstring(response.content)
-    return [url.findtext(f"{SITEMAP}loc") for url in root.findall(f"{SITEMAP}url")]
+    """Every page address in the sitemap, following the index to each section file."""
+    index = ET.fromstring(get(client, "/sitemap.xml").content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    locations = []
+    for entry in index.findall(f"{SITEMAP}sitemap"):
+        section = get(client, entry.findtext(f"{SITEMAP}loc").removeprefix("http://testserver"))
+        root = ET.fromstring(section.content)
+        locations += [url.findtext(f"{SITEMAP}loc") for url in root.findall(f"{SITEMAP}url")]
+    return locations
 
 
 def test_sitemap_lists_every_published_page(seed, client):

@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from registry.models import Appointment, Person, Status, Topic, Visit
-from registry.views.preview import share_token, share_url, staff_preview_url
+from registry.publication.share_links import share_token, share_url, staff_preview_url
 from tests import factories as f
 from tests.test_admin import url
 

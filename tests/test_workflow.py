@@ -22,7 +22,7 @@ from registry.models import (
     Topic,
     Visit,
 )
-from registry.models.base import PublicState, published_q
+from registry.publication.visibility import PublicState, published_q
 from tests import factories as f
 from tests.test_admin import submit, url
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from registry.forms import partial_date_pairs
-from registry.models.base import can_publish, to_partial
+from registry.models.base import to_partial
 from registry.models.history import (
     PUBLICATION_FIELDS,
     UNDIFFED_FIELDS,
@@ -42,6 +42,8 @@ from registry.models.history import (
     restore,
     revert_to,
 )
+from registry.publication.notices import local_time
+from registry.publication.permissions import can_publish
 
 EMPTY = "—"
 LONG_TEXT = 200
@@ -84,8 +86,6 @@ def _link_label(model: type[models.Model], pk: Any) -> str:
 
 
 def _display(model_field: models.Field, value: Any, resolve: bool) -> str:
-    from .workflow import local_time
-
     if value is None or value == "":
         return EMPTY
     if model_field.many_to_one:

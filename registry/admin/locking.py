@@ -49,6 +49,7 @@ from django.utils.text import capfirst
 
 from registry.forms import partial_date_pairs
 from registry.partial_dates import PartialDate
+from registry.publication.notices import local_time
 
 TOKEN_FIELD = "_edit_token"
 MERGE_SAVED_FIELD = "_merge_saved"
@@ -192,8 +193,6 @@ def form_values(form: forms.BaseForm, fields: Iterable[str]) -> dict[str, Any]:
 
 def shown(model: type[models.Model], name: str, value: Any) -> str:
     """A value as editors read it: "June 2004", a person's name, "Yes"."""
-    from .workflow import local_time
-
     if isinstance(value, Unreadable):
         raw = value.raw
         text = ", ".join(map(str, raw)) if isinstance(raw, list | tuple) else str(raw or "")
@@ -431,8 +430,6 @@ def _label(form: forms.BaseForm | None, model: type[models.Model], name: str) ->
 
 
 def _saved_by(model: type[models.Model], pk: Any) -> str:
-    from .workflow import local_time
-
     try:
         history = model.history.model
     except AttributeError:

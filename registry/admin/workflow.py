@@ -17,7 +17,6 @@ so that later features (conflict detection, CSV export) can be added the same wa
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -25,91 +24,32 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from registry.models import Publishable, Status
-from registry.models.base import PublicState, can_publish
-from registry.models.history import history_model, recorded
+from registry.publication import actions
+from registry.publication.notices import local_time, public_notice, zone_name
+from registry.publication.permissions import can_publish
+from registry.publication.share_links import (
+    is_previewable,
+    share_expiry,
+    share_url,
+    staff_preview_url,
+)
+from registry.publication.visibility import PublicState
 
 PUBLICATION_FIELDS = ("status", "publish_at", "expire_at")
 SCHEDULE_FIELDS = ("publish_at", "expire_at")
 PUBLISH, UNPUBLISH = "_publish", "_unpublish"
-PUBLISHED_REASON, UNPUBLISHED_REASON = "Published", "Unpublished"
-
-
-def zone_name() -> str:
-    return timezone.get_current_timezone_name()
-
-
-def local_time(value: dt.datetime | None) -> str:
-    """A time as editors read it: "3 March 2026, 10:00 CET (Europe/Brussels)"."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return f"{dateformat.format(local, 'j F Y, H:i T')} ({zone_name()})"
 
 
 def is_publishable(model: type[models.Model]) -> bool:
     return issubclass(model, Publishable)
-
-
-def last_unpublished(obj: Publishable) -> Any | None:
-    """The history entry of the record's latest unpublishing, if any."""
-    return (
-        history_model(type(obj))
-        .objects.filter(id=obj.pk, history_change_reason=UNPUBLISHED_REASON)
-        .select_related("history_user")
-        .order_by("-history_date")
-        .first()
-    )
-
-
-def public_notice(obj: Publishable | None) -> dict[str, Any]:
-    """What the public sees of a record, in words, for the top of its change form."""
-    if obj is None or obj.pk is None:
-        return {
-            "state": "new",
-            "title": "New record: it will be saved as a draft",
-            "lines": ["The public sees nothing of it until a Publisher publishes it."],
-        }
-    state = obj.public_state()
-    lines: list[str] = []
-    if state == PublicState.DRAFT:
-        title = "Draft: the public does not see this record"
-        unpublished = last_unpublished(obj)
-        if unpublished is not None:
-            who = unpublished.history_username or "someone"
-            lines.append(f"It was unpublished on {local_time(unpublished.history_date)} by {who}.")
-        if obj.publish_at:
-            lines.append(
-                f"Once published it will appear on {local_time(obj.publish_at)}."
-                if obj.publish_at > timezone.now()
-                else "Once published it will appear at once."
-            )
-    elif state == PublicState.SCHEDULED:
-        title = f"Scheduled: public from {local_time(obj.publish_at)}"
-        lines.append("It is published, but the public will see it only from that time.")
-    elif state == PublicState.EXPIRED:
-        title = f"Expired: not public since {local_time(obj.expire_at)}"
-        lines.append("It is published, but its expiry time has passed.")
-    else:
-        title = "Published: the public sees this record"
-        lines.append("Saving your changes updates the public page at once.")
-    if state in (PublicState.LIVE, PublicState.SCHEDULED) and obj.expire_at:
-        lines.append(f"It will disappear from the public site on {local_time(obj.expire_at)}.")
-    if state == PublicState.LIVE and not type(obj).objects.published().filter(pk=obj.pk).exists():
-        title = "Published, but hidden"
-        lines = [
-            "The public does not see it while a record it depends on (such as its person, "
-            "post, country, programme or traveller) is not public.",
-            *lines,
-        ]
-    return {"state": state.value, "title": title, "lines": lines}
 
 
 class PublicStateFilter(admin.SimpleListFilter):
@@ -257,11 +197,9 @@ class PublicationAdminMixin:
         else:
             _keep_stored_publication(obj, ("status",))
         if action == PUBLISH:
-            obj.status = Status.PUBLISHED
-            obj._change_reason = PUBLISHED_REASON
+            actions.mark(obj, Status.PUBLISHED)
         elif action == UNPUBLISH:
-            obj.status = Status.DRAFT
-            obj._change_reason = UNPUBLISHED_REASON
+            actions.mark(obj, Status.DRAFT)
         super().save_model(request, obj, form, change)
 
     def _after_workflow_save(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
@@ -287,8 +225,6 @@ class PublicationAdminMixin:
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        from registry.views.preview import is_previewable, staff_preview_url
-
         can_pub = self.has_publish_permission(request, obj)
         opts = self.model._meta
         workflow = {
@@ -321,8 +257,6 @@ class PublicationAdminMixin:
         return urls + super().get_urls()
 
     def share_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        from registry.views.preview import is_previewable, share_expiry, share_url
-
         obj = self.get_object(request, object_id)
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
@@ -363,13 +297,7 @@ class PublicationAdminMixin:
         if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
             # The log entries name each record, and __str__ may follow these relations.
             pending = pending.select_related(*self.list_select_related)
-        to_change = list(pending)
-        reason = PUBLISHED_REASON if status == Status.PUBLISHED else UNPUBLISHED_REASON
-        with transaction.atomic(), recorded(reason=reason):
-            for obj in to_change:
-                # Saved one by one (not update()) so that each change enters the history.
-                obj.status = status
-                obj.save(update_fields=["status", "updated_at"])
+        to_change = actions.set_status(pending, status)
         if to_change:
             LogEntry.objects.log_actions(
                 user_id=request.user.pk,

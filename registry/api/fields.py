@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from registry.models import Organisation
 from registry.partial_dates import PartialDate, Precision
+from registry.publication.visibility import is_public
 
 API_NAMESPACE = "api"
 
@@ -21,12 +22,6 @@ def api_url(request, basename: str, key: Any) -> str:
     kwarg = "pk" if isinstance(key, int) else "slug"
     path = reverse(f"{API_NAMESPACE}:{basename}-detail", kwargs={kwarg: key})
     return request.build_absolute_uri(path) if request is not None else path
-
-
-def is_public(record: models.Model | None) -> bool:
-    """Whether a linked record (loaded with select_related) may be shown: the model's own
-    rule (`is_published`), so that scheduling or expiry applies to links too."""
-    return record is not None and getattr(record, "is_published", True)
 
 
 @extend_schema_field(

@@ -4,9 +4,7 @@ partial-date spans and citations."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from typing import ClassVar
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -18,73 +16,20 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from registry.partial_dates import PartialDate, Precision
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-# The record an editor is previewing (model, pk): while set, queries treat it as public, so
-# that a draft's page shows what its page will show once it is published. Set only by
-# `previewing()` in the staff preview and share-link views, never for a public request.
-_previewed: ContextVar[tuple[type[models.Model], object] | None] = ContextVar(
-    "registry_previewed", default=None
+from registry.publication.visibility import (
+    PublicState,
+    Status,
+    is_public,
+    public_state,
+    visible_q,
 )
-
-
-@contextmanager
-def previewing(record: models.Model) -> Iterator[None]:
-    """Treat `record` (and only it) as public for the queries made inside the block."""
-    token = _previewed.set((type(record)._meta.concrete_model, record.pk))
-    try:
-        yield
-    finally:
-        _previewed.reset(token)
-
-
-def published_q(
-    prefix: str = "", model: type[models.Model] | None = None, *, now: dt.datetime | None = None
-) -> Q:
-    """The condition for a record to be public now, on this model or across a relation.
-
-    `published_q()` tests the queryset's own rows; `published_q("person", Person)` tests the
-    record its `person` relation points to. Visibility is decided when the query is built:
-    status published, `publish_at` empty or reached, `expire_at` empty or not yet reached,
-    so a scheduled record appears and an expired one disappears with no job to run. Every
-    queryset that checks a related record's visibility uses this one helper.
-
-    `model` is the model the prefix leads to; it is needed only so that a record being
-    previewed counts as public (see `previewing`).
-    """
-    path = f"{prefix}__" if prefix else ""
-    now = now or timezone.now()
-    condition = (
-        Q(**{f"{path}status": Status.PUBLISHED})
-        & (Q(**{f"{path}publish_at__isnull": True}) | Q(**{f"{path}publish_at__lte": now}))
-        & (Q(**{f"{path}expire_at__isnull": True}) | Q(**{f"{path}expire_at__gt": now}))
-    )
-    previewed = _previewed.get()
-    if previewed is not None and model is not None:
-        previewed_model, pk = previewed
-        if model._meta.concrete_model is previewed_model:
-            condition |= Q(**{f"{path}pk": pk})
-    return condition
-
-
-class PublicState(models.TextChoices):
-    """What the public sees of a record, from its own publication fields."""
-
-    DRAFT = "draft", "Draft: not public"
-    SCHEDULED = "scheduled", "Scheduled: not public yet"
-    LIVE = "live", "Published: public"
-    EXPIRED = "expired", "Expired: no longer public"
 
 
 class PublishableQuerySet(models.QuerySet):
     def published(self) -> PublishableQuerySet:
-        """The records the public may see now. Every public query starts here."""
-        return self.filter(published_q(model=self.model))
+        """The records the public may see now (`registry.publication.visibility`). Every
+        public query starts here."""
+        return self.filter(visible_q(self.model))
 
     def drafts(self) -> PublishableQuerySet:
         return self.exclude(status=Status.PUBLISHED)
@@ -127,6 +72,9 @@ class Publishable(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The linked records that must be public for this one to be (see `visible_q`).
+    public_requires: ClassVar[tuple[str, ...]] = ()
+
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
@@ -134,21 +82,11 @@ class Publishable(models.Model):
 
     @property
     def is_published(self) -> bool:
-        """True when the public sees this record now (its own fields; see `public_state`)."""
-        previewed = _previewed.get()
-        if previewed == (type(self)._meta.concrete_model, self.pk) and self.pk is not None:
-            return True
-        return self.public_state() == PublicState.LIVE
+        """True when the public sees this record now (`visibility.is_public`)."""
+        return is_public(self)
 
     def public_state(self, now: dt.datetime | None = None) -> PublicState:
-        if self.status != Status.PUBLISHED:
-            return PublicState.DRAFT
-        now = now or timezone.now()
-        if self.expire_at is not None and self.expire_at <= now:
-            return PublicState.EXPIRED
-        if self.publish_at is not None and self.publish_at > now:
-            return PublicState.SCHEDULED
-        return PublicState.LIVE
+        return public_state(self, now)
 
     def delete(self, *args, **kwargs):
         # One history batch for the record and everything its deletion cascades to, so
@@ -170,16 +108,6 @@ def publication_constraints(model_name: str) -> list[models.BaseConstraint]:
             violation_error_message="The expiry time must be after the publication time.",
         )
     ]
-
-
-def publish_permission(model: type[models.Model] | models.Model) -> str:
-    """The permission to publish, unpublish and schedule records of `model`."""
-    meta = model._meta
-    return f"{meta.app_label}.publish_{meta.model_name}"
-
-
-def can_publish(user, model: type[models.Model] | models.Model) -> bool:
-    return bool(user and user.is_active and user.has_perm(publish_permission(model)))
 
 
 @receiver(class_prepared)

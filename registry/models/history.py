@@ -33,6 +33,8 @@ from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from registry.publication.visibility import Status
+
 # The fields that say whether and when the public sees a record. A revert keeps the
 # current values unless the user may publish and asks for the old ones.
 PUBLICATION_FIELDS = ("status", "publish_at", "expire_at")
@@ -642,8 +644,6 @@ def restore(
         report = RevertReport(record=model(pk=pk))
         instance = _instance(parent, report)
         if as_draft and hasattr(instance, "status"):
-            from .base import Status
-
             if instance.status != Status.DRAFT:
                 report.warnings.append("Restored as a draft: only a Publisher may publish it.")
             instance.status = Status.DRAFT

@@ -13,11 +13,9 @@ from django.urls import reverse
 from .base import (
     Citable,
     Publishable,
-    PublishableQuerySet,
     SpanMixin,
     date_fields,
     ongoing_field,
-    published_q,
     span_constraints,
 )
 
@@ -122,15 +120,6 @@ class Position(SpanMixin, Citable, Publishable):
             )
 
 
-class AppointmentQuerySet(PublishableQuerySet):
-    def published(self) -> AppointmentQuerySet:
-        return (
-            super()
-            .published()
-            .filter(published_q("person", Person), published_q("position", Position))
-        )
-
-
 class Appointment(SpanMixin, Citable, Publishable):
     """A person holding a post from one partial date to another."""
 
@@ -153,7 +142,7 @@ class Appointment(SpanMixin, Citable, Publishable):
     notes = models.TextField(blank=True)
     single_holder = models.BooleanField(default=True, editable=False)
 
-    objects = AppointmentQuerySet.as_manager()
+    public_requires = ("person", "position")
 
     class Meta:
         ordering = ["position__title", "start_date"]

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import Citable, Publishable, PublishableQuerySet
+from .base import Citable, Publishable
 
 
 class Region(Citable, Publishable):
@@ -50,8 +50,6 @@ class Country(Citable, Publishable):
         help_text="A partner country of the South Caucasus or Central Asia.",
     )
     profile = models.TextField(blank=True)
-
-    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -8,14 +8,11 @@ from django.urls import reverse
 from .base import (
     Citable,
     Publishable,
-    PublishableQuerySet,
     SpanMixin,
     date_fields,
     ongoing_field,
-    published_q,
     span_constraints,
 )
-from .places import Country
 
 
 class Programme(SpanMixin, Citable, Publishable):
@@ -81,15 +78,6 @@ class Programme(SpanMixin, Citable, Publishable):
         self.clean_span()
 
 
-class ParticipationQuerySet(PublishableQuerySet):
-    def published(self) -> ParticipationQuerySet:
-        return (
-            super()
-            .published()
-            .filter(published_q("country", Country), published_q("programme", Programme))
-        )
-
-
 class Participation(SpanMixin, Citable, Publishable):
     """A country's part in a programme, with the dates the sources give."""
 
@@ -115,7 +103,7 @@ class Participation(SpanMixin, Citable, Publishable):
     ongoing = ongoing_field("still active")
     summary = models.TextField(blank=True)
 
-    objects = ParticipationQuerySet.as_manager()
+    public_requires = ("country", "programme")
 
     class Meta:
         ordering = ["start_date", "country__name"]

@@ -7,7 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
-from .base import Publishable, date_fields, published_q, single_date_constraints, to_partial
+from registry.publication.visibility import visible_q
+
+from .base import Publishable, date_fields, single_date_constraints, to_partial
 
 
 class Source(Publishable):
@@ -51,9 +53,12 @@ class CitationQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> CitationQuerySet:
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
+    def for_model(self, model: type[models.Model]) -> CitationQuerySet:
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
     def published(self) -> CitationQuerySet:
         """Citations of published sources (the cited record is filtered by its own query)."""
-        return self.filter(published_q("source", Source))
+        return self.filter(visible_q(Source, "source"))
 
 
 class Citation(models.Model):

@@ -10,28 +10,12 @@ from django.urls import reverse
 from .base import (
     Citable,
     Publishable,
-    PublishableQuerySet,
     SpanMixin,
     date_fields,
-    published_q,
     single_date_constraints,
     span_constraints,
     to_partial,
 )
-from .people import Person, Position
-
-
-class VisitQuerySet(PublishableQuerySet):
-    def published(self) -> VisitQuerySet:
-        # A visit names its traveller and their post, so it shows only once both records do.
-        return (
-            super()
-            .published()
-            .filter(Q(traveller__isnull=True) | published_q("traveller", Person))
-            .filter(
-                Q(traveller_position__isnull=True) | published_q("traveller_position", Position)
-            )
-        )
 
 
 class Visit(SpanMixin, Citable, Publishable):
@@ -59,7 +43,8 @@ class Visit(SpanMixin, Citable, Publishable):
     summary = models.TextField(blank=True)
     topics = models.ManyToManyField("registry.Topic", blank=True, related_name="visits")
 
-    objects = VisitQuerySet.as_manager()
+    # A visit names its traveller and their post, so it shows only once both records do.
+    public_requires = ("traveller", "traveller_position")
 
     class Meta:
         ordering = ["-start_date", "title"]

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -23,35 +24,15 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView, TemplateView
 
 from registry.models import Citation, Source
+from registry.queries.common import published_citations
 
 SITE_NAME = "Partnership Registry"
 SCHEMA = "https://schema.org"
 PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,8}\Z")
 
 
-def published_citations() -> Prefetch:
-    """A record's citations of published sources, with the source, in one query."""
-    return Prefetch(
-        "citations",
-        queryset=Citation.objects.published().select_related("source").order_by("pk"),
-    )
-
-
 def is_citable(model: type[models.Model]) -> bool:
     return any(f.name == "citations" for f in model._meta.private_fields)
-
-
-def hide_drafts(records: Iterable[models.Model | None], *fields: str) -> None:
-    """Blank out linked records that are not published, so no page names a draft.
-
-    For nullable foreign keys loaded with select_related; the caller lists the fields."""
-    for record in records:
-        if record is None:
-            continue
-        for name in fields:
-            linked = getattr(record, name)
-            if linked is not None and not linked.is_published:
-                setattr(record, name, None)
 
 
 def latest_update(*groups: Iterable[Any]) -> dt.datetime | None:
@@ -121,6 +102,15 @@ def friendly_errors(form) -> list[str]:
         label = form.fields[name].label if name in form.fields else name
         messages += [f"{label}: {error}".replace("\x00", "\ufffd") for error in errors]
     return messages
+
+
+def query_value(value: Any) -> str:
+    """A filter's cleaned value as it goes back into a URL: a record by its slug."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float | Decimal) and value == int(value):
+        return str(int(value))
+    return str(getattr(value, "slug", value))
 
 
 def crumb(label: str, url_name: str | None = None, **kwargs) -> tuple[str, str | None]:
@@ -290,10 +280,16 @@ def page_range(page: Page | None) -> list:
 
 
 class RecordListView(PublishedMixin, PageMixin, TemplateView):
-    """A paginated list of published records, with optional validated filters."""
+    """A paginated list of published records, with optional validated filters.
+
+    `filterset_class` (one of `registry.filters`, shared with the API) gives the list the
+    API's parameters, so that a record page's "See all" links can point at a filtered list;
+    `filter_params` names those the page shows and describes in its title."""
 
     paginate_by: ClassVar[int] = 25
     ordering: ClassVar[tuple[str, ...]] = ()
+    filterset_class: ClassVar[type | None] = None
+    filter_params: ClassVar[tuple[str, ...]] = ()
     pagination: Pagination
 
     def get_ordered_queryset(self) -> QuerySet:
@@ -305,7 +301,7 @@ class RecordListView(PublishedMixin, PageMixin, TemplateView):
         return {}
 
     def get_page_title(self) -> str:
-        title = self.page_title
+        title = self.page_title + self.describe_filters(self.active_filters())
         page = self.pagination.page
         if page is not None and page.number > 1:
             title = f"{title}, page {page.number}"
@@ -316,15 +312,39 @@ class RecordListView(PublishedMixin, PageMixin, TemplateView):
         return latest_update(page.object_list) if page else None
 
     def get_canonical_query(self):
+        query = {name: query_value(value) for name, value in self.active_filters().items()}
         page = self.pagination.page
-        return {"page": str(page.number)} if page is not None and page.number > 1 else {}
+        if page is not None and page.number > 1:
+            query["page"] = str(page.number)
+        return query
 
     def validate(self) -> list[str]:
         """Check the query's filters; returns friendly messages for the bad ones."""
-        return []
+        if self.filterset_class is None:
+            return []
+        data = {
+            name: self.request.GET[name] for name in self.filter_params if name in self.request.GET
+        }
+        self.filterset = self.filterset_class(data, queryset=self.get_ordered_queryset())
+        if self.filterset.is_valid():
+            return []
+        return friendly_errors(self.filterset.form)
 
     def get_filtered_queryset(self) -> QuerySet:
-        return self.get_ordered_queryset()
+        if self.filterset_class is None:
+            return self.get_ordered_queryset()
+        return self.filterset.qs
+
+    def active_filters(self) -> dict[str, Any]:
+        """The valid filters given, by name: records, numbers or text."""
+        if self.filterset_class is None or self.filter_errors:
+            return {}
+        data = self.filterset.form.cleaned_data
+        return {name: data[name] for name in self.filter_params if data.get(name) not in (None, "")}
+
+    def describe_filters(self, active: dict[str, Any]) -> str:
+        """Words added to the title for the active filters ("for Georgia")."""
+        return "".join(f" ({value})" for value in active.values())
 
     def get(self, request, *args, **kwargs):
         self.footnotes = Footnotes()
@@ -341,6 +361,7 @@ class RecordListView(PublishedMixin, PageMixin, TemplateView):
             page_error=self.pagination.error,
             page_range=page_range(self.pagination.page),
             filter_errors=self.filter_errors,
+            active_filters=self.active_filters(),
             **extra,
         )
         return self.render_to_response(context, status=self.pagination.status)

@@ -2,8 +2,8 @@
 
 Everything here reads through `Model.objects.published()` and runs a fixed number of
 queries whatever the amount of data: the search one per kind of record (registry/search.py),
-the feeds and the calendar three (visits, their stops, their topics), the sitemap two per
-section (count and page).
+the feeds and the calendar three (visits, their stops, their topics), the sitemap index one
+count and one latest change per section, and each sitemap section file two (count and page).
 
 Dates are never given more precisely than stored. Feed items carry the visit's dates as
 text at their precision; their publication dates are the record's own timestamps. The
@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -420,8 +420,16 @@ class VisitCalendarView(View):
 # --- Sitemap and robots.txt ---------------------------------------------------------------
 
 
+# URLs per sitemap section file: well under the protocol's 50,000, and small enough that a
+# section stays under 300 kB.
+SITEMAP_LIMIT = 2000
+
+
 class PublishedSitemap(Sitemap):
-    """Every published record of one kind that has a page of its own."""
+    """Every published record of one kind that has a page of its own, in sections of
+    `SITEMAP_LIMIT` listed by the sitemap index."""
+
+    limit = SITEMAP_LIMIT
 
     def __init__(self, model) -> None:
         self.model = model
@@ -431,6 +439,10 @@ class PublishedSitemap(Sitemap):
 
     def lastmod(self, item) -> dt.datetime:
         return item.updated_at
+
+    def get_latest_lastmod(self) -> dt.datetime | None:
+        # Django's default reads every item; one aggregate query instead.
+        return self.model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class PagesSitemap(Sitemap):
@@ -446,6 +458,7 @@ class PagesSitemap(Sitemap):
         "person-list",
         "event-list",
         "visit-list",
+        "meeting-list",
         "topic-list",
         "source-list",
         "timeline",

@@ -24,13 +24,14 @@ from .programmes import (
 )
 from .sources import SourceDetailView, SourceListView
 from .timeline import TimelineView
-from .visits import VisitDetailView, VisitListView
+from .visits import MeetingListView, VisitDetailView, VisitListView
 
 __all__ = [
     "CountryDetailView",
     "EventDetailView",
     "EventListView",
     "HomeView",
+    "MeetingListView",
     "OfficeDetailView",
     "OfficeListView",
     "PageMixin",

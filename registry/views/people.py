@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.http import HttpRequest, JsonResponse
 
-from registry.filters import nulls_last
+from registry.filters import OfficeFilterSet, PersonFilterSet, PositionFilterSet
 from registry.models import Appointment, Country, Office, Person, Position
+from registry.publication.visibility import hide_hidden
+from registry.queries import facts
+from registry.queries.common import nulls_last, published_citations, topics_prefetch
+from registry.queries.sections import bounded, list_url
 
-from . import facts
-from .base import RecordDetailView, RecordListView, published_citations
+from .base import RecordDetailView, RecordListView
 from .places import place_schema
+
+SUGGESTIONS = 10
 
 
 class OfficeListView(RecordListView):
@@ -22,9 +28,24 @@ class OfficeListView(RecordListView):
     )
     select = ("host_country", "succeeded_by")
     ordering = ("-ongoing", *nulls_last("-end_date"), "name", "pk")
+    filterset_class = OfficeFilterSet
+    filter_params = ("country", "region", "current", "q")
+
+    def describe_filters(self, active):
+        words = ""
+        if active.get("current") is True:
+            words += ", open"
+        elif active.get("current") is False:
+            words += ", closed or end unknown"
+        place = active.get("country") or active.get("region")
+        if place:
+            words += f", in or covering {place.name}"
+        if active.get("q"):
+            words += f", matching “{active['q']}”"
+        return words
 
     def prepare(self, records):
-        facts.hide_drafts(records, "host_country", "succeeded_by")
+        hide_hidden(records, "host_country", "succeeded_by")
         self.footnotes.cite_all(records)
         return {}
 
@@ -42,13 +63,18 @@ class OfficeDetailView(RecordDetailView):
         ]
 
     def load_related(self, office):
-        facts.hide_drafts([office], "host_country", "succeeded_by")
-        posts = facts.positions_with_holders(
-            Position.objects.published().filter(office=office).order_by("title")
+        hide_hidden([office], "host_country", "succeeded_by")
+        posts = bounded(
+            facts.with_holders(
+                Position.objects.published().filter(office=office).order_by("title", "pk")
+            ),
+            list_url("position-list", office=office),
         )
+        facts.prepare_holders(posts.items)
         self.footnotes.cite_all(posts)
         for post in posts:
-            self.footnotes.cite_all(post.appointments.all())
+            self.footnotes.cite_all(post.current_appointments)
+            self.footnotes.cite_all(post.past_appointments)
         return {"posts": posts}
 
     def get_meta_description(self):
@@ -104,19 +130,34 @@ class PositionListView(RecordListView):
         "Posts in NATO's partnership with the South Caucasus and Central Asia and in partner "
         "governments: duties, dates, current and past holders."
     )
-    select = ("organisation", "office")
     ordering = ("title", "pk")
+    filterset_class = PositionFilterSet
+    filter_params = ("country", "region", "office", "organisation", "person", "q")
 
-    def prefetches(self):
-        return [facts.holders_prefetch()]
+    def get_queryset(self):
+        return facts.with_holders(Position.objects.published())
+
+    def describe_filters(self, active):
+        words = ""
+        place = active.get("country") or active.get("region")
+        if place:
+            words += f" in {place.name}"
+        if active.get("office"):
+            words += f" based in the {active['office'].name}"
+        if active.get("organisation"):
+            words += f" of the {active['organisation'].name}"
+        if active.get("person"):
+            words += f" held by {active['person'].name}"
+        if active.get("q"):
+            words += f" matching “{active['q']}”"
+        return words
 
     def prepare(self, records):
-        facts.hide_drafts(records, "office")
-        for record in records:
-            facts.split_holders(record)
+        facts.prepare_holders(records)
         self.footnotes.cite_all(records)
         for record in records:
-            self.footnotes.cite_all(record.appointments.all())
+            self.footnotes.cite_all(record.current_appointments)
+            self.footnotes.cite_all(record.past_appointments)
         return {}
 
 
@@ -126,17 +167,36 @@ class PositionDetailView(RecordDetailView):
     select = ("organisation", "office", "established_by")
     section_label, section_url = "Posts", "position-list"
 
-    def prefetches(self):
-        return [facts.holders_prefetch()]
+    holders_shown = 20
+
+    def get_queryset(self):
+        return facts.with_holders(
+            super().get_queryset(), current=self.holders_shown, past=self.holders_shown, cited=False
+        )
 
     def load_related(self, position):
-        facts.hide_drafts([position], "office", "established_by")
-        facts.split_holders(position)
-        visits = list(facts.visits_queryset().filter(traveller_position=position))
-        met = facts.officials_met(facts.published_meetings().filter(counterpart_position=position))
-        self.footnotes.cite_all(position.appointments.all())
+        hide_hidden([position], "office", "established_by")
+        shown = self.holders_shown
+        facts.prepare_holders([position], current=shown, past=shown)
+        visits = bounded(
+            facts.visits_queryset().filter(traveller_position=position),
+            list_url("visit-list", position=position),
+        )
+        met = bounded(
+            facts.officials_met_queryset(
+                facts.published_meetings().filter(counterpart_position=position)
+            ),
+            list_url("meeting-list", position=position),
+        )
+        facts.prepare_officials_met(met.items)
+        self.footnotes.cite_all(position.current_appointments)
+        self.footnotes.cite_all(position.past_appointments)
         self.footnotes.cite_all(visits)
-        return {"visits": visits, "officials_met": met}
+        return {
+            "visits": visits,
+            "officials_met": met,
+            "holders_url": list_url("person-list", position=position),
+        }
 
     def get_meta_description(self):
         position = self.object
@@ -168,6 +228,16 @@ class PersonListView(RecordListView):
     )
     ordering = ("sort_name", "name", "pk")
     paginate_by = 50
+    filterset_class = PersonFilterSet
+    filter_params = ("position", "q")
+
+    def describe_filters(self, active):
+        words = ""
+        if active.get("position"):
+            words += f" who held the post of {active['position'].title}"
+        if active.get("q"):
+            words += f" matching “{active['q']}”"
+        return words
 
     def prefetches(self):
         return [
@@ -189,36 +259,35 @@ class PersonDetailView(RecordDetailView):
     template_name = "registry/person_detail.html"
     section_label, section_url = "People", "person-list"
 
-    def prefetches(self):
-        return [
-            Prefetch(
-                "appointments",
-                queryset=Appointment.objects.published()
-                .select_related("position__organisation")
-                .prefetch_related(published_citations())
-                .order_by(*nulls_last("start_date"), "pk"),
-            )
-        ]
-
     def load_related(self, person):
-        visits = list(facts.visits_queryset().filter(traveller=person))
-        meetings = list(
+        appointments = bounded(
+            Appointment.objects.published()
+            .filter(person=person)
+            .select_related("position__organisation")
+            .prefetch_related(published_citations())
+            .order_by(*nulls_last("-start_date"), "-pk"),
+            list_url("position-list", person=person),
+            cap=20,
+        )
+        visits = bounded(
+            facts.visits_queryset().filter(traveller=person), list_url("visit-list", person=person)
+        )
+        meetings = bounded(
             facts.published_meetings()
             .filter(counterpart=person)
             .select_related(
                 "visit__traveller", "visit__traveller_position", "counterpart_position", "leg"
             )
-            .prefetch_related(
-                facts.topics_prefetch(),
-                Prefetch("visit__citations", queryset=published_citations().queryset),
-            )
-            .order_by(*nulls_last("-visit__start_date"), "visit__title", "order", "pk")
+            .prefetch_related(topics_prefetch(), published_citations("visit__citations"))
+            .order_by(*nulls_last("-visit__start_date"), "-visit_id", "order", "pk"),
+            list_url("meeting-list", person=person),
         )
-        facts.hide_drafts(meetings, "counterpart_position")
-        self.footnotes.cite_all(person.appointments.all())
+        hide_hidden(meetings, "counterpart_position")
+        self.appointments = appointments
+        self.footnotes.cite_all(appointments)
         self.footnotes.cite_all(visits)
         self.footnotes.cite_all(m.visit for m in meetings)
-        return {"visits": visits, "meetings": meetings}
+        return {"appointments": appointments, "visits": visits, "meetings": meetings}
 
     def get_meta_description(self):
         person = self.object
@@ -233,7 +302,22 @@ class PersonDetailView(RecordDetailView):
         }
         if person.summary:
             data["description"] = person.summary
-        current = [a.position.title for a in person.appointments.all() if a.ongoing]
+        current = [a.position.title for a in self.appointments if a.ongoing]
         if current:
             data["jobTitle"] = current
         return data
+
+
+def person_suggest(request: HttpRequest) -> JsonResponse:
+    """Up to ten published people whose name contains the text typed, for the filters'
+    suggestions: `{"results": [{"value": slug, "label": name}]}`."""
+    text = " ".join(request.GET.get("q", "").split())
+    if len(text) < 2 or len(text) > 100 or "\x00" in text:
+        return JsonResponse({"results": []})
+    people = (
+        Person.objects.published()
+        .filter(name__icontains=text)
+        .order_by("sort_name", "name", "pk")
+        .values_list("slug", "name")[:SUGGESTIONS]
+    )
+    return JsonResponse({"results": [{"value": slug, "label": name} for slug, name in people]})

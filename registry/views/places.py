@@ -5,18 +5,13 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q
 from django.views.generic import TemplateView
 
-from registry.models import (
-    Country,
-    Event,
-    Office,
-    Organisation,
-    Participation,
-    Position,
-    Region,
-    VisitLeg,
-)
+from registry.models import Country, Office, Organisation, Position, Region, VisitLeg
+from registry.publication.visibility import hide_hidden
+from registry.queries import facts
+from registry.queries.common import nulls_last, published_citations
+from registry.queries.sections import Section, bounded, list_url
+from registry.queries.timeline import Timeline, in_date_order
 
-from . import facts
 from .base import SITE_NAME, Footnotes, PageMixin, RecordDetailView, latest_update
 
 
@@ -29,6 +24,7 @@ class HomeView(PageMixin, TemplateView):
         "posts and their holders, visits, programmes and the sources behind every fact."
     )
     latest_visits = 5
+    key_posts_shown = 8
 
     def get_breadcrumbs(self):
         return []
@@ -48,27 +44,29 @@ class HomeView(PageMixin, TemplateView):
                 ),
                 ongoing=True,
             )
-            .order_by("title")
+            .order_by("title", "pk")[: self.key_posts_shown],
+            current=3,
         )
-        offices = list(
+        offices = bounded(
             Office.objects.published()
             .filter(ongoing=True)
             .select_related("host_country")
-            .prefetch_related(facts.published_citations())
-            .order_by("name")
+            .prefetch_related(published_citations())
+            .order_by("name", "pk"),
+            list_url("office-list", current="true"),
         )
-        facts.hide_drafts(offices, "host_country")
+        hide_hidden(offices, "host_country")
         self.regions, self.visits, self.key_posts, self.offices = (
             regions,
             visits,
             key_posts,
-            offices,
+            offices.items,
         )
         self.footnotes = Footnotes()
         self.footnotes.cite_all(key_posts)
         for position in key_posts:
             self.footnotes.cite_all(position.current_appointments)
-            self.footnotes.cite_all(position.past_appointments[:3])
+            self.footnotes.cite_all(position.past_appointments)
         self.footnotes.cite_all(visits)
         self.footnotes.cite_all(offices)
         context = super().get_context_data(**kwargs)
@@ -92,8 +90,13 @@ class HomeView(PageMixin, TemplateView):
         }
 
 
+# A place's timeline is its story: it shows more facts than the other sections.
+TIMELINE_CAP = 25
+
+
 class PlaceDetailView(RecordDetailView):
-    """What a region and a country page share: everything about the countries in scope."""
+    """What a region and a country page share: the latest facts about the countries in
+    scope, each section capped, with its total and a link to the full filtered list."""
 
     many_countries = False
 
@@ -101,54 +104,61 @@ class PlaceDetailView(RecordDetailView):
         """The ids of the published countries the page is about."""
         raise NotImplementedError
 
+    def scope(self, record) -> dict[str, object]:
+        """The filter that gives the full lists of the page's sections."""
+        raise NotImplementedError
+
     def load_related(self, record) -> dict:
         countries = self.countries_in_scope(record)
-        participations = list(
-            Participation.objects.published()
-            .filter(country__in=countries)
-            .select_related("country", "programme")
-            .prefetch_related(facts.published_citations())
+        scope = self.scope(record)
+        timeline = Timeline(
+            countries, newest_first=True, with_country=self.many_countries, undated=True
         )
-        events = list(
-            Event.objects.published()
-            .filter(country__in=countries)
-            .prefetch_related(facts.published_citations())
-        )
+        # The latest facts (then the undated ones), shown in date order.
+        entries = in_date_order(timeline.entries(0, TIMELINE_CAP))
+        timeline_section = Section(entries, timeline.count(), list_url("timeline", **scope))
         covering = Office.countries_covered.through.objects.filter(country__in=countries)
-        offices = list(
+        offices = bounded(
             Office.objects.published()
             .filter(Q(host_country__in=countries) | Q(pk__in=covering.values("office_id")))
             .select_related("host_country", "succeeded_by")
-            .prefetch_related(facts.published_citations())
-            .order_by("-ongoing", *facts.nulls_last("end_date"), "name")
+            .prefetch_related(published_citations())
+            .order_by("-ongoing", *nulls_last("-end_date"), "name", "pk"),
+            list_url("office-list", **scope),
         )
-        facts.hide_drafts(offices, "host_country", "succeeded_by")
-        visits = list(
+        hide_hidden(offices, "host_country", "succeeded_by")
+        visits = bounded(
             facts.visits_queryset().filter(
                 pk__in=VisitLeg.objects.filter(country__in=countries).values("visit_id")
-            )
+            ),
+            list_url("visit-list", **scope),
         )
-        met = facts.officials_met(facts.published_meetings().filter(leg__country__in=countries))
-        posts = facts.positions_with_holders(
-            Position.objects.published().filter(facts.in_countries_q(countries)).order_by("title")
+        met = bounded(
+            facts.officials_met_queryset(
+                facts.published_meetings().filter(leg__country__in=countries)
+            ),
+            list_url("meeting-list", **scope),
         )
-        hosted = [o for o in offices if o.host_country_id in set(countries)]
-        timeline = facts.sort_entries(
-            facts.participation_entries(participations, with_country=self.many_countries)
-            + facts.visit_entries(visits)
-            + facts.event_entries(events)
-            + facts.office_entries(hosted, dated_only=True)
+        facts.prepare_officials_met(met.items)
+        posts = bounded(
+            facts.with_holders(
+                Position.objects.published()
+                .filter(facts.in_countries_q(countries))
+                .order_by("title", "pk")
+            ),
+            list_url("position-list", **scope),
         )
+        facts.prepare_holders(posts.items)
         notes = self.footnotes
-        notes.cite_all(participations)
+        notes.cite_all(entry.record for entry in entries)
         notes.cite_all(visits)
-        notes.cite_all(events)
         notes.cite_all(offices)
         notes.cite_all(posts)
         for post in posts:
-            notes.cite_all(post.appointments.all())
+            notes.cite_all(post.current_appointments)
+            notes.cite_all(post.past_appointments)
         return {
-            "timeline": timeline,
+            "timeline": timeline_section,
             "offices": offices,
             "visits": visits,
             "officials_met": met,
@@ -166,6 +176,9 @@ class RegionDetailView(PlaceDetailView):
 
     def countries_in_scope(self, record):
         return [country.pk for country in record.countries.all()]
+
+    def scope(self, record):
+        return {"region": record}
 
     def get_meta_description(self):
         names = ", ".join(c.name for c in self.object.countries.all())
@@ -195,11 +208,14 @@ class CountryDetailView(PlaceDetailView):
 
     def get_object(self, queryset=None):
         country = super().get_object(queryset)
-        facts.hide_drafts([country], "region")
+        hide_hidden([country], "region")
         return country
 
     def countries_in_scope(self, record):
         return [record.pk]
+
+    def scope(self, record):
+        return {"country": record}
 
     def get_breadcrumbs(self):
         region = self.object.region

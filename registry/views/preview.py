@@ -1,10 +1,9 @@
 """Previews of unpublished records: the public page, as it will look once published.
 
 * `/preview/<app>/<model>/<id>/` is for staff with the view permission on the record.
-* `/preview/share/<token>/` is a share link for a reviewer without an account. The token
-  is signed with the site's secret key (`TimestampSigner`, its own salt) and names one
-  record by content type and id; it expires after `PREVIEW_LINK_MAX_AGE_DAYS` (7 by
-  default). A tampered token is a 404, an expired one a 403, each with a page that says so.
+* `/preview/share/<token>/` is a share link for a reviewer without an account
+  (`registry.publication.share_links`). A tampered token is a 404, an expired one a 403,
+  each with a page that says so.
 
 Both render the record with the public detail view of its kind, subclassed only to read
 the record whatever its status (`previewing`): everything else on the page (linked records,
@@ -15,18 +14,15 @@ no referrer, so a share link does not leak from the page.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core import signing
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils import timezone
 
 from registry.models import (
     Country,
@@ -40,7 +36,14 @@ from registry.models import (
     Topic,
     Visit,
 )
-from registry.models.base import PublicState, previewing
+from registry.publication.notices import STATE_WORDS, local_time
+from registry.publication.share_links import (
+    ExpiredLink,
+    InvalidLink,
+    read_share_token,
+    token_expires,
+)
+from registry.publication.visibility import PublicState, previewing
 
 from .people import OfficeDetailView, PersonDetailView, PositionDetailView
 from .places import CountryDetailView, RegionDetailView
@@ -48,7 +51,6 @@ from .programmes import EventDetailView, ProgrammeDetailView, TopicDetailView
 from .sources import SourceDetailView
 from .visits import VisitDetailView
 
-SHARE_SALT = "registry.preview.share"
 PAGE_TEMPLATE = "admin/registry/preview/page.html"
 REFUSED_TEMPLATE = "admin/registry/preview/refused.html"
 
@@ -65,37 +67,10 @@ DETAIL_VIEWS: dict[type[models.Model], type] = {
     Topic: TopicDetailView,
     Visit: VisitDetailView,
 }
-STATE_WORDS = {
-    PublicState.DRAFT: "a draft",
-    PublicState.SCHEDULED: "scheduled, not public yet",
-    PublicState.EXPIRED: "expired, no longer public",
-    PublicState.LIVE: "published",
-}
 
 
 def is_previewable(model: type[models.Model]) -> bool:
     return model in DETAIL_VIEWS
-
-
-def share_expiry() -> dt.timedelta:
-    return dt.timedelta(days=settings.PREVIEW_LINK_MAX_AGE_DAYS)
-
-
-def _signer() -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=SHARE_SALT)
-
-
-def share_token(record: models.Model) -> str:
-    return _signer().sign_object([record._meta.label_lower, record.pk])
-
-
-def share_url(record: models.Model) -> str:
-    return reverse("preview:share", args=[share_token(record)])
-
-
-def staff_preview_url(record: models.Model) -> str:
-    opts = record._meta
-    return reverse("preview:staff", args=[opts.app_label, opts.model_name, record.pk])
 
 
 class PreviewMixin:
@@ -205,9 +180,8 @@ def staff_preview(request: HttpRequest, app_label: str, model_name: str, pk: int
 
 def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        label, pk = _signer().unsign_object(token, max_age=share_expiry())
-        model = apps.get_model(label)
-    except signing.SignatureExpired:
+        model, pk = read_share_token(token)
+    except ExpiredLink:
         return refused(
             request,
             403,
@@ -215,7 +189,7 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
             f"Share links are valid for {settings.PREVIEW_LINK_MAX_AGE_DAYS} days. Ask the "
             "editor who sent it for a new one.",
         )
-    except (signing.BadSignature, LookupError, ValueError, TypeError):
+    except InvalidLink:
         return refused(
             request,
             404,
@@ -227,20 +201,7 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
         return refused(
             request, 404, "Nothing to preview", "The record of this link no longer exists."
         )
-    return render_preview(request, record, shared=True, expires=_expiry_of(token))
-
-
-def _expiry_of(token: str) -> str:
-    """When a valid token stops working, for the banner."""
-    from registry.admin.workflow import local_time
-
-    try:
-        timestamp = signing.b62_decode(token.rsplit(":", 2)[-2])
-    except (IndexError, ValueError):
-        return ""
-    signed = dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
-    expires = signed + share_expiry()
-    return local_time(expires) if expires > timezone.now() else ""
+    return render_preview(request, record, shared=True, expires=local_time(token_expires(token)))
 
 
 app_name = "preview"

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
-from registry.filters import nulls_last
+from registry.filters import EventFilterSet, ProgrammeFilterSet
 from registry.models import Event, Participation, Position, Programme, Topic
+from registry.publication.visibility import hide_hidden
+from registry.queries import facts
+from registry.queries.common import nulls_last, published_citations, topics_prefetch
+from registry.queries.sections import bounded, list_url
 
-from . import facts
-from .base import RecordDetailView, RecordListView, published_citations
+from .base import RecordDetailView, RecordListView
 from .places import place_schema
+
+# Lists on a programme or summit page that are short by nature are still capped.
+LINKED_CAP = 50
 
 
 class ProgrammeListView(RecordListView):
@@ -22,12 +29,18 @@ class ProgrammeListView(RecordListView):
     )
     select = ("replaces", "part_of")
     ordering = (*nulls_last("start_date"), "name", "pk")
+    filterset_class = ProgrammeFilterSet
+    filter_params = ("country", "q")
+
+    def describe_filters(self, active):
+        words = f" with {active['country'].name}" if active.get("country") else ""
+        return words + (f" matching “{active['q']}”" if active.get("q") else "")
 
     def prefetches(self):
         return [Prefetch("replaced_by", queryset=Programme.objects.published().order_by("name"))]
 
     def prepare(self, records):
-        facts.hide_drafts(records, "replaces", "part_of")
+        hide_hidden(records, "replaces", "part_of")
         self.footnotes.cite_all(records)
         return {}
 
@@ -40,21 +53,31 @@ class ProgrammeDetailView(RecordDetailView):
 
     def prefetches(self):
         return [
-            Prefetch("replaced_by", queryset=Programme.objects.published().order_by("name")),
-            Prefetch("components", queryset=Programme.objects.published().order_by("name")),
             Prefetch(
-                "participations",
-                queryset=Participation.objects.published()
-                .select_related("country")
-                .prefetch_related(published_citations())
-                .order_by(*nulls_last("start_date"), "country__name", "pk"),
+                "replaced_by",
+                queryset=Programme.objects.published().order_by("name", "pk")[:LINKED_CAP],
+                to_attr="replaced_by_list",
+            ),
+            Prefetch(
+                "components",
+                queryset=Programme.objects.published().order_by("name", "pk")[:LINKED_CAP],
+                to_attr="components_list",
             ),
         ]
 
     def load_related(self, programme):
-        facts.hide_drafts([programme], "replaces", "part_of", "launched_at")
-        self.footnotes.cite_all(programme.participations.all())
-        return {}
+        hide_hidden([programme], "replaces", "part_of", "launched_at")
+        participations = bounded(
+            Participation.objects.published()
+            .filter(programme=programme)
+            .select_related("country")
+            .prefetch_related(published_citations())
+            .order_by(*nulls_last("start_date"), "country__name", "pk"),
+            reverse("api:participation-list") + f"?programme={programme.slug}",
+            cap=LINKED_CAP,
+        )
+        self.footnotes.cite_all(participations)
+        return {"participations": participations}
 
     def get_meta_description(self):
         programme = self.object
@@ -71,9 +94,17 @@ class EventListView(RecordListView):
     )
     select = ("country",)
     ordering = (*nulls_last("start_date"), "name", "pk")
+    filterset_class = EventFilterSet
+    filter_params = ("country", "topic", "year", "q")
+
+    def describe_filters(self, active):
+        words = f" in {active['country'].name}" if active.get("country") else ""
+        words += f" on {active['topic'].name}" if active.get("topic") else ""
+        words += f" in {int(active['year'])}" if active.get("year") else ""
+        return words + (f" matching “{active['q']}”" if active.get("q") else "")
 
     def prepare(self, records):
-        facts.hide_drafts(records, "country")
+        hide_hidden(records, "country")
         self.footnotes.cite_all(records)
         return {}
 
@@ -86,17 +117,21 @@ class EventDetailView(RecordDetailView):
 
     def prefetches(self):
         return [
-            facts.topics_prefetch(),
+            topics_prefetch(),
             Prefetch(
-                "programmes_launched", queryset=Programme.objects.published().order_by("name")
+                "programmes_launched",
+                queryset=Programme.objects.published().order_by("name", "pk")[:LINKED_CAP],
+                to_attr="programmes_launched_list",
             ),
             Prefetch(
-                "positions_established", queryset=Position.objects.published().order_by("title")
+                "positions_established",
+                queryset=Position.objects.published().order_by("title", "pk")[:LINKED_CAP],
+                to_attr="positions_established_list",
             ),
         ]
 
     def load_related(self, event):
-        facts.hide_drafts([event], "country")
+        hide_hidden([event], "country")
         return {}
 
     def get_meta_description(self):
@@ -140,21 +175,25 @@ class TopicDetailView(RecordDetailView):
     section_label, section_url = "Topics", "topic-list"
 
     def load_related(self, topic):
-        visits = list(facts.visits_queryset().filter(topics=topic))
-        events = list(
+        visits = bounded(
+            facts.visits_queryset().filter(topics=topic), list_url("visit-list", topic=topic)
+        )
+        events = bounded(
             Event.objects.published()
             .filter(topics=topic)
             .prefetch_related(published_citations())
-            .order_by(*nulls_last("start_date"), "name", "pk")
+            .order_by(*nulls_last("-start_date"), "name", "pk"),
+            list_url("event-list", topic=topic),
         )
-        meetings = list(
+        meetings = bounded(
             facts.published_meetings()
             .filter(topics=topic)
             .select_related("visit", "counterpart", "counterpart_position")
-            .prefetch_related(Prefetch("visit__citations", queryset=published_citations().queryset))
-            .order_by(*nulls_last("-visit__start_date"), "visit__title", "order", "pk")
+            .prefetch_related(published_citations("visit__citations"))
+            .order_by(*nulls_last("-visit__start_date"), "-visit_id", "order", "pk"),
+            list_url("meeting-list", topic=topic),
         )
-        facts.hide_drafts(meetings, "counterpart", "counterpart_position")
+        hide_hidden(meetings, "counterpart", "counterpart_position")
         self.footnotes.cite_all(visits)
         self.footnotes.cite_all(m.visit for m in meetings)
         self.footnotes.cite_all(events)

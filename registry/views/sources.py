@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
-from registry.filters import nulls_last
 from registry.models import (
     Appointment,
     Citation,
@@ -24,36 +24,41 @@ from registry.models import (
     Topic,
     Visit,
 )
+from registry.queries.common import nulls_last
+from registry.queries.sections import bounded, list_url
 
 from .base import RecordDetailView, RecordListView
 
 # Each citable kind as shown under "Cited by": heading, model, linked records to load,
-# how to name a record and which page to link it to.
+# how to name a record, which page to link it to, and the public list that can show every
+# record of the kind citing the source (`?source=<slug>`), if there is one.
 CITING_KINDS = [
-    ("Regions", Region, (), str, lambda r: r.get_absolute_url()),
-    ("Countries", Country, (), str, lambda r: r.get_absolute_url()),
-    ("Organisations", Organisation, (), lambda r: r.name, None),
-    ("Programmes", Programme, (), str, lambda r: r.get_absolute_url()),
+    ("Regions", Region, (), str, lambda r: r.get_absolute_url(), None),
+    ("Countries", Country, (), str, lambda r: r.get_absolute_url(), None),
+    ("Organisations", Organisation, (), lambda r: r.name, None, None),
+    ("Programmes", Programme, (), str, lambda r: r.get_absolute_url(), "programme-list"),
     (
         "Countries' participation in programmes",
         Participation,
         ("country", "programme"),
         lambda r: f"{r.country.name} in the {r.programme.name}",
         lambda r: r.programme.get_absolute_url(),
+        None,
     ),
-    ("Offices", Office, (), str, lambda r: r.get_absolute_url()),
-    ("Posts", Position, (), str, lambda r: r.get_absolute_url()),
-    ("People", Person, (), str, lambda r: r.get_absolute_url()),
+    ("Offices", Office, (), str, lambda r: r.get_absolute_url(), "office-list"),
+    ("Posts", Position, (), str, lambda r: r.get_absolute_url(), "position-list"),
+    ("People", Person, (), str, lambda r: r.get_absolute_url(), "person-list"),
     (
         "Appointments",
         Appointment,
         ("person", "position"),
         lambda r: f"{r.person.name} as {r.position.title}",
         lambda r: r.position.get_absolute_url(),
+        None,
     ),
-    ("Summits and events", Event, (), str, lambda r: r.get_absolute_url()),
-    ("Visits", Visit, (), str, lambda r: r.get_absolute_url()),
-    ("Topics", Topic, (), str, lambda r: r.get_absolute_url()),
+    ("Summits and events", Event, (), str, lambda r: r.get_absolute_url(), "event-list"),
+    ("Visits", Visit, (), str, lambda r: r.get_absolute_url(), "visit-list"),
+    ("Topics", Topic, (), str, lambda r: r.get_absolute_url(), None),
 ]
 
 SCHEMA_TYPES = {
@@ -89,28 +94,41 @@ class SourceDetailView(RecordDetailView):
     section_label, section_url = "Sources", "source-list"
 
     def load_related(self, source):
-        """The published records citing the source, grouped by kind: one query for the
-        citations and one per kind of record, whatever their number."""
-        citations = Citation.objects.filter(source=source).order_by("pk")
-        passages = defaultdict(list)
-        for citation in citations:
-            passages[(citation.content_type_id, citation.object_id)].append(citation)
+        """The published records citing the source, grouped by kind, each group capped: two
+        queries per kind and one for the passages of the records shown."""
         types = ContentType.objects.get_for_models(*(kind[1] for kind in CITING_KINDS))
-        groups = []
-        for heading, model, select, name, url in CITING_KINDS:
+        cited = Citation.objects.filter(source=source)
+        shown = []
+        for heading, model, select, name, url, list_name in CITING_KINDS:
             content_type = types[model]
-            cited = citations.filter(content_type=content_type).values("object_id")
-            records = model.objects.published().filter(pk__in=cited).select_related(*select)
-            items = [
+            records = bounded(
+                model.objects.published()
+                .filter(pk__in=cited.filter(content_type=content_type).values("object_id"))
+                .select_related(*select)
+                .order_by(*default_order(model)),
+                list_url(list_name, source=source) if list_name else None,
+            )
+            shown.append((heading, content_type, name, url, records))
+        wanted = Q(pk__in=[])
+        for _, content_type, _, _, records in shown:
+            if records.items:
+                wanted |= Q(content_type=content_type, object_id__in=[r.pk for r in records])
+        passages = defaultdict(list)
+        for citation in cited.filter(wanted).order_by("pk"):
+            passages[(citation.content_type_id, citation.object_id)].append(citation)
+        groups = []
+        for heading, content_type, name, url, records in shown:
+            if not records:
+                continue
+            records.items = [
                 CitingRecord(
                     name(record),
                     url(record) if url else None,
                     unique_passages(passages[(content_type.pk, record.pk)]),
                 )
-                for record in records.order_by(*default_order(model))
+                for record in records
             ]
-            if items:
-                groups.append((heading, items))
+            groups.append((heading, records))
         return {"cited_by": groups}
 
     def get_meta_description(self):

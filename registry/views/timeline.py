@@ -1,32 +1,73 @@
-"""Every dated fact of the registry in date order, filterable by country and kind."""
+"""Every dated fact of the registry in date order, filterable by country or region, kind
+and period, a page at a time."""
 
 from __future__ import annotations
 
 from itertools import groupby
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.views.generic import TemplateView
 
-from registry.models import Country
+from registry.models import Country, Region
+from registry.partial_dates import MAX_YEAR, MIN_YEAR
+from registry.queries.sections import COUNT_LIMIT
+from registry.queries.timeline import KINDS, Period, Timeline
 
-from . import facts
-from .base import Footnotes, PageMixin, friendly_errors, latest_update
+from .base import PAGE_NUMBER, Footnotes, PageMixin, friendly_errors, latest_update
+
+PAGE_SIZE = 50
 
 
 class TimelineForm(forms.Form):
     country = forms.ChoiceField(label="Country", required=False)
+    region = forms.ChoiceField(label="Region", required=False)
     kind = forms.ChoiceField(
-        label="Kind of fact",
+        label="Kind of fact", required=False, choices=[("", "All kinds"), *KINDS.items()]
+    )
+    first = forms.IntegerField(
+        label="From year",
         required=False,
-        choices=[("", "All kinds"), *facts.KINDS.items()],
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+    )
+    last = forms.IntegerField(
+        label="To year",
+        required=False,
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+    )
+    page = forms.RegexField(
+        PAGE_NUMBER,
+        required=False,
+        error_messages={"invalid": "A page number is a whole number such as 2."},
     )
 
-    def __init__(self, *args, countries: list[Country], **kwargs):
+    def __init__(self, *args, countries: list[Country], regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
         self.countries = {country.slug: country for country in countries}
+        self.regions = {region.slug: region for region in regions}
+        # A country may also be given by its ISO code, as on the visit list.
+        self.codes = {country.iso_code.lower(): country.slug for country in countries}
         self.fields["country"].choices = [("", "All countries")] + [
             (country.slug, country.name) for country in countries
         ]
+        self.fields["region"].choices = [("", "All regions")] + [
+            (region.slug, region.name) for region in regions
+        ]
+
+    def full_clean(self) -> None:
+        if self.is_bound and "country" in self.data:
+            data = self.data.copy()
+            value = str(data.get("country", ""))
+            data["country"] = self.codes.get(value.lower(), value)
+            self.data = data
+        super().full_clean()
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first"), cleaned.get("last")
+        if first is not None and last is not None and last < first:
+            self.add_error("last", "The last year is before the first.")
+        return cleaned
 
 
 class TimelineView(PageMixin, TemplateView):
@@ -38,23 +79,38 @@ class TimelineView(PageMixin, TemplateView):
     )
 
     def get(self, request, *args, **kwargs):
-        countries = list(facts.partner_countries())
-        self.form = TimelineForm(request.GET, countries=countries)
+        countries = list(Country.objects.published().order_by("name"))
+        regions = list(Region.objects.published())
+        self.form = TimelineForm(request.GET, countries=countries, regions=regions)
         self.footnotes = Footnotes()
         self.entries = []
-        status = 200
+        self.country = self.region = None
+        self.kind, self.period, self.number = "", Period(), 1
+        status, total, has_next, error = 200, 0, False, ""
         if self.form.is_valid():
-            country = self.form.countries.get(self.form.cleaned_data["country"])
-            kind = self.form.cleaned_data["kind"]
-            querysets = facts.timeline_querysets([country.pk] if country else None)
-            if kind:
-                querysets = {kind: querysets[kind]}
-            self.entries = facts.timeline_entries(querysets)
+            data = self.form.cleaned_data
+            self.country = self.form.countries.get(data["country"])
+            self.region = self.form.regions.get(data["region"])
+            self.kind = data["kind"]
+            self.period = Period(data["first"], data["last"])
+            self.number = int(data["page"] or 1)
+            scope = None
+            if self.country:
+                scope = [self.country.pk]
+            elif self.region:
+                scope = [c.pk for c in countries if c.region_id == self.region.pk]
+            timeline = Timeline(scope, [self.kind] if self.kind else None, self.period)
+            rows = list(
+                timeline.rows()[(self.number - 1) * PAGE_SIZE : self.number * PAGE_SIZE + 1]
+            )
+            has_next = len(rows) > PAGE_SIZE
+            self.entries = timeline.load(rows[:PAGE_SIZE])
+            total = timeline.count()
+            if not self.entries and self.number > 1:
+                status, error = 404, f"There is no page {self.number} of this timeline."
             self.footnotes.cite_all(entry.record for entry in self.entries)
-            self.country, self.kind = country, kind
         else:
             status = 400
-            self.country, self.kind = None, ""
         years = [
             (year, list(items))
             for year, items in groupby(self.entries, key=lambda entry: entry.date.date.year)
@@ -62,8 +118,16 @@ class TimelineView(PageMixin, TemplateView):
         context = self.get_context_data(
             form=self.form,
             countries=countries,
+            regions=regions,
             years=years,
             entries=self.entries,
+            total=total,
+            total_label=f"more than {COUNT_LIMIT:,}" if total > COUNT_LIMIT else f"{total:,}",
+            page_number=self.number,
+            previous_page=self.number - 1 if self.number > 1 and status == 200 else None,
+            next_page=self.number + 1 if has_next else None,
+            page_size=PAGE_SIZE,
+            page_error=error,
             filter_errors=friendly_errors(self.form) if status == 400 else [],
         )
         return self.render_to_response(context, status=status)
@@ -71,17 +135,35 @@ class TimelineView(PageMixin, TemplateView):
     def get_page_title(self):
         title = "Timeline"
         if self.kind:
-            title += f": {facts.KINDS[self.kind].lower()} facts"
+            title += f": {KINDS[self.kind].lower()} facts"
         if self.country:
             title += f" for {self.country.name}"
+        elif self.region:
+            title += f" for {self.region.name}"
+        if self.period.first and self.period.last:
+            title += f", {self.period.first}–{self.period.last}"
+        elif self.period.first:
+            title += f", from {self.period.first}"
+        elif self.period.last:
+            title += f", to {self.period.last}"
+        if self.number > 1:
+            title += f", page {self.number}"
         return title
 
     def get_canonical_query(self):
         query = {}
         if self.country:
             query["country"] = self.country.slug
+        elif self.region:
+            query["region"] = self.region.slug
         if self.kind:
             query["kind"] = self.kind
+        if self.period.first:
+            query["first"] = str(self.period.first)
+        if self.period.last:
+            query["last"] = str(self.period.last)
+        if self.number > 1:
+            query["page"] = str(self.number)
         return query
 
     def get_last_updated(self):

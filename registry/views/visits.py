@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Min, Prefetch
 
-from registry.filters import VisitFilter
-from registry.models import Country, Meeting, Person, Region, Visit
+from registry.filters import MeetingFilterSet, VisitFilter
+from registry.models import Country, Meeting, Region, Visit
+from registry.publication.visibility import hide_hidden
+from registry.queries import facts
+from registry.queries.common import legs_prefetch, topics_prefetch
 
-from . import facts
-from .base import RecordDetailView, RecordListView, friendly_errors
+from .base import RecordDetailView, RecordListView
 from .places import place_schema
 
-FILTER_PARAMS = ("country", "region", "year", "person")
+FILTER_PARAMS = ("country", "region", "year", "person", "position", "topic", "source")
 
 
 class VisitListView(RecordListView):
-    """Visits, filterable by country, region, year and person with the API's VisitFilter."""
+    """Visits, filterable with the API's VisitFilter by country, region, year, person, post,
+    topic and source. A person is chosen by typing (suggestions come from
+    `/people/suggest/`), never from a menu of every person."""
 
     model = Visit
     template_name = "registry/visit_list.html"
@@ -25,70 +29,52 @@ class VisitListView(RecordListView):
         "meetings, topics and sources. Filter by country, region, year and person."
     )
     paginate_by = 20
+    filterset_class = VisitFilter
+    filter_params = FILTER_PARAMS
 
     def get_queryset(self):
         return facts.visits_queryset()
 
-    def validate(self) -> list[str]:
-        self.filterset = VisitFilter(self.request.GET, queryset=self.get_queryset())
-        if self.filterset.is_valid():
-            return []
-        return friendly_errors(self.filterset.form)
-
-    def get_filtered_queryset(self):
-        return self.filterset.qs
-
-    def active_filters(self) -> dict:
-        if self.filter_errors:
-            return {}
-        data = self.filterset.form.cleaned_data
-        return {name: data[name] for name in FILTER_PARAMS if data.get(name) not in (None, "")}
-
-    def get_page_title(self):
-        active = self.active_filters()
-        title = "Visits"
+    def describe_filters(self, active):
+        words = ""
         if "country" in active:
-            title += f" to {active['country'].name}"
+            words += f" to {active['country'].name}"
         elif "region" in active:
-            title += f" to {active['region'].name}"
+            words += f" to {active['region'].name}"
         if "year" in active:
-            title += f" in {int(active['year'])}"
+            words += f" in {int(active['year'])}"
         if "person" in active:
-            title += f" involving {active['person'].name}"
-        page = self.pagination.page
-        return f"{title}, page {page.number}" if page is not None and page.number > 1 else title
-
-    def get_canonical_query(self):
-        active = self.active_filters()
-        query = {name: self.request.GET[name] for name in active}
-        if "country" in active:
-            query["country"] = active["country"].slug
-        if "year" in active:
-            query["year"] = str(int(active["year"]))
-        return {**query, **super().get_canonical_query()}
+            words += f" involving {active['person'].name}"
+        if "position" in active:
+            words += f" by the {active['position'].title}"
+        if "topic" in active:
+            words += f" on {active['topic'].name}"
+        if "source" in active:
+            words += f" cited from “{active['source'].title}”"
+        return words
 
     def prepare(self, records):
         self.footnotes.cite_all(records)
-        visits = Visit.objects.published()
-        met = facts.published_meetings().values("counterpart_id")
-        people = Person.objects.published().filter(
-            Q(pk__in=visits.values("traveller_id")) | Q(pk__in=met)
-        )
         selected = {name: self.request.GET.get(name, "") for name in FILTER_PARAMS}
         countries = list(Country.objects.published().order_by("name"))
         code = selected["country"].upper()
         for country in countries:
             if country.iso_code == code:
                 selected["country"] = country.slug
+        active = self.active_filters()
+        if "person" in active:
+            selected["person_name"] = active["person"].name
+        # The years from the first to the last visit: two index lookups, not a scan.
+        span = Visit.objects.published().aggregate(first=Min("start_date"), last=Max("start_date"))
+        years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
         return {
             "choices": {
                 "country": countries,
                 "region": list(Region.objects.published()),
-                "person": list(people.order_by("sort_name", "name")),
-                "year": [d.year for d in visits.dates("start_date", "year", order="DESC")],
+                "year": years,
             },
             "selected": selected,
-            "filtered": bool(self.active_filters()),
+            "filtered": bool(active),
         }
 
 
@@ -100,12 +86,12 @@ class VisitDetailView(RecordDetailView):
 
     def prefetches(self):
         return [
-            facts.legs_prefetch(),
-            facts.topics_prefetch(),
+            legs_prefetch(),
+            topics_prefetch(),
             Prefetch(
                 "meetings",
                 queryset=Meeting.objects.select_related("counterpart", "counterpart_position")
-                .prefetch_related(facts.topics_prefetch())
+                .prefetch_related(topics_prefetch())
                 .order_by("order", "date", "pk"),
             ),
         ]
@@ -115,7 +101,7 @@ class VisitDetailView(RecordDetailView):
         meetings = list(visit.meetings.all())
         # A meeting's counterpart or their post may still be a draft: show the meeting
         # without naming them.
-        facts.hide_drafts(meetings, "counterpart", "counterpart_position")
+        hide_hidden(meetings, "counterpart", "counterpart_position")
         shown = {leg.pk for leg in legs}
         for leg in legs:
             leg.meeting_list = [m for m in meetings if m.leg_id == leg.pk]
@@ -172,3 +158,44 @@ class VisitDetailView(RecordDetailView):
         if topics:
             data["keywords"] = ", ".join(topics)
         return data
+
+
+class MeetingListView(RecordListView):
+    """Meetings held on published visits with named, published counterparts: the full list
+    behind every page's "Officials met", filterable by country, region, person, post and
+    topic."""
+
+    model = Meeting
+    template_name = "registry/meeting_list.html"
+    page_title = "Officials met on visits"
+    meta_description = (
+        "The officials NATO's visiting officials met in the South Caucasus and Central Asia: "
+        "who, in which post at the time, on which visit, where and when."
+    )
+    paginate_by = 50
+    filterset_class = MeetingFilterSet
+    filter_params = ("country", "region", "person", "position", "topic")
+
+    def get_queryset(self):
+        return facts.officials_met_queryset(facts.published_meetings())
+
+    def get_ordered_queryset(self):
+        return self.get_queryset()
+
+    def describe_filters(self, active):
+        words = ""
+        place = active.get("country") or active.get("region")
+        if place:
+            words += f" in {place.name}"
+        if "person" in active:
+            words += f": {active['person'].name}"
+        if "position" in active:
+            words += f", holders of the post of {active['position'].title}"
+        if "topic" in active:
+            words += f", on {active['topic'].name}"
+        return words
+
+    def prepare(self, records):
+        facts.prepare_officials_met(records)
+        self.footnotes.cite_all(m.visit for m in records)
+        return {"filtered": bool(self.active_filters())}

@@ -1,0 +1,46 @@
+"""Publishing and unpublishing: every path (the change form's buttons, the bulk actions)
+changes a record's status here, so that each change enters the history with its reason.
+
+Permissions are the caller's to check (`permissions.can_publish`): these functions do what
+they are told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models, transaction
+
+from registry.models.history import recorded
+
+from .notices import PUBLISHED_REASON, UNPUBLISHED_REASON
+from .visibility import Status
+
+
+def reason_for(status: str) -> str:
+    return PUBLISHED_REASON if status == Status.PUBLISHED else UNPUBLISHED_REASON
+
+
+def mark(record: models.Model, status: str) -> None:
+    """Set the status of a record about to be saved (the change form saves it)."""
+    record.status = status
+    record._change_reason = reason_for(status)
+
+
+def set_status(records: Iterable[models.Model], status: str) -> list[models.Model]:
+    """Give every record `status`; returns those that changed, saved one by one (not with
+    `update()`) so that each change enters the history, in one history batch."""
+    changed = [record for record in records if record.status != status]
+    with transaction.atomic(), recorded(reason=reason_for(status)):
+        for record in changed:
+            record.status = status
+            record.save(update_fields=["status", "updated_at"])
+    return changed
+
+
+def publish(records: Iterable[models.Model]) -> list[models.Model]:
+    return set_status(records, Status.PUBLISHED)
+
+
+def unpublish(records: Iterable[models.Model]) -> list[models.Model]:
+    return set_status(records, Status.DRAFT)

@@ -1,0 +1,155 @@
+"""Published facts shared by several pages: visit lists with their itineraries, posts with
+their holders, officials met.
+
+Each loader runs a fixed number of queries, whatever the amount of data."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from registry.models import (
+    Appointment,
+    Country,
+    Meeting,
+    Office,
+    Organisation,
+    Person,
+    Position,
+    Visit,
+)
+from registry.publication.visibility import hide_hidden, is_public, visible_q
+
+from .common import legs_prefetch, nulls_last, published_citations
+
+
+def visits_queryset() -> QuerySet:
+    """Published visits, newest first (undated last), with traveller, post and itinerary."""
+    return (
+        Visit.objects.published()
+        .select_related("traveller", "traveller_position")
+        .prefetch_related(legs_prefetch(), published_citations())
+        .order_by(*nulls_last("-start_date"), "-pk")
+    )
+
+
+def holders_prefetch(lookup: str = "appointments") -> Prefetch:
+    """A post's published appointments, earliest first, undated last (for a person's or an
+    appointment's own list, which is short; a post's holders are capped: `with_holders`)."""
+    return Prefetch(
+        lookup,
+        queryset=Appointment.objects.published()
+        .select_related("person")
+        .prefetch_related(published_citations())
+        .order_by(*nulls_last("start_date", "ordinal"), "pk"),
+    )
+
+
+# Holders a post shows by default: those recorded as still in post, and the latest others.
+CURRENT_HOLDERS, PAST_HOLDERS = 10, 3
+
+
+def with_holders(
+    queryset: QuerySet,
+    *,
+    current: int = CURRENT_HOLDERS,
+    past: int = PAST_HOLDERS,
+    cited: bool = True,
+) -> QuerySet:
+    """Posts with their latest holders, bounded (`current` + `past` appointments, holders
+    still in post first), and `holder_total`, the number of published appointments to the
+    post; with `cited`, the post's own citations too. Pass the posts loaded to
+    `prepare_holders` with the same caps."""
+    appointments = (
+        Appointment.objects.published()
+        .select_related("person")
+        .prefetch_related(published_citations())
+    )
+    latest = ("-ongoing", *nulls_last("-start_date", "-ordinal"), "-pk")
+    return (
+        queryset.select_related("organisation", "office")
+        .annotate(holder_total=Count("appointments", filter=visible_q(Appointment, "appointments")))
+        .prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=appointments.order_by(*latest)[: current + past],
+                to_attr="latest_appointments",
+            ),
+            *([published_citations()] if cited else []),
+        )
+    )
+
+
+def prepare_holders(
+    positions: list[Position], *, current: int = CURRENT_HOLDERS, past: int = PAST_HOLDERS
+) -> list[Position]:
+    """Split each post's holders into `current_appointments` and `past_appointments`, hide
+    hidden offices, and count the holders not shown (`more_holders`).
+
+    Only an appointment recorded as ongoing makes a current holder: an unknown end is not
+    taken to mean the person is still in post."""
+    hide_hidden(positions, "office")
+    for position in positions:
+        latest = position.latest_appointments
+        position.current_appointments = [a for a in latest if a.ongoing][:current]
+        position.past_appointments = [a for a in latest if not a.ongoing][:past]
+        shown = len(position.current_appointments) + len(position.past_appointments)
+        position.more_holders = max(position.holder_total - shown, 0)
+    return positions
+
+
+def positions_with_holders(
+    queryset: QuerySet, *, current: int = CURRENT_HOLDERS, past: int = PAST_HOLDERS
+) -> list[Position]:
+    positions = list(with_holders(queryset, current=current, past=past))
+    return prepare_holders(positions, current=current, past=past)
+
+
+def officials_met_queryset(meetings: QuerySet) -> QuerySet:
+    """Meetings with a published counterpart, newest visit first, with the post held then;
+    pass the rows loaded to `prepare_officials_met`."""
+    return (
+        meetings.filter(counterpart__in=Person.objects.published())
+        .select_related("counterpart", "counterpart_position", "visit", "leg__country")
+        .prefetch_related(
+            Prefetch(
+                "counterpart__appointments",
+                queryset=Appointment.objects.published().filter(ongoing=True),
+                to_attr="ongoing_appointments",
+            )
+        )
+        .order_by(*nulls_last("-visit__start_date"), "-visit_id", "order", "pk")
+    )
+
+
+def prepare_officials_met(rows: list[Meeting]) -> list[Meeting]:
+    """Hide hidden posts and countries, and say whether each counterpart is recorded as still
+    holding the post they held then."""
+    hide_hidden(rows, "counterpart_position")
+    for meeting in rows:
+        if meeting.leg is not None and not is_public(meeting.leg.country):
+            meeting.leg = None
+        meeting.still_in_post = meeting.counterpart_position is not None and any(
+            a.position_id == meeting.counterpart_position_id
+            for a in meeting.counterpart.ongoing_appointments
+        )
+    return rows
+
+
+def officials_met(meetings: QuerySet) -> list[Meeting]:
+    return prepare_officials_met(list(officials_met_queryset(meetings)))
+
+
+def in_countries_q(countries) -> Q:
+    """Posts of a published organisation of one of `countries`, or based in a published
+    office there (a draft organisation or office must not place a post)."""
+    return Q(organisation__in=Organisation.objects.published().filter(country__in=countries)) | Q(
+        office__in=Office.objects.published().filter(host_country__in=countries)
+    )
+
+
+def published_meetings() -> QuerySet:
+    return Meeting.objects.filter(visit__in=Visit.objects.published())
+
+
+def partner_countries() -> QuerySet:
+    return Country.objects.published().select_related("region").order_by("name")
