@@ -11,13 +11,14 @@ import binascii
 import datetime as dt
 from typing import Any
 
-from django.db.models import DateField, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+from registry.models.visits import NEWEST_FIRST, OLDEST_FIRST
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -106,10 +107,8 @@ class VisitCursorPagination(BasePagination):
         self.descending = ordering != "start"
         cursor = self._decode(request.query_params.get(self.cursor_query_param))
         going_back = cursor is not None and cursor[2]
-        sentinel = dt.date.min if self.descending else dt.date.max
-        queryset = queryset.annotate(
-            **{self._SORT: Coalesce("start_date", Value(sentinel), output_field=DateField())}
-        )
+        key = NEWEST_FIRST[0] if self.descending else OLDEST_FIRST[0]
+        queryset = queryset.annotate(**{self._SORT: key})
         # Going back reads the rows before the cursor in the opposite order, then flips them.
         forwards = self.descending != going_back
         key = (F(self._SORT).desc(), F("pk").desc()) if forwards else (F(self._SORT), F("pk"))
@@ -117,8 +116,10 @@ class VisitCursorPagination(BasePagination):
         if cursor is not None:
             day, pk, _ = cursor
             op = "lt" if forwards else "gt"
-            queryset = queryset.filter(
-                Q(**{f"{self._SORT}__{op}": day}) | Q(**{self._SORT: day, f"pk__{op}": pk})
+            # The first condition repeats part of the second so that the index's range
+            # starts at the cursor instead of being scanned from its beginning.
+            queryset = queryset.filter(**{f"{self._SORT}__{op}e": day}).filter(
+                Q(**{f"{self._SORT}__{op}": day}) | Q(**{f"pk__{op}": pk})
             )
         rows = list(queryset[: self.page_size + 1])
         more = len(rows) > self.page_size

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from .base import Citable, Publishable, SpanMixin, date_fields, span_constraints
+from .base import Citable, Publishable, SpanMixin, date_fields, date_order_indexes, span_constraints
 
 
 class Topic(Citable, Publishable):
@@ -46,6 +46,7 @@ class Event(SpanMixin, Citable, Publishable):
     topics = models.ManyToManyField(Topic, blank=True, related_name="events")
 
     class Meta:
+        indexes = date_order_indexes("event", "start")
         ordering = ["start_date", "name"]
         constraints = span_constraints("event")
 

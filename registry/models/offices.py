@@ -6,7 +6,15 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from .base import Citable, Publishable, SpanMixin, date_fields, ongoing_field, span_constraints
+from .base import (
+    Citable,
+    Publishable,
+    SpanMixin,
+    date_fields,
+    date_order_indexes,
+    ongoing_field,
+    span_constraints,
+)
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()./-]{5,40}$",
@@ -46,6 +54,7 @@ class Office(SpanMixin, Citable, Publishable):
     )
 
     class Meta:
+        indexes = date_order_indexes("office", "start", "end")
         ordering = ["name"]
         constraints = span_constraints("office", ongoing=True)
 

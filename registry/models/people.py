@@ -15,6 +15,7 @@ from .base import (
     Publishable,
     SpanMixin,
     date_fields,
+    date_order_indexes,
     ongoing_field,
     span_constraints,
 )
@@ -31,6 +32,8 @@ class Person(Citable, Publishable):
     class Meta:
         ordering = ["sort_name", "name"]
         verbose_name_plural = "people"
+        # The alphabetical public list of people pages through this.
+        indexes = [models.Index(fields=["sort_name", "name", "id"], name="person_alphabetical")]
 
     def __str__(self) -> str:
         return self.name
@@ -82,6 +85,7 @@ class Position(SpanMixin, Citable, Publishable):
     notes = models.TextField(blank=True)
 
     class Meta:
+        indexes = date_order_indexes("position", "start", "end")
         ordering = ["title"]
         constraints = [
             *span_constraints("position", ongoing=True),
@@ -145,6 +149,7 @@ class Appointment(SpanMixin, Citable, Publishable):
     public_requires = ("person", "position")
 
     class Meta:
+        indexes = date_order_indexes("appointment", "start", "end")
         ordering = ["position__title", "start_date"]
         constraints = [
             *span_constraints("appointment", ongoing=True),

@@ -10,6 +10,7 @@ from .base import (
     Publishable,
     SpanMixin,
     date_fields,
+    date_order_indexes,
     ongoing_field,
     span_constraints,
 )
@@ -65,6 +66,7 @@ class Programme(SpanMixin, Citable, Publishable):
     )
 
     class Meta:
+        indexes = date_order_indexes("programme", "start", "end")
         ordering = ["start_date", "name"]
         constraints = span_constraints("programme", ongoing=True)
 
@@ -106,6 +108,7 @@ class Participation(SpanMixin, Citable, Publishable):
     public_requires = ("country", "programme")
 
     class Meta:
+        indexes = date_order_indexes("participation", "start", "end")
         ordering = ["start_date", "country__name"]
         constraints = [
             *span_constraints("participation", ongoing=True),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from .base import (
@@ -12,10 +15,17 @@ from .base import (
     Publishable,
     SpanMixin,
     date_fields,
+    date_order_indexes,
     single_date_constraints,
     span_constraints,
     to_partial,
 )
+
+# The orders of public lists of visits and of the API's cursor, undated visits last either
+# way; each is served by an index (Visit.Meta.indexes). A NULL cannot be compared in a
+# keyset condition, hence a sentinel date in place of an unknown start.
+NEWEST_FIRST = (Coalesce("start_date", Value(dt.date.min), output_field=models.DateField()),)
+OLDEST_FIRST = (Coalesce("start_date", Value(dt.date.max), output_field=models.DateField()),)
 
 
 class Visit(SpanMixin, Citable, Publishable):
@@ -48,6 +58,11 @@ class Visit(SpanMixin, Citable, Publishable):
 
     class Meta:
         ordering = ["-start_date", "title"]
+        indexes = [
+            *date_order_indexes("visit", "start"),
+            models.Index(NEWEST_FIRST[0].desc(), F("id").desc(), name="visit_newest_first"),
+            models.Index(OLDEST_FIRST[0].asc(), F("id").asc(), name="visit_oldest_first"),
+        ]
         constraints = [
             *span_constraints("visit"),
             models.CheckConstraint(

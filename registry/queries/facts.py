@@ -5,7 +5,7 @@ Each loader runs a fixed number of queries, whatever the amount of data."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from registry.models import (
     Appointment,
@@ -17,6 +17,7 @@ from registry.models import (
     Position,
     Visit,
 )
+from registry.models.visits import NEWEST_FIRST
 from registry.publication.visibility import hide_hidden, is_public, visible_q
 
 from .common import legs_prefetch, nulls_last, published_citations
@@ -28,8 +29,13 @@ def visits_queryset() -> QuerySet:
         Visit.objects.published()
         .select_related("traveller", "traveller_position")
         .prefetch_related(legs_prefetch(), published_citations())
-        .order_by(*nulls_last("-start_date"), "-pk")
+        .order_by(*newest_first())
     )
+
+
+def newest_first() -> tuple:
+    """Visits newest first, undated last, in the order of the index that serves it."""
+    return (NEWEST_FIRST[0].desc(), F("pk").desc())
 
 
 def holders_prefetch(lookup: str = "appointments") -> Prefetch:

@@ -28,7 +28,7 @@ from registry.models import (
     Visit,
     VisitLeg,
 )
-from registry.partial_dates import PartialDate, Precision
+from registry.partial_dates import PartialDate
 
 from .common import attach_citations
 from .facts import in_countries_q
@@ -212,17 +212,6 @@ def kind_querysets(countries: QuerySet | list | None = None) -> dict[str, QueryS
     }
 
 
-def _rank(precision: str) -> Case:
-    # For facts starting on the same day, a day comes before a month, a month before a year:
-    # the order of the last day each may be.
-    return Case(
-        When(**{precision: Precision.DAY}, then=Value(0)),
-        When(**{precision: Precision.MONTH}, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-
-
 KIND_NUMBERS = {kind: number for number, kind in enumerate(KINDS)}
 
 
@@ -249,19 +238,25 @@ UNDATED_KINDS = ("participation", "event", "visit")
 
 def _edge_rows(kind: str, queryset: QuerySet, edge: str, period: Period, undated: bool) -> QuerySet:
     date, precision = f"{edge}_date", f"{edge}_precision"
-    if not (undated and edge == "start" and kind in UNDATED_KINDS):
+    if undated and edge == "start" and kind in UNDATED_KINDS:
+        undated_flag = Case(
+            When(**{f"{date}__isnull": True}, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    else:
+        # A constant, so that the database can read each kind in its index's order.
         queryset = queryset.filter(**{f"{date}__isnull": False})
+        undated_flag = Value(0, output_field=IntegerField())
     return (
         queryset.filter(period.q(date))
         .order_by()
         .annotate(
-            t_undated=Case(
-                When(**{f"{date}__isnull": True}, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
+            t_undated=undated_flag,
             t_day=F(date),
-            t_rank=_rank(precision),
+            # "day" < "month" < "year": for facts starting on the same day, the order of
+            # the last day each may be, and the order of the models' date indexes.
+            t_rank=F(precision),
             t_kind=Value(KIND_NUMBERS[kind], output_field=IntegerField()),
             t_edge=Value(1 if edge == "end" else 0, output_field=IntegerField()),
             t_id=F("pk"),
