@@ -26,7 +26,6 @@ from rest_framework.response import Response
 from registry import filters
 from registry.models import (
     Appointment,
-    Citation,
     Country,
     Event,
     Meeting,
@@ -41,6 +40,7 @@ from registry.models import (
     Visit,
     VisitLeg,
 )
+from registry.queries.common import published_citations
 
 from . import serializers as s
 from .as_of import parse_as_of
@@ -57,10 +57,6 @@ AS_OF_PARAMETER = OpenApiParameter(
     description="YYYY-MM-DD: say whether the record was certainly, possibly or not active "
     "on that day (see docs/api.md).",
 )
-
-
-def published_citations() -> Prefetch:
-    return Prefetch("citations", queryset=Citation.objects.published().select_related("source"))
 
 
 class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
