@@ -10,6 +10,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from registry.models import Citation, Source
 from registry.partial_dates import Precision
@@ -236,6 +238,7 @@ class SpanFilterSet(django_filters.FilterSet):
         return queryset.filter(match) if value else queryset.exclude(match)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CitingSourceFilter(SlugChoiceFilter):
     """`source=<slug>`: the records that cite that published source."""
 
