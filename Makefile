@@ -3,27 +3,49 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-stamp
+# `make run` installs only what the site needs; tests and lint add their tools on top.
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Local development runs with debug on and the SQLite default unless DATABASE_URL says otherwise.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 # The suite runs with production-like settings; the key is made up per run, never stored.
+# Each run keeps its cache keys apart (CACHE_KEY_PREFIX), so runs may share one Redis.
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 \
-	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')}
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')} \
+	CACHE_KEY_PREFIX=$${CACHE_KEY_PREFIX:-test-$$$$}
 
-.PHONY: run install migrate seed serve editor test lint format check-deploy clean
+# `make serve` runs the site as production does: debug off, hashed static files collected,
+# gunicorn with partnership_site/gunicorn.py. It needs a DJANGO_SECRET_KEY of your own.
+# On http://127.0.0.1 with no HTTPS in front, say so with LOCAL=1 (no redirect to HTTPS).
+SERVE_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} \
+	$(if $(filter 1,$(LOCAL)),DJANGO_SECURE_SSL_REDIRECT=0)
 
-$(STAMP): requirements.txt requirements-dev.txt
+.PHONY: run install install-dev migrate seed serve editor test lint format check-deploy clean
+
+define make-venv
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is required (found $$($(PYTHON) --version))."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+endef
 
-install: $(STAMP)
+$(RUNTIME_STAMP): requirements.txt
+	$(make-venv)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(RUNTIME_STAMP)
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt
+	$(make-venv)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV_STAMP) $(RUNTIME_STAMP)
+
+install: $(RUNTIME_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 migrate: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
@@ -39,19 +61,26 @@ run: seed
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: install
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@test -n "$$DJANGO_SECRET_KEY" || { \
+		echo "make serve runs with debug off and needs DJANGO_SECRET_KEY (50+ random characters)."; \
+		echo "Make one with: $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(60))'"; \
+		echo "and add LOCAL=1 to serve plain http://$(HOST):$(PORT)/ without redirecting to HTTPS."; \
+		exit 1; }
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(VENV)/bin/gunicorn --config partnership_site/gunicorn.py
 
 editor: migrate
 	$(DEV_ENV) $(PY) manage.py createsuperuser
 
-test: install
+test: install-dev
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -52,6 +53,37 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_redis_url(name: str) -> str | None:
+    """A redis://, rediss:// or unix:// URL, checked here so that a typo stops start-up
+    instead of failing on the first request. The message never repeats the value, which may
+    hold a password."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    example = "such as redis://127.0.0.1:6379/0"
+    try:
+        url = urlsplit(raw)
+        url.port  # noqa: B018 -- parsing the port raises ValueError when it is not a number
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a Redis URL {example}.") from None
+    if url.scheme in {"redis", "rediss"}:
+        if not url.hostname:
+            raise ImproperlyConfigured(f"{name} must name a host, {example}.")
+        db = url.path.strip("/")
+        if db and not db.isdigit():
+            raise ImproperlyConfigured(f"{name} must end in a database number, {example}.")
+    elif url.scheme == "unix":
+        if not url.path:
+            raise ImproperlyConfigured(
+                f"{name} must give the socket path, e.g. unix:///run/redis.sock."
+            )
+    else:
+        raise ImproperlyConfigured(
+            f"{name} must be a redis://, rediss:// or unix:// URL, {example}."
+        )
+    return raw
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 if DEBUG:
@@ -86,6 +118,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz for load balancers before the host check (registry/views/health.py).
+    "registry.views.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,9 +156,51 @@ ASGI_APPLICATION = "partnership_site.asgi.application"
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:", "pgsql:")):
     raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL.")
+# Persistent connections: opening one per request costs a third to a half of the throughput.
+# Health checks replace a connection that the database or a proxy has closed meanwhile.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
 }
+
+# The shared cache (docs/deployment.md). With REDIS_URL every process and server counts API
+# throttles, keeps pending CSV imports and stores cached pages in one place; without it, each
+# process uses its own memory, which is right for `make run` and needs no service.
+REDIS_URL = env_redis_url("REDIS_URL")
+# Prefixed to every key, so that several sites or test runs can share one Redis database.
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "registry")
+if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", CACHE_KEY_PREFIX):
+    raise ImproperlyConfigured(
+        "CACHE_KEY_PREFIX must be 1 to 64 letters, digits or the characters _ . : -"
+    )
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # A Redis that does not answer fails a request (and /healthz) within seconds
+            # instead of holding a worker thread for minutes.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "registry",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+
+# Nothing a visitor or editor relies on lives in one process: sessions are rows in the
+# database, messages ride in the cookie or the session, and a CSV import waiting for the
+# editor's confirmation is kept in the shared cache (registry/admin/transfer.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "registry.admin.transfer.PendingImportStorage"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,7 +232,12 @@ STORAGES = {
 
 # Production hardening: `manage.py check --deploy` must be clean when debug is off.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer sets X-Forwarded-Proto (overwriting any sent by the client); gunicorn
+# trusts the same header from GUNICORN_FORWARDED_ALLOW_IPS (partnership_site/gunicorn.py).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe /healthz over plain HTTP on each server's own address. It is answered
+# by the first middleware (registry/views/health.py); this keeps it working if that moves.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)

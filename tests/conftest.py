@@ -1,5 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -17,6 +19,32 @@ def collected_static(tmp_path_factory):
     call_command("collectstatic", interactive=False, verbosity=0)
     yield
     override.disable()
+
+
+def clear_caches() -> None:
+    """Empties every cache. In Redis only this run's keys (CACHE_KEY_PREFIX, made up per run
+    by `make test`) go: `clear()` would flush the whole database under other runs' feet."""
+    for backend in caches.all():
+        if isinstance(backend, RedisCache):
+            client = backend._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+        else:
+            backend.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tidy_cache_after_run():
+    yield
+    clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, so that nothing cached by one test (a page, a
+    throttle count) is seen by another."""
+    clear_caches()
 
 
 @pytest.fixture

@@ -16,10 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 60
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess:
-    """Import the settings module in a fresh interpreter with exactly these variables."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    code = "import partnership_site.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])"
+PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "GUNICORN_")
+
+
+def load_settings(
+    show: str = "s.DEBUG, s.DATABASES['default']['ENGINE']", **env: str
+) -> subprocess.CompletedProcess:
+    """Import the settings module in a fresh interpreter with exactly these variables and
+    print `show` (an expression over the module `s`)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(PREFIXES)}
+    code = f"import partnership_site.settings as s; print({show})"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )
@@ -82,3 +88,164 @@ def test_env_int_and_list(monkeypatch):
         project_settings.env_int("X_NUMBER", 1)
     monkeypatch.setenv("X_HOSTS", " a.example , b.example,, ")
     assert project_settings.env_list("X_HOSTS") == ["a.example", "b.example"]
+
+
+# --- database connections, the shared cache --------------------------------------------------
+
+
+def test_database_connections_persist_with_health_checks():
+    show = "s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS']"
+    result = load_settings(show, DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "True"]
+    result = load_settings(show, DJANGO_SECRET_KEY=GOOD_KEY, DATABASE_CONN_MAX_AGE="0")
+    assert result.stdout.split() == ["0", "True"]
+
+
+def test_sessions_are_kept_in_the_database():
+    result = load_settings("s.SESSION_ENGINE", DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.stdout.strip() == "django.contrib.sessions.backends.db"
+
+
+CACHE = "s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION'), " + (
+    "s.CACHES['default']['KEY_PREFIX']"
+)
+
+
+def test_without_redis_the_cache_is_local_memory():
+    result = load_settings(CACHE, DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "registry",
+        "registry",
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://127.0.0.1:6379/1",
+        "redis://:s3cret@cache.internal:6380",
+        "rediss://user:pw@cache.example.org:6379/0",
+        "unix:///run/redis/redis.sock?db=2",
+    ],
+)
+def test_redis_url_selects_the_redis_cache(url):
+    result = load_settings(CACHE, DJANGO_SECRET_KEY=GOOD_KEY, REDIS_URL=url, CACHE_KEY_PREFIX="a")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", url, "a"]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("127.0.0.1:6379", "REDIS_URL must be a redis://, rediss:// or unix:// URL"),
+        ("http://cache.internal:6379/0", "REDIS_URL must be a redis://, rediss:// or unix://"),
+        ("redis://cache.internal:port/0", "REDIS_URL must be a Redis URL"),
+        ("redis:///0", "REDIS_URL must name a host"),
+        ("redis://:s3cret@cache.internal:6379/zero", "REDIS_URL must end in a database number"),
+        ("unix://", "REDIS_URL must give the socket path"),
+    ],
+)
+def test_malformed_redis_url_is_refused_without_showing_it(url, message):
+    result = load_settings(CACHE, DJANGO_SECRET_KEY=GOOD_KEY, REDIS_URL=url)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+    assert "s3cret" not in result.stderr  # a password is never printed
+
+
+def test_cache_key_prefix_is_checked():
+    result = load_settings(CACHE, DJANGO_SECRET_KEY=GOOD_KEY, CACHE_KEY_PREFIX="two words")
+    assert result.returncode != 0
+    assert "CACHE_KEY_PREFIX must be" in result.stderr
+
+
+def test_pending_imports_wait_in_the_shared_cache():
+    result = load_settings("s.IMPORT_EXPORT_TMP_STORAGE_CLASS", DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.stdout.strip() == "registry.admin.transfer.PendingImportStorage"
+
+
+@pytest.mark.django_db
+def test_api_throttling_counts_in_the_shared_default_cache(client, settings):
+    """Every process and server sees the same count only if it lives in the default cache
+    (Redis in production), not in a throttle's own memory."""
+    from django.core.cache import caches
+
+    settings.API_THROTTLE_ANON = "1/min"
+    assert client.get("/api/v1/topics/").status_code == 200
+    assert client.get("/api/v1/topics/").status_code == 429
+    key = "throttle_anon_127.0.0.1"
+    assert len(caches["default"].get(key)) == 1  # the one request let through
+    caches["default"].delete(key)
+    assert client.get("/api/v1/topics/").status_code == 200
+
+
+# --- gunicorn ----------------------------------------------------------------------------------
+
+
+def gunicorn_config(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(PREFIXES)}
+    code = (
+        "import runpy; c = runpy.run_path('partnership_site/gunicorn.py'); "
+        "print(c['bind'], c['worker_class'], c['workers'], c['threads'], c['timeout'], "
+        "c['forwarded_allow_ips'], c['accesslog'], c['secure_scheme_headers'])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+    )
+
+
+def test_gunicorn_defaults_fit_a_two_core_server():
+    result = gunicorn_config()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "['127.0.0.1:8000'] gthread 2 4 30 127.0.0.1,::1 - {'X-FORWARDED-PROTO': 'https'}"
+    )
+
+
+def test_gunicorn_settings_come_from_the_environment():
+    result = gunicorn_config(
+        GUNICORN_BIND="0.0.0.0:8000,unix:/run/registry.sock",
+        GUNICORN_WORKER_CLASS="sync",
+        GUNICORN_WORKERS="5",
+        GUNICORN_THREADS="1",
+        GUNICORN_TIMEOUT="60",
+        GUNICORN_FORWARDED_ALLOW_IPS="10.0.0.0/24",
+        GUNICORN_ACCESS_LOG="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:7] == [
+        "['0.0.0.0:8000',",
+        "'unix:/run/registry.sock']",
+        "sync",
+        "5",
+        "1",
+        "60",
+        "10.0.0.0/24",
+    ]
+    assert result.stdout.split()[7] == "None"  # no access log
+
+
+def test_gunicorn_refuses_a_malformed_number():
+    result = gunicorn_config(GUNICORN_WORKERS="two")
+    assert result.returncode != 0
+    assert "GUNICORN_WORKERS must be an integer" in result.stderr
+
+
+def test_gunicorn_accepts_the_config_file():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(PREFIXES)}
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--check-config",
+            "--config",
+            "partnership_site/gunicorn.py",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SECRET_KEY": GOOD_KEY},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
