@@ -4,11 +4,11 @@ pagination and `as_of` answers on the real facts (docs/api.md)."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from registry.models import Appointment, Participation
 from registry.seed.loader import load_seed
+from tests.conftest import clear_caches
 
 API = "/api/v1"
 
@@ -25,7 +25,7 @@ def seeded(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def api(seeded, db, client):
-    cache.clear()  # throttling counts live in the cache
+    clear_caches()  # throttling counts live in the cache
     return client
 
 

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from registry.models import Status
 from tests import factories as f
+from tests.conftest import clear_caches
 
 API = "/api/v1"
 DRAFT = Status.DRAFT
@@ -36,7 +36,7 @@ LISTS = [
 
 @pytest.fixture
 def api(db, client):
-    cache.clear()
+    clear_caches()
     return client
 
 

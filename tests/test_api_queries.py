@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from registry.models import Appointment, Participation, Visit
 from registry.seed.loader import load_seed
 from tests import factories as f
+from tests.conftest import clear_caches
 
 API = "/api/v1"
 LISTS = [
@@ -61,7 +61,7 @@ def grow(n: int) -> None:
 
 
 def count_queries(client, path: str, params: dict) -> int:
-    cache.clear()
+    clear_caches()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"{API}/{path}", {"page_size": 100, **params})
     assert response.status_code == 200, response.content

@@ -9,7 +9,6 @@ import warnings
 import pytest
 import schemathesis
 import yaml
-from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
@@ -27,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from registry.seed.loader import load_seed
+from tests.conftest import clear_caches
 
 # Bounded so that the fuzzing takes seconds: examples per operation and per mode.
 MAX_EXAMPLES = 20
@@ -102,7 +102,7 @@ schema = load_api_schema()
 def live_api(seeded, db, settings):
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]  # schemathesis's WSGI host
     settings.API_THROTTLE_ANON = "1000000/min"
-    cache.clear()
+    clear_caches()
     # Django closes the connection after each request outside its test client, which would
     # end the test's transaction; the test client disconnects the same handlers.
     request_started.disconnect(close_old_connections)
