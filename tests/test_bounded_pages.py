@@ -266,22 +266,62 @@ def test_counts_stop_at_the_limit(client, monkeypatch):
     assert "See all more than 5 visits" in text_of(visits_html)
 
 
-def test_timeline_is_paged_by_the_database(client):
+def later_link(body: str, rel: str = "next") -> str | None:
+    """The timeline's link to the next (or previous) facts; the links keep the filters."""
+    match = re.search(rf'<a href="(\?[^"]+)" rel="{rel}">', body)
+    return "/timeline/" + unescape(match.group(1)) if match else None
+
+
+def test_timeline_is_paged_by_the_database_with_cursors(client):
     country, _, _ = country_with_visits(1)
-    for n in range(60):
-        f.create_event(name=f"Event {n:02d}", start=f"{1950 + n}", country=country)
+    for n in range(120):
+        f.create_event(name=f"Event {n:03d}", start=f"{1900 + n}", country=country)
+    # Same-day facts of several kinds and precisions across a page boundary.
     first = client.get("/timeline/?kind=event")
     body = first.content.decode()
     assert first.status_code == 200
-    assert body.count('<span class="label">') == 50
-    assert "Event 00" in body and "Event 49" in body and "Event 50" not in body
-    assert "?kind=event&amp;page=2" in body
-    second = client.get("/timeline/?kind=event&page=2")
-    assert second.content.decode().count('<span class="label">') == 10
-    assert "Event 59" in second.content.decode()
-    assert "60 dated facts" in text(second)
-    assert client.get("/timeline/?kind=event&page=3").status_code == 404
-    assert client.get("/timeline/?page=abc").status_code == 400
+    names = re.findall(r">(Event \d{3})</a>", body)
+    assert names == [f"Event {n:03d}" for n in range(50)]
+    assert later_link(body, "prev") is None
+    assert "120 dated facts" in text(first)
+
+    seen = list(names)
+    url = later_link(body)
+    pages = 1
+    while url:
+        page = client.get(url).content.decode()
+        seen += re.findall(r">(Event \d{3})</a>", page)
+        url = later_link(page)
+        pages += 1
+        if pages == 2:
+            back = later_link(page, "prev")
+            assert re.findall(r">(Event \d{3})</a>", client.get(back).content.decode()) == names
+    assert pages == 3
+    assert seen == [f"Event {n:03d}" for n in range(120)]
+    assert client.get("/timeline/?after=nonsense").status_code == 400
+    assert client.get("/timeline/?after=2004-01-01.day.9.0.1").status_code == 400
+
+
+def test_timeline_pages_keep_order_across_kinds_and_ties(client):
+    country = f.create_country()
+    # Forty facts on one day, of several kinds and precisions, and a few on other days.
+    for n in range(20):
+        f.create_event(name=f"Tie event {n:02d}", start="2004-01-01", country=country)
+        f.create_programme(name=f"Tie programme {n:02d}", start="2004-01")
+        f.create_office(name=f"Tie office {n:02d}", start="2004")
+    full = []
+    url = "/timeline/"
+    while url:
+        page = client.get(url).content.decode()
+        full += re.findall(
+            r'<span class="label">([^<]+)</span>\s*<a href="[^"]+">([^<]+)</a>', page
+        )
+        url = later_link(page)
+    titles = [title for _, title in full]
+    assert len(titles) == len(set(titles)) == 60
+    # A day before its month, a month before its year.
+    assert titles.index("Tie event 19") < titles.index("Tie programme 00")
+    assert titles.index("Tie programme 19") < titles.index("Tie office 00")
 
 
 def test_timeline_filters_by_period_region_and_kind(client):

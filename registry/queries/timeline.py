@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 
 from registry.models import (
     Appointment,
@@ -235,24 +235,22 @@ class Period:
 # a partnership, a visit or a summit the sources give no date for is still a fact.
 UNDATED_KINDS = ("participation", "event", "visit")
 
+# A row of the timeline: its sort key (undated flag, date, precision, kind, edge, id).
+Row = tuple[int, dt.date | None, str, int, int, int]
 
-def _edge_rows(kind: str, queryset: QuerySet, edge: str, period: Period, undated: bool) -> QuerySet:
+
+def _edge_rows(
+    kind: str, queryset: QuerySet, edge: str, period: Period, *, dated: bool = True
+) -> QuerySet:
+    """The sort keys of one kind's edge: dated rows, or (`dated=False`) the undated ones."""
     date, precision = f"{edge}_date", f"{edge}_precision"
-    if undated and edge == "start" and kind in UNDATED_KINDS:
-        undated_flag = Case(
-            When(**{f"{date}__isnull": True}, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    else:
-        # A constant, so that the database can read each kind in its index's order.
-        queryset = queryset.filter(**{f"{date}__isnull": False})
-        undated_flag = Value(0, output_field=IntegerField())
+    queryset = queryset.filter(**{f"{date}__isnull": not dated})
+    if dated:
+        queryset = queryset.filter(period.q(date))
     return (
-        queryset.filter(period.q(date))
-        .order_by()
+        queryset.order_by()
         .annotate(
-            t_undated=undated_flag,
+            t_undated=Value(0 if dated else 1, output_field=IntegerField()),
             t_day=F(date),
             # "day" < "month" < "year": for facts starting on the same day, the order of
             # the last day each may be, and the order of the models' date indexes.
@@ -265,8 +263,32 @@ def _edge_rows(kind: str, queryset: QuerySet, edge: str, period: Period, undated
     )
 
 
+def _after(rows: QuerySet, kind: str, edge: str, cursor: Row, *, backwards: bool) -> QuerySet:
+    """The rows of one kind's edge that come after `cursor` in timeline order (before it,
+    `backwards`), as index range conditions: within a kind the order is (date, precision,
+    id), and the kind and edge, constant here, rank it against the cursor's."""
+    _, day, rank, cursor_kind, cursor_edge, pk = cursor
+    mine = (KIND_NUMBERS[kind], 1 if edge == "end" else 0)
+    later = "lt" if backwards else "gt"
+    at_least = f"{later[0]}te"
+    date, precision = f"{edge}_date", f"{edge}_precision"
+    same_day = Q(**{date: day})
+    beyond = Q(**{f"{date}__{later}": day}) | (same_day & Q(**{f"{precision}__{later}": rank}))
+    tie = same_day & Q(**{precision: rank})
+    if mine == (cursor_kind, cursor_edge):
+        tie &= Q(**{f"pk__{later}": pk})
+    elif (mine < (cursor_kind, cursor_edge)) != backwards:
+        tie = Q(pk__in=[])
+    # The first condition repeats the others' bound so that the index range starts there.
+    return rows.filter(**{f"{date}__{at_least}": day}).filter(beyond | tie)
+
+
 class Timeline:
-    """The dated facts of the chosen kinds, countries and period, in date order."""
+    """The facts of the chosen kinds, countries and period, in date order.
+
+    Each kind's edge is read in its index's order, at most a page of rows from where the
+    page starts (a cursor: the sort key of the row before it), and the kinds are merged
+    here: a page costs the same however deep it is and however many facts there are."""
 
     def __init__(
         self,
@@ -285,28 +307,61 @@ class Timeline:
         self.period = period or Period()
         self.newest_first = newest_first
 
-    def rows(self) -> QuerySet:
-        pieces = [
-            _edge_rows(kind, self.querysets[kind], edge, self.period, self.undated)
-            for kind in self.kinds
-            for edge in EDGES[kind]
-        ]
-        first, *rest = pieces
-        union = first.union(*rest, all=True) if rest else first
-        order = ("t_day", "t_rank", "t_kind", "t_edge", "t_id")
-        if self.newest_first:
-            order = tuple(f"-{name}" for name in order)
-        # Undated facts come last either way.
-        return union.order_by("t_undated", *order)
+    def edges(self) -> list[tuple[str, str]]:
+        return [(kind, edge) for kind in self.kinds for edge in EDGES[kind]]
+
+    def rows(self, size: int, after: Row | None = None, *, backwards: bool = False) -> list[Row]:
+        """Up to `size` rows after the cursor `after` (before it, `backwards`), in the
+        timeline's order; undated rows, when asked for, come after every dated one."""
+        descending = self.newest_first != backwards
+        order = ("t_day", "t_rank", "t_id")
+        order = tuple(f"-{name}" for name in order) if descending else order
+        found: list[Row] = []
+        for kind, edge in self.edges():
+            rows = _edge_rows(kind, self.querysets[kind], edge, self.period)
+            if after is not None and not after[0]:
+                rows = _after(rows, kind, edge, after, backwards=descending)
+            elif after is not None:
+                rows = rows.none()  # past the dated rows already
+            found += list(rows.order_by(*order)[:size])
+        found.sort(key=_sort_key, reverse=descending)
+        found = found[:size]
+        if self.undated and not backwards and len(found) < size:
+            found += self._undated(size - len(found), after)
+        return found
+
+    def _undated(self, size: int, after: Row | None) -> list[Row]:
+        found: list[Row] = []
+        for kind in self.kinds:
+            if kind not in UNDATED_KINDS:
+                continue
+            rows = _edge_rows(kind, self.querysets[kind], "start", self.period, dated=False)
+            if after is not None and after[0]:
+                rows = (
+                    rows.filter(pk__gt=after[5])
+                    if KIND_NUMBERS[kind] == after[3]
+                    else (rows if KIND_NUMBERS[kind] > after[3] else rows.none())
+                )
+            found += list(rows.order_by("t_id")[:size])
+        found.sort(key=_sort_key)
+        return found[:size]
 
     def count(self, limit: int = COUNT_LIMIT) -> int:
         """The number of facts, counted up to `limit` + 1 (so "more than `limit`")."""
-        return self.rows().order_by()[: limit + 1].count()
+        pieces = [_edge_rows(k, self.querysets[k], e, self.period) for k, e in self.edges()]
+        if self.undated:
+            pieces += [
+                _edge_rows(k, self.querysets[k], "start", self.period, dated=False)
+                for k in self.kinds
+                if k in UNDATED_KINDS
+            ]
+        first, *rest = pieces
+        union = first.union(*rest, all=True) if rest else first
+        return union[: limit + 1].count()
 
-    def entries(self, offset: int, size: int) -> list[Entry]:
-        """The facts from `offset`, at most `size`, each with its record and citations."""
-        rows = list(self.rows()[offset : offset + size])
-        return self.load(rows)
+    def entries(self, size: int, after: Row | None = None) -> list[Entry]:
+        """The first `size` facts after `after`, each with its record and citations."""
+        return self.load(self.rows(size, after))
 
     def load(self, rows: list[tuple]) -> list[Entry]:
         """The entries of `rows` (from `rows()`), in their order: one query per kind of fact
@@ -344,3 +399,32 @@ def in_date_order(entries: list[Entry]) -> list[Entry]:
         return (0, entry.date.earliest, entry.date.latest)
 
     return sorted(entries, key=key)
+
+
+def _sort_key(row: Row) -> tuple:
+    undated, day, rank, kind, edge, pk = row
+    return (undated, day or dt.date.min, rank, kind, edge, pk)
+
+
+def encode_cursor(row: Row) -> str:
+    """A row's sort key as a URL parameter: "2004-06-01.month.3.0.41"."""
+    undated, day, rank, kind, edge, pk = row
+    return ".".join(["u" if undated else day.isoformat(), rank, str(kind), str(edge), str(pk)])
+
+
+def decode_cursor(text: str) -> Row | None:
+    """The sort key of `encode_cursor`, or None if `text` is not one."""
+    parts = text.split(".")
+    if len(text) > 60 or len(parts) != 5:
+        return None
+    day, rank, kind, edge, pk = parts
+    if rank not in {"day", "month", "year"} or not all(p.isdigit() for p in (kind, edge, pk)):
+        return None
+    if int(kind) >= len(KINDS) or edge not in {"0", "1"} or len(pk) > 18:
+        return None
+    if day == "u":
+        return (1, None, rank, int(kind), int(edge), int(pk))
+    try:
+        return (0, dt.date.fromisoformat(day), rank, int(kind), int(edge), int(pk))
+    except ValueError:
+        return None

@@ -115,7 +115,7 @@ class PlaceDetailView(RecordDetailView):
             countries, newest_first=True, with_country=self.many_countries, undated=True
         )
         # The latest facts (then the undated ones), shown in date order.
-        entries = in_date_order(timeline.entries(0, TIMELINE_CAP))
+        entries = in_date_order(timeline.entries(TIMELINE_CAP))
         timeline_section = Section(entries, timeline.count(), list_url("timeline", **scope))
         covering = Office.countries_covered.through.objects.filter(country__in=countries)
         offices = bounded(

@@ -12,9 +12,9 @@ from django.views.generic import TemplateView
 from registry.models import Country, Region
 from registry.partial_dates import MAX_YEAR, MIN_YEAR
 from registry.queries.sections import COUNT_LIMIT
-from registry.queries.timeline import KINDS, Period, Timeline
+from registry.queries.timeline import KINDS, Period, Timeline, decode_cursor, encode_cursor
 
-from .base import PAGE_NUMBER, Footnotes, PageMixin, friendly_errors, latest_update
+from .base import Footnotes, PageMixin, friendly_errors, latest_update
 
 PAGE_SIZE = 50
 
@@ -35,11 +35,8 @@ class TimelineForm(forms.Form):
         required=False,
         validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
     )
-    page = forms.RegexField(
-        PAGE_NUMBER,
-        required=False,
-        error_messages={"invalid": "A page number is a whole number such as 2."},
-    )
+    after = forms.CharField(required=False, max_length=60)
+    before = forms.CharField(required=False, max_length=60)
 
     def __init__(self, *args, countries: list[Country], regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,6 +58,21 @@ class TimelineForm(forms.Form):
             data["country"] = self.codes.get(value.lower(), value)
             self.data = data
         super().full_clean()
+
+    def clean_after(self):
+        return self._cursor("after")
+
+    def clean_before(self):
+        return self._cursor("before")
+
+    def _cursor(self, name: str):
+        text = self.cleaned_data[name]
+        if not text:
+            return None
+        cursor = decode_cursor(text)
+        if cursor is None:
+            raise forms.ValidationError("Use the timeline's own links to move between pages.")
+        return cursor
 
     def clean(self):
         cleaned = super().clean()
@@ -85,29 +97,35 @@ class TimelineView(PageMixin, TemplateView):
         self.footnotes = Footnotes()
         self.entries = []
         self.country = self.region = None
-        self.kind, self.period, self.number = "", Period(), 1
-        status, total, has_next, error = 200, 0, False, ""
+        self.kind, self.period, self.paged = "", Period(), False
+        status, total, earlier, later = 200, 0, None, None
         if self.form.is_valid():
             data = self.form.cleaned_data
             self.country = self.form.countries.get(data["country"])
             self.region = self.form.regions.get(data["region"])
             self.kind = data["kind"]
             self.period = Period(data["first"], data["last"])
-            self.number = int(data["page"] or 1)
             scope = None
             if self.country:
                 scope = [self.country.pk]
             elif self.region:
                 scope = [c.pk for c in countries if c.region_id == self.region.pk]
             timeline = Timeline(scope, [self.kind] if self.kind else None, self.period)
-            rows = list(
-                timeline.rows()[(self.number - 1) * PAGE_SIZE : self.number * PAGE_SIZE + 1]
-            )
-            has_next = len(rows) > PAGE_SIZE
-            self.entries = timeline.load(rows[:PAGE_SIZE])
+            before, after = data["before"], data["after"]
+            self.paged = bool(before or after)
+            if before:
+                rows = timeline.rows(PAGE_SIZE + 1, before, backwards=True)[::-1]
+                more_before, rows = len(rows) > PAGE_SIZE, rows[-PAGE_SIZE:]
+                more_after = True
+            else:
+                rows = timeline.rows(PAGE_SIZE + 1, after)
+                more_after, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+                more_before = after is not None
+            if rows:
+                earlier = encode_cursor(rows[0]) if more_before else None
+                later = encode_cursor(rows[-1]) if more_after else None
+            self.entries = timeline.load(rows)
             total = timeline.count()
-            if not self.entries and self.number > 1:
-                status, error = 404, f"There is no page {self.number} of this timeline."
             self.footnotes.cite_all(entry.record for entry in self.entries)
         else:
             status = 400
@@ -123,14 +141,17 @@ class TimelineView(PageMixin, TemplateView):
             entries=self.entries,
             total=total,
             total_label=f"more than {COUNT_LIMIT:,}" if total > COUNT_LIMIT else f"{total:,}",
-            page_number=self.number,
-            previous_page=self.number - 1 if self.number > 1 and status == 200 else None,
-            next_page=self.number + 1 if has_next else None,
+            earlier=earlier,
+            later=later,
             page_size=PAGE_SIZE,
-            page_error=error,
             filter_errors=friendly_errors(self.form) if status == 400 else [],
         )
-        return self.render_to_response(context, status=status)
+        response = self.render_to_response(context, status=status)
+        if self.paged:
+            # Pages after the first are reached through links only; the canonical page is
+            # the first.
+            response["X-Robots-Tag"] = "noindex, follow"
+        return response
 
     def get_page_title(self):
         title = "Timeline"
@@ -146,8 +167,8 @@ class TimelineView(PageMixin, TemplateView):
             title += f", from {self.period.first}"
         elif self.period.last:
             title += f", to {self.period.last}"
-        if self.number > 1:
-            title += f", page {self.number}"
+        if self.paged:
+            title += ", continued"
         return title
 
     def get_canonical_query(self):
@@ -162,8 +183,6 @@ class TimelineView(PageMixin, TemplateView):
             query["first"] = str(self.period.first)
         if self.period.last:
             query["last"] = str(self.period.last)
-        if self.number > 1:
-            query["page"] = str(self.number)
         return query
 
     def get_last_updated(self):
