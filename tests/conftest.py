@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -17,6 +18,14 @@ def collected_static(tmp_path_factory):
     call_command("collectstatic", interactive=False, verbosity=0)
     yield
     override.disable()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no stored page, version or throttle count."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
