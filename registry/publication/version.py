@@ -5,7 +5,7 @@ change anywhere makes every cached page and every ETag stale at once, with no li
 to purge. It changes:
 
 * on every save, delete and many-to-many change of a registry model the public can see
-  (publish, unpublish, revert and import are saves), once at once and once more when the
+  (publish, unpublish, revert and import are saves), once immediately and once more when the
   transaction commits. The first change lets the writer's own connection see its change; the
   second makes sure that nothing cached by a reader between the write and the commit (which
   read the data as it was before) stays under the version that follows the commit;
@@ -16,7 +16,8 @@ to purge. It changes:
 The version is a counter in the default cache plus a cached *state*: a random generation
 token and the sorted list of the next boundaries (times at which the public content changes
 on its own). The state is computed again, with a bounded query per field and model, when the
-counter has moved or the last listed boundary has passed. The version string is
+counter has moved, the last listed boundary has passed, or it was computed by a server whose
+clock is ahead of this one's. The version string is
 `counter.generation.passed`, where `passed` counts the listed boundaries already reached, so
 it moves at each boundary at no cost.
 
