@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whole-response cache and ETags of anonymous public GETs (registry/cache.py).
+    "registry.cache.PublicCacheMiddleware",
     # Records who made each change in the registry's history (registry/models/history.py).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -261,6 +263,18 @@ if not re.fullmatch(r"[1-9][0-9]{0,8}/(s|sec|second|m|min|minute|h|hour|d|day)",
     )
 # Seconds a CDN or browser may reuse an API response (Cache-Control: public, max-age=...).
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 300)
+# The public cache (registry/cache.py, README "Caching"): anonymous GETs of pages, feeds
+# and the API are stored whole, keyed by a version that changes with every public change.
+PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", True)
+# Longest time, in seconds, a response stays in the server's cache.
+PUBLIC_CACHE_TIMEOUT = env_int("PUBLIC_CACHE_TIMEOUT", 600)
+# Seconds a CDN or browser may reuse a page (Cache-Control: public, max-age=...).
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 60)
+if PUBLIC_CACHE_TIMEOUT < 1 or PUBLIC_CACHE_MAX_AGE < 0 or API_CACHE_MAX_AGE < 0:
+    raise ImproperlyConfigured(
+        "PUBLIC_CACHE_TIMEOUT must be at least 1, PUBLIC_CACHE_MAX_AGE and API_CACHE_MAX_AGE "
+        "at least 0."
+    )
 # Trusted reverse proxies in front of the site: 0 throttles by the connecting address; behind
 # one proxy set 1 so that the client's address is read from X-Forwarded-For.
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)

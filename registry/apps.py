@@ -5,3 +5,9 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "registry"
     verbose_name = "Partnership registry"
+
+    def ready(self) -> None:
+        # Every change the public can see moves the version behind the public cache.
+        from registry.publication import version
+
+        version.connect_signals()

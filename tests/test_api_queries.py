@@ -60,6 +60,12 @@ def grow(n: int) -> None:
             f.create_citation(record=record, source=source, quote="q")
 
 
+@pytest.fixture(autouse=True)
+def uncached(settings):
+    """Count the views' own queries: the public cache would answer with none (test_cache.py)."""
+    settings.PUBLIC_CACHE_ENABLED = False
+
+
 def count_queries(client, path: str, params: dict) -> int:
     clear_caches()
     with CaptureQueriesContext(connection) as queries:

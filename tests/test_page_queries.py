@@ -33,6 +33,13 @@ from tests.test_pages import PAGE_TYPES, seeded_module  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_module")]
 
+
+@pytest.fixture(autouse=True)
+def uncached(settings):
+    """Count the views' own queries: the public cache would answer with none (test_cache.py)."""
+    settings.PUBLIC_CACHE_ENABLED = False
+
+
 # Besides one URL of each page type: filtered and paginated lists, and the 404 page.
 URLS = {
     **PAGE_TYPES,

@@ -26,7 +26,7 @@ _CACHE_HEADERS = {
     },
     "Last-Modified": {
         "schema": {"type": "string"},
-        "description": "The newest change of the records shown (HTTP date).",
+        "description": "The last change of the registry as a whole (HTTP date).",
     },
     "Cache-Control": {"schema": {"type": "string"}, "description": "public, max-age=300"},
 }

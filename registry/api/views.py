@@ -44,7 +44,7 @@ from registry.queries.common import published_citations
 
 from . import serializers as s
 from .as_of import parse_as_of
-from .conditional import finalize_conditional
+from .conditional import finalize_caching
 from .pagination import PagePagination, VisitCursorPagination
 from .renderers import RENDERERS
 
@@ -72,7 +72,6 @@ class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = PagePagination
     filter_backends = [DjangoFilterBackend]
     as_of: dt.date | None = None
-    last_modified: dt.datetime | None = None
 
     def prefetches(self) -> list[Prefetch | str]:
         """Linked lists to load, each as one query of its published rows."""
@@ -103,12 +102,10 @@ class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        self.last_modified = max((record.updated_at for record in page), default=None)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         record = self.get_object()
-        self.last_modified = record.updated_at
         return Response(self.get_serializer(record).data)
 
     def throttled(self, request: Request, wait: float | None) -> None:
@@ -124,12 +121,7 @@ class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
             # Errors are JSON whatever format was asked for, as the schema documents.
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
-        return finalize_conditional(
-            request,
-            response,
-            last_modified=self.last_modified,
-            honour_if_modified_since=getattr(self, "action", None) == "retrieve",
-        )
+        return finalize_caching(request, response)
 
 
 def as_of_schema(cls: type[RegistryViewSet]) -> type[RegistryViewSet]:
