@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from registry.cache import KEY_PREFIX
 from registry.models import Status, Topic
 from registry.publication import version
-from registry.views.preview import share_url, staff_preview_url
+from registry.publication.share_links import share_url, staff_preview_url
 from tests import factories as f
 from tests.conftest import clear_caches
 from tests.test_admin import url
