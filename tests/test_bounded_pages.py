@@ -361,7 +361,7 @@ def test_sitemap_is_an_index_of_bounded_sections(client, monkeypatch):
     assert index.tag == f"{ns}sitemapindex"
     sections_urls = [e.findtext(f"{ns}loc") for e in index.findall(f"{ns}sitemap")]
     visit_sections = [u for u in sections_urls if "sitemap-visits.xml" in u]
-    assert len(visit_sections) == 3  # ten visits, four a section
+    assert len(visit_sections) == 3  # ten visits in a block of ten ids, four ids a section
     found = []
     for url in visit_sections:
         root = ET.fromstring(client.get(url.removeprefix("http://testserver")).content)
@@ -370,6 +370,8 @@ def test_sitemap_is_an_index_of_bounded_sections(client, monkeypatch):
         found += urls
     assert sorted(found) == sorted(f"http://testserver/visits/mapped-{n}/" for n in range(10))
     assert client.get("/sitemap-nothing.xml").status_code == 404
+    assert client.get("/sitemap-visits.xml?p=4").status_code == 404
+    assert client.get("/sitemap-visits.xml?p=x").status_code == 404
 
 
 def test_visit_list_person_filter_is_a_text_box_not_a_menu(client):

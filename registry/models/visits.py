@@ -62,6 +62,8 @@ class Visit(SpanMixin, Citable, Publishable):
             *date_order_indexes("visit", "start"),
             models.Index(NEWEST_FIRST[0].desc(), F("id").desc(), name="visit_newest_first"),
             models.Index(OLDEST_FIRST[0].asc(), F("id").asc(), name="visit_oldest_first"),
+            # The feeds list the visits added last.
+            models.Index(F("created_at").desc(), F("id").desc(), name="visit_latest_added"),
         ]
         constraints = [
             *span_constraints("visit"),

@@ -5,7 +5,21 @@ Each loader runs a fixed number of queries, whatever the amount of data."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+import datetime as dt
+
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from registry.models import (
     Appointment,
@@ -17,8 +31,8 @@ from registry.models import (
     Position,
     Visit,
 )
-from registry.models.visits import NEWEST_FIRST
-from registry.publication.visibility import hide_hidden, is_public, visible_q
+from registry.models.visits import NEWEST_FIRST, OLDEST_FIRST
+from registry.publication.visibility import hide_hidden, is_public
 
 from .common import legs_prefetch, nulls_last, published_citations
 
@@ -38,6 +52,11 @@ def newest_first() -> tuple:
     return (NEWEST_FIRST[0].desc(), F("pk").desc())
 
 
+def oldest_first() -> tuple:
+    """Visits oldest first, undated last, in the order of the index that serves it."""
+    return (OLDEST_FIRST[0].asc(), F("pk").asc())
+
+
 def holders_prefetch(lookup: str = "appointments") -> Prefetch:
     """A post's published appointments, earliest first, undated last (for a person's or an
     appointment's own list, which is short; a post's holders are capped: `with_holders`)."""
@@ -52,6 +71,20 @@ def holders_prefetch(lookup: str = "appointments") -> Prefetch:
 
 # Holders a post shows by default: those recorded as still in post, and the latest others.
 CURRENT_HOLDERS, PAST_HOLDERS = 10, 3
+
+
+def holder_count() -> Subquery:
+    """The number of published appointments to a post, as a subquery evaluated only for
+    the posts a page shows (an aggregate over a join would count every post's)."""
+    counted = (
+        Appointment.objects.published()
+        .filter(position=OuterRef("pk"))
+        .order_by()
+        .values("position")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def with_holders(
@@ -73,7 +106,7 @@ def with_holders(
     latest = ("-ongoing", *nulls_last("-start_date", "-ordinal"), "-pk")
     return (
         queryset.select_related("organisation", "office")
-        .annotate(holder_total=Count("appointments", filter=visible_q(Appointment, "appointments")))
+        .annotate(holder_total=holder_count())
         .prefetch_related(
             Prefetch(
                 "appointments",
@@ -123,8 +156,15 @@ def officials_met_queryset(meetings: QuerySet) -> QuerySet:
                 to_attr="ongoing_appointments",
             )
         )
-        .order_by(*nulls_last("-visit__start_date"), "-visit_id", "order", "pk")
+        .order_by(*meetings_newest_first())
     )
+
+
+def meetings_newest_first() -> tuple:
+    """Meetings by their visit, newest first (the visits' own index order, so that the
+    database reads visits along it and stops at a page), then in the visit's order."""
+    visit_key = Coalesce("visit__start_date", Value(dt.date.min), output_field=DateField())
+    return (visit_key.desc(), F("visit_id").desc(), "order", "pk")
 
 
 def prepare_officials_met(rows: list[Meeting]) -> list[Meeting]:

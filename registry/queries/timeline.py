@@ -326,8 +326,10 @@ class Timeline:
             found += list(rows.order_by(*order)[:size])
         found.sort(key=_sort_key, reverse=descending)
         found = found[:size]
-        if self.undated and not backwards and len(found) < size:
-            found += self._undated(size - len(found), after)
+        if self.undated and not backwards:
+            # Read even when the dated rows fill the page, so that a page's queries are the
+            # same whatever the data.
+            found += self._undated(size, after)[: size - len(found)]
         return found
 
     def _undated(self, size: int, after: Row | None) -> list[Row]:

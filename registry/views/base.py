@@ -20,11 +20,13 @@ from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.views.generic import DetailView, TemplateView
 
 from registry.models import Citation, Source
 from registry.queries.common import published_citations
+from registry.queries.sections import capped_count
 
 SITE_NAME = "Partnership Registry"
 SCHEMA = "https://schema.org"
@@ -252,12 +254,32 @@ class Pagination:
     status: int = 200
 
 
+# A list counts its records up to this many: past it, it says "more than 10,000" and offers
+# that many records' pages; the filters narrow it down, and the API pages through all.
+LIST_COUNT_LIMIT = 10_000
+
+
+class BoundedPaginator(Paginator):
+    """A paginator whose count stops at `LIST_COUNT_LIMIT`, so that a list's cost does not
+    grow with the whole table."""
+
+    @cached_property
+    def count(self) -> int:
+        return capped_count(self.object_list, LIST_COUNT_LIMIT)
+
+    @property
+    def count_label(self) -> str:
+        if self.count > LIST_COUNT_LIMIT:
+            return f"more than {LIST_COUNT_LIMIT:,}"
+        return f"{self.count:,}"
+
+
 def paginate(request, queryset: QuerySet, per_page: int) -> Pagination:
     """The requested page, or a friendly error: 400 for a malformed number, 404 past the end.
 
     The page's rows are loaded here, in the view."""
     raw = request.GET.get("page", "1")
-    paginator = Paginator(queryset, per_page)
+    paginator = BoundedPaginator(queryset, per_page)
     if not PAGE_NUMBER.match(raw):
         return Pagination(None, "A page number is a whole number such as 2.", 400)
     try:

@@ -3,7 +3,7 @@
 Everything here reads through `Model.objects.published()` and runs a fixed number of
 queries whatever the amount of data: the search one per kind of record (registry/search.py),
 the feeds and the calendar three (visits, their stops, their topics), the sitemap index one
-count and one latest change per section, and each sitemap section file two (count and page).
+read of the last id per section, and each sitemap section file one (a block of ids).
 
 Dates are never given more precisely than stored. Feed items carry the visit's dates as
 text at their precision; their publication dates are the record's own timestamps. The
@@ -18,14 +18,17 @@ import datetime as dt
 import math
 import re
 import uuid
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
-from django.db.models import F, Max, Prefetch, QuerySet
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.views import View
 from django.views.generic import TemplateView
@@ -425,9 +428,40 @@ class VisitCalendarView(View):
 SITEMAP_LIMIT = 2000
 
 
+class IdRangePaginator:
+    """Sitemap sections by blocks of ids: section n lists the published records whose id is
+    in the n-th block of `limit` ids from the first published one. No section holds more
+    than `limit` addresses, and neither the index nor a section costs a count or an offset
+    over the whole table (two reads along the primary key find the first and last ids)."""
+
+    def __init__(self, queryset: QuerySet, limit: int) -> None:
+        self.queryset, self.limit = queryset, limit
+
+    @cached_property
+    def bounds(self) -> tuple[int, int]:
+        ids = self.queryset.values_list("pk", flat=True)
+        return (ids.order_by("pk").first() or 1, ids.order_by("-pk").first() or 0)
+
+    @cached_property
+    def num_pages(self) -> int:
+        first, last = self.bounds
+        return max(1, math.ceil((last - first + 1) / self.limit))
+
+    def page(self, number) -> SimpleNamespace:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("A sitemap section is a whole number.") from None
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage("That sitemap section does not exist.")
+        start = self.bounds[0] + (number - 1) * self.limit
+        rows = self.queryset.filter(pk__gte=start, pk__lt=start + self.limit)
+        return SimpleNamespace(object_list=rows)
+
+
 class PublishedSitemap(Sitemap):
-    """Every published record of one kind that has a page of its own, in sections of
-    `SITEMAP_LIMIT` listed by the sitemap index."""
+    """Every published record of one kind that has a page of its own, in sections of at
+    most `limit` addresses listed by the sitemap index."""
 
     limit = SITEMAP_LIMIT
 
@@ -437,12 +471,16 @@ class PublishedSitemap(Sitemap):
     def items(self) -> QuerySet:
         return self.model.objects.published().only("pk", "slug", "updated_at").order_by("pk")
 
+    @property
+    def paginator(self) -> IdRangePaginator:
+        return IdRangePaginator(self.items(), self.limit)
+
     def lastmod(self, item) -> dt.datetime:
         return item.updated_at
 
-    def get_latest_lastmod(self) -> dt.datetime | None:
-        # Django's default reads every item; one aggregate query instead.
-        return self.model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+    def get_latest_lastmod(self) -> None:
+        # The index gives no date per section: it would cost a scan of each kind.
+        return None
 
 
 class PagesSitemap(Sitemap):

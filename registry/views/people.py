@@ -279,7 +279,7 @@ class PersonDetailView(RecordDetailView):
                 "visit__traveller", "visit__traveller_position", "counterpart_position", "leg"
             )
             .prefetch_related(topics_prefetch(), published_citations("visit__citations"))
-            .order_by(*nulls_last("-visit__start_date"), "-visit_id", "order", "pk"),
+            .order_by(*facts.meetings_newest_first()),
             list_url("meeting-list", person=person),
         )
         hide_hidden(meetings, "counterpart_position")

@@ -190,7 +190,7 @@ class TopicDetailView(RecordDetailView):
             .filter(topics=topic)
             .select_related("visit", "counterpart", "counterpart_position")
             .prefetch_related(published_citations("visit__citations"))
-            .order_by(*nulls_last("-visit__start_date"), "-visit_id", "order", "pk"),
+            .order_by(*facts.meetings_newest_first()),
             list_url("meeting-list", topic=topic),
         )
         hide_hidden(meetings, "counterpart", "counterpart_position")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, Min, Prefetch
+from django.db.models import Prefetch
 
 from registry.filters import MeetingFilterSet, VisitFilter
 from registry.models import Country, Meeting, Region, Visit
 from registry.publication.visibility import hide_hidden
 from registry.queries import facts
 from registry.queries.common import legs_prefetch, topics_prefetch
+from registry.queries.facts import newest_first, oldest_first
 
 from .base import RecordDetailView, RecordListView
 from .places import place_schema
@@ -64,9 +65,11 @@ class VisitListView(RecordListView):
         active = self.active_filters()
         if "person" in active:
             selected["person_name"] = active["person"].name
-        # The years from the first to the last visit: two index lookups, not a scan.
-        span = Visit.objects.published().aggregate(first=Min("start_date"), last=Max("start_date"))
-        years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
+        # The years from the first to the last visit: two reads along the date indexes.
+        dated = Visit.objects.published().filter(start_date__isnull=False)
+        last = dated.order_by(*newest_first()).values_list("start_date", flat=True).first()
+        first = dated.order_by(*oldest_first()).values_list("start_date", flat=True).first()
+        years = list(range(last.year, first.year - 1, -1)) if first and last else []
         return {
             "choices": {
                 "country": countries,
