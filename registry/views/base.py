@@ -254,9 +254,9 @@ class Pagination:
     status: int = 200
 
 
-# A list counts its records up to this many: past it, it says "more than 10,000" and offers
+# A list counts its records up to this many: past it, it says "more than 5,000" and offers
 # that many records' pages; the filters narrow it down, and the API pages through all.
-LIST_COUNT_LIMIT = 10_000
+LIST_COUNT_LIMIT = 5_000
 
 
 class BoundedPaginator(Paginator):

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -48,6 +48,7 @@ from registry.models import (
     VisitLeg,
 )
 from registry.partial_dates import Precision, display_span
+from registry.queries.facts import newest_first
 from registry.search import KINDS, KINDS_BY_KEY, MAX_RESULTS, SearchResults, parse_query, search
 
 from .base import SITE_NAME, PageMixin
@@ -351,9 +352,13 @@ def omission_reason(visit: Visit) -> str:
     return f"dates known only to the {precision}: {visit_when(visit)}"
 
 
+# Visits in the calendar: the latest, so that a subscription stays small.
+CALENDAR_ITEMS = 200
+
 CALENDAR_POLICY = (
     "Official visits of NATO officials to the South Caucasus and Central Asia, from the "
-    "Partnership Registry, as all-day events over the days the sources give. Visits whose "
+    f"Partnership Registry: the latest {CALENDAR_ITEMS}, as all-day events over the days the "
+    "sources give. Visits whose "
     "first day is not known (dates known only to the month or the year, or not recorded) "
     "are left out and listed in X-PARTNERSHIP-REGISTRY-OMITTED; see the registry's visit "
     "pages for them."
@@ -376,7 +381,10 @@ class VisitCalendarView(View):
         cal.add("SOURCE", absolute(reverse("registry:visit-calendar")), VALUE="URI")
         cal.add("REFRESH-INTERVAL", "P1D", VALUE="DURATION")
         cal.add("X-PUBLISHED-TTL", "P1D")
-        visits = feed_visits().order_by(F("start_date").asc(nulls_last=True), "pk")
+        # The latest visits, in date order: a subscription stays small however long the
+        # record grows (the visit list has the others).
+        latest = feed_visits().order_by(*newest_first())[:CALENDAR_ITEMS]
+        visits = sorted(latest, key=lambda v: (v.start_date is None, v.start_date, v.pk))
         for visit in visits:
             url = absolute(visit.get_absolute_url())
             days = calendar_days(visit)

@@ -8,7 +8,7 @@ from registry.filters import MeetingFilterSet, VisitFilter
 from registry.models import Country, Meeting, Region, Visit
 from registry.publication.visibility import hide_hidden
 from registry.queries import facts
-from registry.queries.common import legs_prefetch, topics_prefetch
+from registry.queries.common import legs_prefetch, published_citations, topics_prefetch
 from registry.queries.facts import newest_first, oldest_first
 
 from .base import RecordDetailView, RecordListView
@@ -180,7 +180,9 @@ class MeetingListView(RecordListView):
     filter_params = ("country", "region", "person", "position", "topic")
 
     def get_queryset(self):
-        return facts.officials_met_queryset(facts.published_meetings())
+        return facts.officials_met_queryset(facts.published_meetings()).prefetch_related(
+            published_citations("visit__citations")
+        )
 
     def get_ordered_queryset(self):
         return self.get_queryset()
