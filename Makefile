@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')}
 
-.PHONY: run install migrate seed serve editor test lint format check-deploy clean
+.PHONY: run install migrate seed serve editor test bench lint format check-deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -46,6 +46,21 @@ editor: migrate
 
 test: install
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The benchmark (docs/performance.md): at each size it DROPS and recreates the PostgreSQL
+# database BENCH_DATABASE_URL, fills it and times the site under gunicorn and wrk.
+# `make bench BENCH_SIZES=seed` runs only some of the sizes seed, x100 and 100k.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_bench
+BENCH_SIZES ?= seed,x100,100k
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
+
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && \
+		{ apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; }; } || \
+		{ echo "make bench needs wrk (Debian package wrk)."; exit 1; }
+	@$(PY) -c 'import gunicorn' 2>/dev/null || $(PY) -m pip install --quiet 'gunicorn>=23'
+	$(TEST_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		BENCH_SIZES=$(BENCH_SIZES) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py run_bench
 
 lint: install
 	$(VENV)/bin/ruff check .
