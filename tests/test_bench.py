@@ -373,4 +373,8 @@ def test_report_with_missing_sizes_says_so():
     assert targets["Search p95"].status == "NOT MEASURED"
     assert targets["Query counts"].measured == "sizes not measured: 100k"
     assert targets["Query counts"].status == "NOT MEASURED"
+    results["x100"]["pages"][1].update(queries=None, timeout=True, timeout_ms=20000)
+    counts = {t.name: t for t in report.targets(results)}["Query counts"]
+    assert counts.measured == "sizes not measured: 100k; unknown (timed out): country page"
+    assert counts.status == "SHORT"
     assert "## 100,000 visits" not in report.render(results)

@@ -65,7 +65,10 @@ def _latency_target(
     worst, value = _worst(pages, key)
     if worst is None:
         return Target(name, goal, "not measured", "NOT MEASURED")
-    shown = f">{ms(worst['timeout_ms'])} (timed out)" if worst.get("timeout") else ms(value) + " ms"
+    if worst.get("timeout"):
+        shown = f">{ms(worst['timeout_ms'])} (timed out)"
+    else:
+        shown = ms(value) if value >= 1000 else f"{ms(value)} ms"
     measured = f"worst: {worst['name']} {shown}"
     return Target(name, goal, measured, "PASS" if value <= limit else "SHORT")
 
@@ -81,13 +84,16 @@ def _ratio_target(name: str, goal: str, size: dict[str, Any] | None, key: str, f
     return Target(name, goal, measured, "PASS" if entry["ratio"] >= floor else "SHORT")
 
 
-def query_differences(sizes: dict[str, dict[str, Any]]) -> list[str]:
-    """Names of the pages whose query count is not the same at every measured size."""
-    counts: dict[str, set[int | None]] = {}
+def query_differences(sizes: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """Pages whose query count differs between sizes, and pages whose count is unknown at
+    some size (the request timed out, so the server never said)."""
+    counts: dict[str, list[int | None]] = {}
     for size in sizes.values():
         for page in size["pages"]:
-            counts.setdefault(page["name"], set()).add(page.get("queries"))
-    return [name for name, values in counts.items() if len(values) > 1]
+            counts.setdefault(page["name"], []).append(page.get("queries"))
+    differing = [name for name, values in counts.items() if len(set(values) - {None}) > 1]
+    unknown = [name for name, values in counts.items() if None in values]
+    return differing, unknown
 
 
 def targets(sizes: dict[str, dict[str, Any]]) -> list[Target]:
@@ -106,18 +112,17 @@ def targets(sizes: dict[str, dict[str, Any]]) -> list[Target]:
         result.append(Target("Body size", "≤ 300 kB at 100k", measured, status))
     goal = "equal at seed, 100x and 100k"
     missing = [name for name in SIZE_ORDER if name not in sizes]
-    differing = query_differences(sizes)
+    differing, unknown = query_differences(sizes)
+    parts = []
     if missing:
-        measured = f"sizes not measured: {', '.join(missing)}"
-        if differing:
-            measured += f"; already differing: {', '.join(differing)}"
-        result.append(
-            Target("Query counts", goal, measured, "SHORT" if differing else "NOT MEASURED")
-        )
-    elif differing:
-        result.append(Target("Query counts", goal, f"differ: {', '.join(differing)}", "SHORT"))
-    else:
-        result.append(Target("Query counts", goal, "equal on every page", "PASS"))
+        parts.append(f"sizes not measured: {', '.join(missing)}")
+    if differing:
+        parts.append(f"differ: {', '.join(differing)}")
+    if unknown:
+        parts.append(f"unknown (timed out): {', '.join(unknown)}")
+    status = "SHORT" if differing or unknown else ("NOT MEASURED" if missing else "PASS")
+    measured = "; ".join(parts) or "equal on every page"
+    result.append(Target("Query counts", goal, measured, status))
     search = [p for p in pages if p["group"] == "search"]
     result.append(_latency_target("Search p95", "≤ 30 ms at 100k", search, "p95", 30))
     admin = [p for p in pages if p["group"] == "admin"]
@@ -176,7 +181,11 @@ def _size_section(key: str, size: dict[str, Any]) -> list[str]:
         rows = ", ".join(f"{count:,} {name}" for name, count in size["rows"].items())
         lines += [f"Rows: {rows}.", ""]
     if size.get("server"):
-        lines += [f"Server: {size['server']}.", ""]
+        machine = ""
+        if size.get("cpus"):
+            machine = f" Machine: {size['cpus']} CPUs, load average {size.get('load_average')}"
+            machine += " when the size started (other work slows every number)."
+        lines += [f"Server: {size['server']}.{machine}", ""]
     lines += _table(
         ["request", "path", "status", "SQL queries", "p50 ms", "p95 ms", "n", "body",
          "cached p50 ms", "304 p50 ms"],

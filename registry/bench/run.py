@@ -36,8 +36,13 @@ RESULTS = BASE_DIR / "docs" / "performance.json"
 DOCUMENT = BASE_DIR / "docs" / "performance.md"
 LOGS = BASE_DIR / ".bench"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-# Total visits per size; the seed's own visits count towards them.
-SIZE_VISITS = {"seed": None, "x100": 100, "100k": 100_000}
+# Total visits per size (None: the seed's alone; a callable: from the seed's count); the
+# seed's own visits count towards them.
+SIZE_VISITS: dict[str, Callable[[int], int] | None] = {
+    "seed": None,
+    "x100": lambda seed_visits: 100 * seed_visits,
+    "100k": lambda seed_visits: 100_000,
+}
 
 
 class BenchError(Exception):
@@ -209,7 +214,12 @@ def _commit() -> str:
         found = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True
         )
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=BASE_DIR, capture_output=True)
+        # Local changes to tracked files other than the results themselves.
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+             ":!docs/performance.json", ":!docs/performance.md"],
+            cwd=BASE_DIR, capture_output=True,
+        )  # fmt: skip
         return found.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
     except OSError:
         return "unknown"
@@ -254,7 +264,8 @@ def run_size(name: str, options: Options, log: Callable[[str], None]) -> dict[st
     if total is not None:
         from registry.models import Visit
 
-        extra = total - Visit.objects.count()
+        seed_visits = Visit.objects.count()
+        extra = total(seed_visits) - seed_visits
         log(f"[{name}] generating {extra:,} visits and their records")
         generated = _manage(
             env, "generate_bench_data", f"--visits={extra}", f"--seed={options.seed}",
@@ -268,6 +279,9 @@ def run_size(name: str, options: Options, log: Callable[[str], None]) -> dict[st
         "commit": _commit(),
         "generate_seconds": generated,
         "server": server.description + (", Redis cache" if use_redis else ", no Redis"),
+        "cpus": os.cpu_count(),
+        # Other work on the machine shows in every number: say how busy it was.
+        "load_average": round(os.getloadavg()[0], 1),
         "rows": pages.row_counts(),
         "visits": pages.row_counts()["visits"],
         "notes": [],
