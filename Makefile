@@ -24,7 +24,7 @@ SERVE_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.
 	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} \
 	$(if $(filter 1,$(LOCAL)),DJANGO_SECURE_SSL_REDIRECT=0)
 
-.PHONY: run install install-dev migrate seed serve editor test lint format check-deploy clean
+.PHONY: run install install-dev migrate seed serve editor test bench lint format check-deploy clean
 
 define make-venv
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -75,6 +75,20 @@ editor: migrate
 
 test: install-dev
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The benchmark (docs/performance.md): at each size it DROPS and recreates the PostgreSQL
+# database BENCH_DATABASE_URL, fills it and times the site under gunicorn and wrk.
+# `make bench BENCH_SIZES=seed` runs only some of the sizes seed, x100 and 100k.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_bench
+BENCH_SIZES ?= seed,x100,100k
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
+
+bench: install-dev
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && \
+		{ apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; }; } || \
+		{ echo "make bench needs wrk (Debian package wrk)."; exit 1; }
+	$(TEST_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		BENCH_SIZES=$(BENCH_SIZES) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py run_bench
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -135,6 +135,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Benchmark only (`make bench`, docs/performance.md): yardstick views under /bench/ and an
+# X-Query-Count response header. Never on in production.
+BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
+if BENCH_VIEWS:
+    MIDDLEWARE.insert(0, "registry.bench.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "partnership_site.urls"
 
 TEMPLATES = [

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,3 +18,7 @@ urlpatterns = [
     path("preview/", include("registry.views.preview")),
     path("", include("registry.urls")),
 ]
+
+if settings.BENCH_VIEWS:
+    # Yardsticks for `make bench` (registry/bench/views.py); off unless BENCH_VIEWS=1.
+    urlpatterns.insert(0, path("bench/", include("registry.bench.urls")))
