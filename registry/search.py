@@ -34,12 +34,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
-from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
-from django.db.models.expressions import Col, Expression
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When, Window
+from django.db.models.expressions import Col, Expression, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -569,23 +569,14 @@ def search(
     bound = results.bound = MAX_CANDIDATES
     candidates: list[tuple[float, int, models.Model, SearchKind]] = []
     for position, kind in enumerate(KINDS):
-        # One more than the bound, to know whether there are more.
-        matches = backend.match(kind.model.objects.published(), kind, parsed)
-        first = matches.order_by().values("pk")[: bound + 1]
+        # Up to one more than the bound, to know whether there are more; in no order, so
+        # that the first the index yields will do.
+        matches = backend.match(kind.model.objects.published(), kind, parsed).order_by()
+        first = matches.values("pk")[: bound + 1]
         if kind not in chosen:
-            count = first.count()
-            rows = []
+            count, rows = first.count(), []
         else:
-            ranked = backend.rank(
-                kind.model.objects.filter(pk__in=first).select_related(*kind.select_related),
-                kind,
-                parsed,
-            )
-            rows = list(
-                ranked.annotate(search_total=Window(Count("pk"))).order_by("-search_rank", "pk")[
-                    : min(offset + limit, bound)
-                ]
-            )
+            rows = backend.best(kind, matches, parsed, bound, min(offset + limit, bound))
             count = rows[0].search_total if rows else 0
         results.counts[kind.key] = min(count, bound)
         if count > bound:
@@ -632,6 +623,13 @@ def make_hit(kind: SearchKind, record: models.Model, rank: float, parsed: Parsed
 # --- Backends ---------------------------------------------------------------------------
 
 
+@cache
+def _columns(model: type[models.Model]) -> str:
+    """The model's columns, as a raw query selects them from table `t`."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"t.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
 class PostgresBackend:
     """Full-text search over the stored documents, through their GIN indexes."""
 
@@ -664,12 +662,43 @@ class PostgresBackend:
             search_document=self.tsquery(parsed)
         )
 
-    def rank(
-        self, queryset: models.QuerySet, kind: SearchKind, parsed: ParsedQuery
-    ) -> models.QuerySet:
-        return queryset.alias(search_document=StoredDocument()).annotate(
-            search_rank=SearchRank(F("search_document"), self.tsquery(parsed))
+    def best(
+        self, kind: SearchKind, matches: models.QuerySet, parsed: ParsedQuery, bound: int, n: int
+    ) -> list[models.Model]:
+        """The `n` best of the first `bound + 1` `matches`, with `search_rank` and
+        `search_total` (how many of those there are), in one statement.
+
+        The candidates are ranked and counted in a derived table straight from the index
+        scan, so that only the `n` rows shown are read whole."""
+        query = self.tsquery(parsed)
+        ranked = matches.annotate(search_rank=SearchRank(StoredDocument(), query))
+        sql, params = ranked.values_list("pk", "search_rank")[: bound + 1].query.sql_with_params()
+        top = f"""SELECT c.id, c.rank, count(*) OVER () AS total FROM ({sql}) AS c(id, rank)
+            ORDER BY c.rank DESC, c.id LIMIT {int(n)}"""
+        if not kind.select_related:
+            meta, quote = kind.model._meta, connection.ops.quote_name
+            columns = _columns(kind.model)
+            rows = kind.model.objects.raw(
+                f"""SELECT {columns}, s.rank AS search_rank, s.total AS search_total
+                FROM ({top}) AS s JOIN {quote(meta.db_table)} t ON t.{quote(meta.pk.column)} = s.id
+                ORDER BY s.rank DESC, s.id""",
+                params,
+            )
+            return list(rows)
+        # Raw SQL cannot follow relations for the heading: the ORM reads the rows shown, and
+        # counts the candidates again in a subquery PostgreSQL runs once.
+        count_sql, count_params = matches.values("pk")[: bound + 1].query.sql_with_params()
+        total = RawSQL(
+            f"SELECT count(*) FROM ({count_sql}) AS s", count_params, output_field=IntegerField()
         )
+        rows = (
+            kind.model.objects.filter(pk__in=RawSQL(f"SELECT s.id FROM ({top}) AS s", params))
+            .select_related(*kind.select_related)
+            .alias(search_document=StoredDocument())
+            .annotate(search_rank=SearchRank(F("search_document"), query), search_total=total)
+            .order_by("-search_rank", "pk")
+        )
+        return list(rows)
 
 
 class FallbackBackend:
@@ -689,6 +718,16 @@ class FallbackBackend:
             patterns = [term_pattern(term) for term in clause.alternatives]
             queryset = queryset.exclude(self._any(patterns, names))
         return queryset
+
+    def best(
+        self, kind: SearchKind, matches: models.QuerySet, parsed: ParsedQuery, bound: int, n: int
+    ) -> list[models.Model]:
+        """The `n` best of the first `bound + 1` `matches`, with `search_rank` and
+        `search_total` (how many of those there are), in one statement."""
+        first = matches.values("pk")[: bound + 1]
+        queryset = kind.model.objects.filter(pk__in=first).select_related(*kind.select_related)
+        rows = self.rank(queryset, kind, parsed).annotate(search_total=Window(Count("pk")))
+        return list(rows.order_by("-search_rank", "pk")[:n])
 
     def rank(
         self, queryset: models.QuerySet, kind: SearchKind, parsed: ParsedQuery
