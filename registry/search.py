@@ -288,29 +288,31 @@ class SearchKind:
         """The GIN index on its stored document (PostgreSQL)."""
         return f"registry_{self.model._meta.model_name}_search_document"
 
-    def queryset(self) -> models.QuerySet:
-        return self.model.objects.published().select_related(*self.select_related)
-
     def fields(self) -> list[tuple[str, str]]:
         return [(name, weight) for weight, names in self.weights.items() for name in names]
 
 
-# The stored document: a column of the database only (see migration 0010), not a model
-# field, so that no query but the search's reads it.
-_DOCUMENT_FIELD = SearchVectorField()
-_DOCUMENT_FIELD.set_attributes_from_name("search_document")
+@cache
+def document_field(model: type[models.Model]) -> SearchVectorField:
+    """The stored document of `model`'s table: a column of the database only (see migration
+    0010), not a field in the model's options, so that no query but the search's reads it."""
+    document = SearchVectorField()
+    document.set_attributes_from_name("search_document")
+    document.model = model  # what expressions compare and hash it by
+    return document
 
 
 class StoredDocument(Expression):
     """The `search_document` column of the queryset's own table, as a tsvector."""
 
-    output_field = _DOCUMENT_FIELD
+    output_field = SearchVectorField()
 
     def resolve_expression(
         self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
     ):
         # A column of the query's base table, relabelled with it inside a subquery.
-        return Col(query.get_initial_alias(), _DOCUMENT_FIELD, _DOCUMENT_FIELD)
+        target = document_field(query.model._meta.concrete_model)
+        return Col(query.get_initial_alias(), target, target)
 
 
 def _organisation_link(record: Organisation) -> str | None:

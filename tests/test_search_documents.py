@@ -272,3 +272,36 @@ def test_the_api_q_parameter_uses_the_search_documents(seed, client):
     assert titles == ["Talks on glaciers"]  # stemmed; the draft never
     response = client.get("/api/v1/visits/", {"q": "glacier -pamirs"})
     assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "expected"),
+    [
+        ("regions", "Caucasus", "south-caucasus"),
+        ("countries", "Georgia", "georgia"),
+        ("programmes", '"Partnership for Peace"', "partnership-for-peace"),
+        ("offices", "Tbilisi", "nato-liaison-office-georgia"),
+        ("people", "Shekerinska", "radmila-shekerinska"),
+        ("visits", "Shekerinska", "deputy-secretary-general-azerbaijan"),
+        ("events", "Istanbul", "istanbul-summit-2004"),
+        ("topics", "energy", "energy-security"),
+        ("sources", "crossroads", "partners-in-the-southern-caucasus"),
+    ],
+)
+def test_every_api_list_searches_with_q(seed, client, path, query, expected):
+    cache.clear()
+    response = client.get(f"/api/v1/{path}/", {"q": query, "ordering": "-slug"})
+    if response.status_code == 400:  # a list without that ordering
+        response = client.get(f"/api/v1/{path}/", {"q": query})
+    assert response.status_code == 200, response.content
+    assert expected in [row.get("slug") for row in response.json()["results"]]
+
+
+@pytest.mark.parametrize("path", ["participations", "positions", "appointments"])
+def test_api_lists_without_slugs_search_with_q(seed, client, path):
+    cache.clear()
+    everything = client.get(f"/api/v1/{path}/").json()["results"]
+    response = client.get(f"/api/v1/{path}/", {"q": "NATO or Georgia"})
+    assert response.status_code == 200, response.content
+    assert 0 < len(response.json()["results"]) <= len(everything)
+    assert client.get(f"/api/v1/{path}/", {"q": "zzyzx"}).json()["results"] == []
