@@ -8,17 +8,20 @@ and counted with a window function. A search therefore runs one query per kind, 
 same number whatever the amount of data, and every record shown comes from `published()`.
 The kinds' best hits are merged by rank in Python.
 
-- PostgreSQL: full-text search. Each kind's text is a weighted `SearchVector` (A for names
-  and titles, B for summaries, C for notes, D for a source's full text) matched with
-  a tsquery built from the parsed query ("quoted phrases", `or`, `-word`, as on web search
-  engines) through `plainto_tsquery`/`phraseto_tsquery`, and ranked with `ts_rank`. Kinds
-  whose text is all their own columns have a GIN index on exactly that expression (migration
-  0006_search); participations and appointments also match the names of the country,
-  programme, person and post they link, which no index can span, and are searched by a scan
-  of these two small tables.
+- PostgreSQL: full-text search. Each record stores its weighted document (A for names
+  and titles, B for summaries, C for notes, D for a source's full text) in a
+  `search_document` column with a GIN index, kept current by triggers (migration
+  0010_search_documents), including the names a participation or an appointment takes from
+  the country, programme, person and post it links. It is matched with a tsquery built from
+  the parsed query ("quoted phrases", `or`, `-word`, as on web search engines) through
+  `plainto_tsquery`/`phraseto_tsquery`, and ranked with `ts_rank`.
 - SQLite (the zero-setup fallback): the same query syntax, each word matched as the start of
   a word (case-insensitive, any script) with a regular expression, ranked by the weight of
   the best field each word is found in.
+
+The work is bounded whatever the data: each kind ranks at most MAX_CANDIDATES of its
+matches (the first the index yields) and counts no further, so a common word costs what a
+rare one does, and the page says "more than" when a kind has more matches.
 
 A title match outranks a match in a summary, which outranks one in a long text, on both.
 Snippets are cut from the record's own text in Python and the query words marked after
@@ -31,11 +34,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
-from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When, Window
+from django.db.models.expressions import Col, Expression, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -60,6 +64,7 @@ CONFIG = "english"
 MAX_QUERY_LENGTH = 200  # characters of the query searched; the rest is dropped, and said so
 MAX_TERMS = 10  # words or phrases searched; more are dropped, and said so
 MAX_RESULTS = 200  # merged results one can page through; a count beyond is still given
+MAX_CANDIDATES = 1000  # matches of one kind ranked and counted; beyond, "more than"
 SNIPPET_LENGTH = 220
 WEIGHT_VALUES = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}  # PostgreSQL's ts_rank defaults
 
@@ -279,34 +284,35 @@ class SearchKind:
     select_related: tuple[str, ...] = ()
 
     @property
-    def indexed(self) -> bool:
-        """Whether all its text is its own, so that a GIN index can cover it."""
-        return all("__" not in name for names in self.weights.values() for name in names)
-
-    @property
     def index_name(self) -> str:
-        return f"registry_{self.model._meta.model_name}_search"
-
-    def queryset(self) -> models.QuerySet:
-        return self.model.objects.published().select_related(*self.select_related)
-
-    def vector(self) -> SearchVector:
-        """The weighted document; migration 0006 indexes this very expression."""
-        return search_vector(self.weights)
+        """The GIN index on its stored document (PostgreSQL)."""
+        return f"registry_{self.model._meta.model_name}_search_document"
 
     def fields(self) -> list[tuple[str, str]]:
         return [(name, weight) for weight, names in self.weights.items() for name in names]
 
 
-def search_vector(weights: dict[str, Sequence[str]]) -> SearchVector:
-    vector = None
-    for weight in "ABCD":
-        names = weights.get(weight)
-        if not names:
-            continue
-        part = SearchVector(*names, config=CONFIG, weight=weight)
-        vector = part if vector is None else vector + part
-    return vector
+@cache
+def document_field(model: type[models.Model]) -> SearchVectorField:
+    """The stored document of `model`'s table: a column of the database only (see migration
+    0010), not a field in the model's options, so that no query but the search's reads it."""
+    document = SearchVectorField()
+    document.set_attributes_from_name("search_document")
+    document.model = model  # what expressions compare and hash it by
+    return document
+
+
+class StoredDocument(Expression):
+    """The `search_document` column of the queryset's own table, as a tsvector."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        # A column of the query's base table, relabelled with it inside a subquery.
+        target = document_field(query.model._meta.concrete_model)
+        return Col(query.get_initial_alias(), target, target)
 
 
 def _organisation_link(record: Organisation) -> str | None:
@@ -463,6 +469,7 @@ KINDS: tuple[SearchKind, ...] = (
     ),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+KINDS_BY_MODEL = {kind.model: kind for kind in KINDS}
 
 
 # --- Results ----------------------------------------------------------------------------
@@ -485,21 +492,39 @@ class KindCount:
     kind: SearchKind
     count: int
     selected: bool
+    bounded: bool = False  # more than `count` match
+
+    @property
+    def label(self) -> str:
+        return f"{self.count:,}{'+' if self.bounded else ''}"
 
 
 @dataclass
 class SearchResults:
     query: ParsedQuery
     hits: list[Hit]
-    counts: dict[str, int]  # matches of every kind, whatever `kinds` selected
+    counts: dict[str, int]  # matches of every kind, whatever `kinds` selected, up to the bound
     kinds: tuple[SearchKind, ...]  # the kinds the hits were drawn from
     offset: int
     limit: int
     backend: str
+    bounded: set[str] = field(default_factory=set)  # kinds with more than `bound` matches
+    bound: int = 0  # the most matches of one kind counted and ranked (MAX_CANDIDATES)
 
     @property
     def total(self) -> int:
+        """The matches counted in the chosen kinds; more match when `more` is true."""
         return sum(self.counts.get(kind.key, 0) for kind in self.kinds)
+
+    @property
+    def more(self) -> bool:
+        """Whether more records match in the chosen kinds than were counted."""
+        return any(kind.key in self.bounded for kind in self.kinds)
+
+    @property
+    def all_more(self) -> bool:
+        """Whether more records match in all kinds than `counts` says."""
+        return bool(self.bounded)
 
     @property
     def browsable(self) -> int:
@@ -510,10 +535,16 @@ class SearchResults:
     def facets(self) -> list[KindCount]:
         selected = {kind.key for kind in self.kinds} if len(self.kinds) < len(KINDS) else set()
         return [
-            KindCount(kind, self.counts.get(kind.key, 0), kind.key in selected)
+            KindCount(
+                kind, self.counts.get(kind.key, 0), kind.key in selected, kind.key in self.bounded
+            )
             for kind in KINDS
             if self.counts.get(kind.key)
         ]
+
+
+def backend_for_connection() -> PostgresBackend | FallbackBackend:
+    return PostgresBackend() if connection.vendor == "postgresql" else FallbackBackend()
 
 
 def search(
@@ -526,27 +557,32 @@ def search(
     """Published records matching `query`, best first: `limit` of them from `offset`.
 
     `kinds` restricts the hits to some kinds (keys of KINDS; unknown keys are ignored);
-    `counts` still counts every kind. One query per kind, on either database."""
+    `counts` still counts every kind, each up to MAX_CANDIDATES (`bounded` names the kinds
+    with more). One query per kind, on either database: the first MAX_CANDIDATES + 1 matches
+    the index yields, then, for a chosen kind, those ranked and counted."""
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     chosen = tuple(k for k in KINDS if kinds is None or k.key in set(kinds)) or KINDS
     limit = max(0, min(limit, MAX_RESULTS))
     offset = max(0, min(offset, MAX_RESULTS - limit))
-    backend = PostgresBackend() if connection.vendor == "postgresql" else FallbackBackend()
+    backend = backend_for_connection()
     results = SearchResults(parsed, [], {}, chosen, offset, limit, backend.name)
     if not parsed.searchable or limit == 0:
         return results
+    bound = results.bound = MAX_CANDIDATES
     candidates: list[tuple[float, int, models.Model, SearchKind]] = []
     for position, kind in enumerate(KINDS):
-        queryset = backend.matching(kind, parsed)
+        # Up to one more than the bound, to know whether there are more; in no order, so
+        # that the first the index yields will do.
+        matches = backend.match(kind.model.objects.published(), kind, parsed).order_by()
+        first = matches.values("pk")[: bound + 1]
         if kind not in chosen:
-            results.counts[kind.key] = queryset.count()
-            continue
-        rows = list(
-            queryset.annotate(search_total=Window(Count("pk"))).order_by("-search_rank", "pk")[
-                : offset + limit
-            ]
-        )
-        results.counts[kind.key] = rows[0].search_total if rows else 0
+            count, rows = first.count(), []
+        else:
+            rows = backend.best(kind, matches, parsed, bound, min(offset + limit, bound))
+            count = rows[0].search_total if rows else 0
+        results.counts[kind.key] = min(count, bound)
+        if count > bound:
+            results.bounded.add(kind.key)
         candidates += [(row.search_rank, position, row, kind) for row in rows]
     candidates.sort(key=lambda c: (-c[0], c[1], c[2].pk))
     results.hits = [
@@ -554,6 +590,19 @@ def search(
         for rank, _, record, kind in candidates[offset : offset + limit]
     ]
     return results
+
+
+def filter_matching(queryset: models.QuerySet, text: str | None) -> models.QuerySet:
+    """The records of `queryset` matching `text` in the site search's syntax and documents:
+    the `q` filter of the list pages and the API. Text with no word to look for (only
+    punctuation or common words) matches nothing; only `-words` leaves those out."""
+    kind = KINDS_BY_MODEL[queryset.model._meta.concrete_model]
+    parsed = parse_query(text)
+    if not parsed.text:
+        return queryset
+    if not parsed.clauses:
+        return queryset.none()
+    return backend_for_connection().match(queryset, kind, parsed)
 
 
 def make_hit(kind: SearchKind, record: models.Model, rank: float, parsed: ParsedQuery) -> Hit:
@@ -576,7 +625,16 @@ def make_hit(kind: SearchKind, record: models.Model, rank: float, parsed: Parsed
 # --- Backends ---------------------------------------------------------------------------
 
 
+@cache
+def _columns(model: type[models.Model]) -> str:
+    """The model's columns, as a raw query selects them from table `t`."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"t.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
 class PostgresBackend:
+    """Full-text search over the stored documents, through their GIN indexes."""
+
     name = "postgresql"
 
     @staticmethod
@@ -599,37 +657,93 @@ class PostgresBackend:
             combined = part if combined is None else combined & part
         return combined
 
-    def matching(self, kind: SearchKind, parsed: ParsedQuery) -> models.QuerySet:
-        query = self.tsquery(parsed)
-        return (
-            kind.queryset()
-            .alias(search_document=kind.vector())
-            .filter(search_document=query)
-            .annotate(search_rank=SearchRank(F("search_document"), query))
+    def match(
+        self, queryset: models.QuerySet, kind: SearchKind, parsed: ParsedQuery
+    ) -> models.QuerySet:
+        return queryset.alias(search_document=StoredDocument()).filter(
+            search_document=self.tsquery(parsed)
         )
+
+    def best(
+        self, kind: SearchKind, matches: models.QuerySet, parsed: ParsedQuery, bound: int, n: int
+    ) -> list[models.Model]:
+        """The `n` best of the first `bound + 1` `matches`, with `search_rank` and
+        `search_total` (how many of those there are), in one statement.
+
+        The candidates are ranked and counted in a derived table straight from the index
+        scan, so that only the `n` rows shown are read whole."""
+        query = self.tsquery(parsed)
+        ranked = matches.annotate(search_rank=SearchRank(StoredDocument(), query))
+        sql, params = ranked.values_list("pk", "search_rank")[: bound + 1].query.sql_with_params()
+        top = f"""SELECT c.id, c.rank, count(*) OVER () AS total FROM ({sql}) AS c(id, rank)
+            ORDER BY c.rank DESC, c.id LIMIT {int(n)}"""
+        if not kind.select_related:
+            meta, quote = kind.model._meta, connection.ops.quote_name
+            columns = _columns(kind.model)
+            rows = kind.model.objects.raw(
+                f"""SELECT {columns}, s.rank AS search_rank, s.total AS search_total
+                FROM ({top}) AS s JOIN {quote(meta.db_table)} t ON t.{quote(meta.pk.column)} = s.id
+                ORDER BY s.rank DESC, s.id""",
+                params,
+            )
+            return list(rows)
+        # Raw SQL cannot follow relations for the heading: the ORM reads the rows shown, and
+        # counts the candidates again in a subquery PostgreSQL runs once.
+        count_sql, count_params = matches.values("pk")[: bound + 1].query.sql_with_params()
+        total = RawSQL(
+            f"SELECT count(*) FROM ({count_sql}) AS s", count_params, output_field=IntegerField()
+        )
+        rows = (
+            kind.model.objects.filter(pk__in=RawSQL(f"SELECT s.id FROM ({top}) AS s", params))
+            .select_related(*kind.select_related)
+            .alias(search_document=StoredDocument())
+            .annotate(search_rank=SearchRank(F("search_document"), query), search_total=total)
+            .order_by("-search_rank", "pk")
+        )
+        return list(rows)
 
 
 class FallbackBackend:
-    """SQLite: regular expressions (Python's, so case-insensitive in every script)."""
+    """SQLite: regular expressions (Python's, so case-insensitive in every script) over the
+    records' fields, joined ones included."""
 
     name = "fallback"
 
-    def matching(self, kind: SearchKind, parsed: ParsedQuery) -> models.QuerySet:
-        fields = kind.fields()
-        queryset = kind.queryset()
+    def match(
+        self, queryset: models.QuerySet, kind: SearchKind, parsed: ParsedQuery
+    ) -> models.QuerySet:
+        names = [name for name, _ in kind.fields()]
+        for clause in parsed.positive:
+            patterns = [term_pattern(term) for term in clause.alternatives]
+            queryset = queryset.filter(self._any(patterns, names))
+        for clause in parsed.negative:
+            patterns = [term_pattern(term) for term in clause.alternatives]
+            queryset = queryset.exclude(self._any(patterns, names))
+        return queryset
+
+    def best(
+        self, kind: SearchKind, matches: models.QuerySet, parsed: ParsedQuery, bound: int, n: int
+    ) -> list[models.Model]:
+        """The `n` best of the first `bound + 1` `matches`, with `search_rank` and
+        `search_total` (how many of those there are), in one statement."""
+        first = matches.values("pk")[: bound + 1]
+        queryset = kind.model.objects.filter(pk__in=first).select_related(*kind.select_related)
+        rows = self.rank(queryset, kind, parsed).annotate(search_total=Window(Count("pk")))
+        return list(rows.order_by("-search_rank", "pk")[:n])
+
+    def rank(
+        self, queryset: models.QuerySet, kind: SearchKind, parsed: ParsedQuery
+    ) -> models.QuerySet:
+        """The mean, over the words sought, of the weight of the best field each is in."""
         rank = Value(0.0, output_field=FloatField())
         for clause in parsed.positive:
             patterns = [term_pattern(term) for term in clause.alternatives]
-            queryset = queryset.filter(self._any(patterns, [name for name, _ in fields]))
             whens = [
                 When(self._any(patterns, names), then=Value(WEIGHT_VALUES[weight]))
                 for weight, names in kind.weights.items()
             ]
             rank = rank + Case(*whens, default=Value(0.0), output_field=FloatField())
-        for clause in parsed.negative:
-            patterns = [term_pattern(term) for term in clause.alternatives]
-            queryset = queryset.exclude(self._any(patterns, [name for name, _ in fields]))
-        return queryset.annotate(search_rank=rank / len(parsed.positive))
+        return queryset.annotate(search_rank=rank / max(1, len(parsed.positive)))
 
     @staticmethod
     def _any(patterns: list[str], names: Iterable[str]) -> Q:

@@ -1,5 +1,6 @@
 """Site search (registry/search.py, /search/): what it finds in the seed content, ranking,
-drafts, odd input, safe snippets, the query count, and the PostgreSQL index.
+drafts, odd input, safe snippets, the query count, and the PostgreSQL index (the stored
+documents and the bound: tests/test_search_documents.py).
 
 Runs on both databases; tests of one backend skip on the other at run time."""
 
@@ -21,6 +22,7 @@ from registry.search import (
     MAX_QUERY_LENGTH,
     MAX_TERMS,
     PostgresBackend,
+    StoredDocument,
     highlight,
     parse_query,
     search,
@@ -561,22 +563,22 @@ def test_one_query_per_kind_whatever_the_data(seed):
     assert count("") == count("!!!") == 0
 
 
-def test_every_indexed_kind_uses_its_gin_index(seed, postgresql):
-    """The query's document is the very expression migration 0006 indexes."""
+def test_every_kind_uses_the_gin_index_on_its_stored_document(seed, postgresql):
+    """Joined names included: participations and appointments use their index too."""
     query = PostgresBackend.tsquery(parse_query("Tbilisi liaison"))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         for kind in KINDS:
-            if not kind.indexed:
-                continue
-            plan = kind.model.objects.alias(document=kind.vector()).filter(document=query).explain()
+            plan = (
+                kind.model.objects.alias(document=StoredDocument()).filter(document=query).explain()
+            )
             assert f"Bitmap Index Scan on {kind.index_name}" in plan, (kind.key, plan)
 
 
-def test_the_migration_indexes_what_the_search_matches():
+def test_the_migration_stores_what_the_search_matches():
     from importlib import import_module
 
-    migration = import_module("registry.migrations.0006_search")
-    indexed = {kind.model._meta.model_name: kind.weights for kind in KINDS if kind.indexed}
-    assert indexed == migration.INDEXED
+    migration = import_module("registry.migrations.0010_search_documents")
+    stored = {kind.model._meta.model_name: kind.weights for kind in KINDS}
+    assert stored == migration.DOCUMENTS
     assert migration.CONFIG == search_module.CONFIG

@@ -129,8 +129,9 @@ class SearchView(PageMixin, TemplateView):
                 "people, visits, summits, topics and the source documents behind them."
             )
         total = self.results.total
+        count = f"More than {total:,}" if self.results.more else f"{total:,}"
         return (
-            f"{total} published record{'s' if total != 1 else ''} of the Partnership Registry "
+            f"{count} published record{'s' if total != 1 else ''} of the Partnership Registry "
             f"matching “{self.short_query()}”."
         )
 
@@ -183,6 +184,9 @@ class SearchView(PageMixin, TemplateView):
             last_shown=results.offset + len(results.hits),
             more_than_browsable=results.total > MAX_RESULTS,
             max_results=MAX_RESULTS,
+            total_label=f"{results.total:,}",
+            total_all_label=(f"{sum(results.counts.values()):,}{'+' if results.all_more else ''}"),
+            max_candidates=f"{results.bound:,}",
             previous_url=self.page_url(self.page - 1) if self.page > 1 else None,
             next_url=self.page_url(self.page + 1) if self.page < pages else None,
             page_links=[(n, self.page_url(n)) for n in range(1, pages + 1)],
