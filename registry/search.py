@@ -11,7 +11,7 @@ The kinds' best hits are merged by rank in Python.
 - PostgreSQL: full-text search. Each record stores its weighted document (A for names
   and titles, B for summaries, C for notes, D for a source's full text) in a
   `search_document` column with a GIN index, kept current by triggers (migration
-  0010_search_documents), including the names a participation or an appointment takes from
+  0011_search_documents), including the names a participation or an appointment takes from
   the country, programme, person and post it links. It is matched with a tsquery built from
   the parsed query ("quoted phrases", `or`, `-word`, as on web search engines) through
   `plainto_tsquery`/`phraseto_tsquery`, and ranked with `ts_rank`.
@@ -59,6 +59,7 @@ from registry.models import (
     Visit,
 )
 from registry.partial_dates import display_span
+from registry.publication.visibility import is_public
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200  # characters of the query searched; the rest is dropped, and said so
@@ -264,10 +265,6 @@ def _join(*parts: str) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def _published(record) -> bool:
-    return record is not None and getattr(record, "is_published", False)
-
-
 @dataclass(frozen=True)
 class SearchKind:
     """One kind of record the search finds, and how it is searched and shown."""
@@ -319,7 +316,7 @@ def _organisation_link(record: Organisation) -> str | None:
     if hasattr(record, "get_absolute_url"):
         return record.get_absolute_url()
     # No page of its own: a national body is shown on its (published) country's page.
-    return record.country.get_absolute_url() if _published(record.country) else None
+    return record.country.get_absolute_url() if is_public(record.country) else None
 
 
 KINDS: tuple[SearchKind, ...] = (

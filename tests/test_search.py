@@ -578,7 +578,7 @@ def test_every_kind_uses_the_gin_index_on_its_stored_document(seed, postgresql):
 def test_the_migration_stores_what_the_search_matches():
     from importlib import import_module
 
-    migration = import_module("registry.migrations.0010_search_documents")
+    migration = import_module("registry.migrations.0011_search_documents")
     stored = {kind.model._meta.model_name: kind.weights for kind in KINDS}
     assert stored == migration.DOCUMENTS
     assert migration.CONFIG == search_module.CONFIG

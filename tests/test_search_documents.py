@@ -1,4 +1,4 @@
-"""The stored search documents (migration 0010) and the bounded search (registry/search.py):
+"""The stored search documents (migration 0011) and the bounded search (registry/search.py):
 documents follow every edit, of the record and of the records whose names it holds; the
 search ranks at most MAX_CANDIDATES of a kind and says "more than"; its queries do not grow
 with the data; the `q` filter of lists and the API uses the same documents.

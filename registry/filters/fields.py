@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from registry.models import Citation, Source
 from registry.partial_dates import Precision
 from registry.queries.common import nulls_last
+from registry.search import KINDS_BY_MODEL, filter_matching
 
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,120}\Z")
 
@@ -112,10 +113,14 @@ def published(model):
 
 
 class SearchFilter(django_filters.CharFilter):
-    """Free text `q`: every word must appear (case-insensitively) in one of `search_fields`.
+    """Free text `q`, as the site search reads it (words that must all appear, "a phrase",
+    `or`, `-word`), matched against the record's search document (registry/search.py: on
+    PostgreSQL through its index). A model the site search does not cover is matched word
+    by word, case-insensitively, in `search_fields`.
 
-    Only a record's own text fields are searched, never a linked record's, so a search can
-    never reveal what a draft says."""
+    A record's document holds only its own text and the names of the records it links,
+    which it shows only while they are published, so a search never reveals what a draft
+    says."""
 
     def __init__(self, *, search_fields: list[str], **kwargs):
         self.search_fields = search_fields
@@ -125,6 +130,8 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(**kwargs)
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if qs.model._meta.concrete_model in KINDS_BY_MODEL:
+            return filter_matching(qs, value)
         for word in (value or "").split()[:10]:
             match = Q()
             for field in self.search_fields:

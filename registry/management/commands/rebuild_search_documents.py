@@ -19,7 +19,7 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             for kind in KINDS:
                 table = quote(kind.model._meta.db_table)
-                # A NULL document is recomputed by the table's trigger (migration 0010):
+                # A NULL document is recomputed by the table's trigger (migration 0011):
                 # one statement per table, whatever its size.
                 cursor.execute(f"UPDATE {table} SET search_document = NULL")
                 if options["verbosity"] > 1:

@@ -179,6 +179,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0009_history_baseline")]
+    dependencies = [("registry", "0010_orderings_and_schedule_indexes")]
 
     operations = [migrations.RunPython(create, drop)]
