@@ -2,10 +2,10 @@
 
 The visit list is built for 100,000 visits: ordered on an index (start date, then id; see
 migration 0010), filtered by traveller through an autocomplete and by year through a date
-range, its leg count a subquery run for the rows shown only. The change form renders in a
-fixed number of queries however many legs, meetings and citations the visit has: the
-autocomplete labels of all rows come in one query per column (prefetch.py), and a meeting's
-leg is chosen among the visit's own legs, loaded once for the whole form.
+range, its leg count one query for the rows shown (filters.PageCountsAdminMixin). The
+change form renders in a fixed number of queries however many legs, meetings and citations
+the visit has: the autocomplete labels of all rows come in one query per column
+(prefetch.py), and a meeting's leg is chosen among the visit's own legs, loaded once.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from .base import (
     RegistryTabularInline,
     partial_date_column,
 )
-from .filters import AutocompleteFilter, subquery_count, year_filter
+from .filters import AutocompleteFilter, PageCountsAdminMixin, year_filter
 from .legs import LEG_ORDER_CSS, LEG_ORDER_JS, LegOrderFormSet
 
 _MEETING_AUTOCOMPLETE = ("counterpart", "counterpart_position", "topics")
@@ -169,7 +169,7 @@ class MeetingInline(RegistryStackedInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(PublishableAdmin):
+class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
     list_display = (
         "title",
         "traveller",
@@ -201,9 +201,7 @@ class VisitAdmin(PublishableAdmin):
         ("Publication", {"fields": ("status",)}),
     )
     inlines = (VisitLegInline, MeetingInline)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Visit]:
-        return super().get_queryset(request).annotate(leg_count=subquery_count(VisitLeg, "visit"))
+    page_counts = {"leg_count": (VisitLeg, "visit")}
 
     def formfield_for_dbfield(self, db_field: Field, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "duration_days":
@@ -244,7 +242,8 @@ class VisitAdmin(PublishableAdmin):
     # Not sortable: sorting by it would count the legs of every visit.
     @admin.display(description="legs")
     def leg_count(self, obj: Visit) -> int:
-        return obj.leg_count
+        count = getattr(obj, "leg_count", None)  # set for the changelist's page
+        return obj.legs.count() if count is None else count
 
     @admin.display(description="dates as shown")
     def dates_summary(self, obj: Visit) -> str:
