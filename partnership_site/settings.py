@@ -261,6 +261,10 @@ PREVIEW_LINK_MAX_AGE_DAYS = env_int("PREVIEW_LINK_MAX_AGE_DAYS", 7)
 if not 1 <= PREVIEW_LINK_MAX_AGE_DAYS <= 90:
     raise ImproperlyConfigured("PREVIEW_LINK_MAX_AGE_DAYS must be between 1 and 90.")
 
+# A large record's admin form posts many fields: a visit with 50 legs, 50 meetings and 50
+# citations sends about 1,500, and Django's default limit (1,000) refuses it with a 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
+
 # The public API (registry/api, docs/api.md): read-only, anonymous, throttled per address.
 API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "120/min")
 if not re.fullmatch(r"[1-9][0-9]{0,8}/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_ANON):

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.utils import model_ngettext
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -72,10 +73,12 @@ MODELS: tuple[type[models.Model], ...] = (
 )
 
 
-def _citable(model: type[models.Model]) -> bool:
-    from .base import is_citable
-
-    return is_citable(model)
+def is_citable(model: type[models.Model]) -> bool:
+    """Whether citations can back `model`'s records (it has a generic relation to them)."""
+    return any(
+        isinstance(field, GenericRelation) and field.related_model is Citation
+        for field in model._meta.private_fields
+    )
 
 
 # --- the rules --------------------------------------------------------------------------------
@@ -289,7 +292,7 @@ class QualityAdminMixin:
     def get_list_filter(self, request: HttpRequest) -> tuple:
         filters = list(super().get_list_filter(request))
         extra = list(QUALITY_FILTERS.get(self.model, ()))
-        if _citable(self.model):
+        if is_citable(self.model):
             extra.append(CitedFilter)
         if self.model in DATE_PROBLEMS:
             extra.append(DateProblemFilter)
@@ -359,7 +362,7 @@ def dashboard_lines(request: HttpRequest) -> list[Line]:
             "drafts": Count("pk", filter=Q(status=Status.DRAFT)),
             "scheduled": Count("pk", filter=Q(status=Status.PUBLISHED, publish_at__gt=now)),
         }
-        if _citable(model):
+        if is_citable(model):
             counts["uncited"] = Count("pk", filter=uncited_q(model))
         result = model._default_manager.aggregate(**counts)
         lines["drafts"].items.append(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -22,6 +22,7 @@ from .base import (
     RegistryTabularInline,
     partial_date_column,
 )
+from .filters import AutocompleteFilter, subquery_count
 
 Span = tuple[dt.date, dt.date | None]
 
@@ -84,23 +85,27 @@ class AppointmentFormSet(ParentAwareInlineFormSet):
 _APPOINTMENT_FIELDS = ("capacity", "start_date", "end_date", "ongoing", "ordinal", "status")
 
 
-class PositionAppointmentInline(RegistryTabularInline):
+class AppointmentInline(RegistryTabularInline):
     model = Appointment
-    fk_name = "position"
     formset = AppointmentFormSet
+    ordering = ("start_date",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Appointment]:
+        # Each row is labelled "<person> as <post>"; the formset's checks read the post.
+        return super().get_queryset(request).select_related("person", "position")
+
+
+class PositionAppointmentInline(AppointmentInline):
+    fk_name = "position"
     fields = ("person", *_APPOINTMENT_FIELDS)
     autocomplete_fields = ("person",)
-    ordering = ("start_date",)
     verbose_name_plural = "holders of this post"
 
 
-class PersonAppointmentInline(RegistryTabularInline):
-    model = Appointment
+class PersonAppointmentInline(AppointmentInline):
     fk_name = "person"
-    formset = AppointmentFormSet
     fields = ("position", *_APPOINTMENT_FIELDS)
     autocomplete_fields = ("position",)
-    ordering = ("start_date",)
     verbose_name_plural = "posts held"
 
 
@@ -118,7 +123,11 @@ class PersonAdmin(PublishableAdmin):
     inlines = (PersonAppointmentInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
-        return super().get_queryset(request).annotate(appointment_count=Count("appointments"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(appointment_count=subquery_count(Appointment, "person"))
+        )
 
     @admin.display(description="posts held", ordering="appointment_count")
     def appointment_count(self, obj: Person) -> int:
@@ -145,7 +154,11 @@ class PositionAdmin(PublishableAdmin):
         "current_holders_column",
         "status",
     )
-    list_filter = ("status", "organisation", "office")
+    list_filter = (
+        "status",
+        ("organisation", AutocompleteFilter),
+        ("office", AutocompleteFilter),
+    )
     list_select_related = ("organisation", "office")
     search_fields = ("title", "organisation__name", "organisation__short_name")
     prepopulated_fields = {"slug": ("title",)}
@@ -201,7 +214,14 @@ class AppointmentAdmin(PublishableAdmin):
         "ongoing",
         "status",
     )
-    list_filter = ("status", "capacity", "ongoing", "position__organisation")
+    list_filter = (
+        "status",
+        "capacity",
+        "ongoing",
+        ("person", AutocompleteFilter),
+        ("position", AutocompleteFilter),
+        ("position__organisation", AutocompleteFilter),
+    )
     list_select_related = ("person", "position")
     search_fields = ("person__name", "position__title")
     autocomplete_fields = ("person", "position")

@@ -14,8 +14,15 @@ from .base import EMPTY, PublishableAdmin, RegistryTabularInline, partial_date_c
 _PARTICIPATION_FIELDS = ("stage", "start_date", "end_date", "ongoing", "status")
 
 
-class ProgrammeParticipationInline(RegistryTabularInline):
+class ParticipationInline(RegistryTabularInline):
     model = Participation
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Participation]:
+        # Each row is labelled "<country> in <programme>".
+        return super().get_queryset(request).select_related("country", "programme")
+
+
+class ProgrammeParticipationInline(ParticipationInline):
     fk_name = "programme"
     fields = ("country", *_PARTICIPATION_FIELDS)
     autocomplete_fields = ("country",)
@@ -23,8 +30,7 @@ class ProgrammeParticipationInline(RegistryTabularInline):
     verbose_name_plural = "participating countries"
 
 
-class CountryParticipationInline(RegistryTabularInline):
-    model = Participation
+class CountryParticipationInline(ParticipationInline):
     fk_name = "country"
     fields = ("programme", *_PARTICIPATION_FIELDS)
     autocomplete_fields = ("programme",)

@@ -1,27 +1,43 @@
-"""Admin for official visits, their legs and the meetings held on them."""
+"""Admin for official visits, their legs and the meetings held on them.
+
+The visit list is built for 100,000 visits: ordered on an index (start date, then id; see
+migration 0010), filtered by traveller through an autocomplete and by year through a date
+range, its leg count one query for the rows shown (filters.PageCountsAdminMixin). The
+change form renders in a fixed number of queries however many legs, meetings and citations
+the visit has: the autocomplete labels of all rows come in one query per column
+(prefetch.py), and a meeting's leg is chosen among the visit's own legs, loaded once.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.db.models import Count, Field, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Field, QuerySet
+from django.forms.utils import flatatt
 from django.http import HttpRequest
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from registry.models import Meeting, Visit, VisitLeg
 from registry.partial_dates import display_span
 
 from .base import (
     EMPTY,
+    ParentAwareInlineFormSet,
     PublishableAdmin,
     RegistryModelAdmin,
     RegistryStackedInline,
     RegistryTabularInline,
     partial_date_column,
 )
+from .filters import AutocompleteFilter, PageCountsAdminMixin, year_filter
 from .legs import LEG_ORDER_CSS, LEG_ORDER_JS, LegOrderFormSet
 
-_MEETING_AUTOCOMPLETE = ("leg", "counterpart", "counterpart_position", "topics")
+_MEETING_AUTOCOMPLETE = ("counterpart", "counterpart_position", "topics")
 _DATE_COLUMNS = ("start_date", "start_precision", "end_date", "end_precision")
 
 
@@ -38,9 +54,98 @@ class VisitLegInline(RegistryTabularInline):
         js = (LEG_ORDER_JS,)
         css = {"all": (LEG_ORDER_CSS,)}
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[VisitLeg]:
+        # Each row is labelled "Visit: City, Country"; the model's clean() reads the visit.
+        return super().get_queryset(request).select_related("visit", "country")
+
+
+def leg_label(leg: VisitLeg) -> str:
+    """A leg as a meeting's form offers it: "2. Tbilisi, Georgia" (its visit goes unsaid)."""
+    place = f"{leg.city}, {leg.country}" if leg.city else str(leg.country)
+    return f"{leg.order}. {place}"
+
+
+class LegSelect(forms.Select):
+    """A plain select written out directly: one per meeting, each listing every leg, so the
+    per-option templates of Django's widget were most of a 50-meeting form's render time."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> str:
+        chosen = self.format_value(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, mark_safe(" selected") if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
+
+
+class LegChoiceField(forms.ChoiceField):
+    """One of the visit's own legs, from a list loaded once for the whole formset."""
+
+    widget = LegSelect
+
+    def __init__(self, legs: list[VisitLeg], **kwargs: Any) -> None:
+        self.legs = {str(leg.pk): leg for leg in legs}
+        choices = [("", "---------"), *((str(leg.pk), leg_label(leg)) for leg in legs)]
+        super().__init__(choices=choices, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.pk if isinstance(value, VisitLeg) else value
+
+    def to_python(self, value: Any) -> VisitLeg | None:
+        if value in self.empty_values:
+            return None
+        leg = self.legs.get(str(self.prepare_value(value)))
+        if leg is None:
+            raise ValidationError(
+                "This leg belongs to another visit, or is not saved yet: choose one of this "
+                "visit's legs (save new legs first).",
+                code="invalid_choice",
+            )
+        return leg
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)  # to_python has checked the choice
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        before = self.prepare_value(initial)
+        return str("" if before is None else before) != str(data or "")
+
+
+class MeetingFormSet(ParentAwareInlineFormSet):
+    """A meeting's leg is picked among the visit's legs: a short list, loaded once."""
+
+    @cached_property
+    def visit_legs(self) -> list[VisitLeg]:
+        if self.instance.pk is None:
+            return []
+        legs = VisitLeg.objects.filter(visit=self.instance).select_related("country")
+        return list(legs.order_by("order", "start_date", "pk"))
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        model_field = Meeting._meta.get_field("leg")
+        form.fields["leg"] = LegChoiceField(
+            self.visit_legs,
+            required=False,
+            label=model_field.verbose_name.capitalize(),
+            help_text=model_field.help_text,
+        )
+
 
 class MeetingInline(RegistryStackedInline):
     model = Meeting
+    formset = MeetingFormSet
     fields = (
         ("order", "date"),
         "leg",
@@ -53,9 +158,18 @@ class MeetingInline(RegistryStackedInline):
     autocomplete_fields = _MEETING_AUTOCOMPLETE
     ordering = ("order", "date")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
+        # Each row is titled "Meeting with <counterpart>"; its topics fill the form.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("visit", "counterpart")
+            .prefetch_related("topics")
+        )
+
 
 @admin.register(Visit)
-class VisitAdmin(PublishableAdmin):
+class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
     list_display = (
         "title",
         "traveller",
@@ -66,11 +180,16 @@ class VisitAdmin(PublishableAdmin):
     )
     list_filter = (
         "status",
-        ("traveller", admin.RelatedOnlyFieldListFilter),
-        ("legs__country", admin.RelatedOnlyFieldListFilter),
+        year_filter("start_date"),
+        ("traveller", AutocompleteFilter),
+        # Every country (a few hundred), not a DISTINCT over every leg of every visit.
+        ("legs__country", admin.RelatedFieldListFilter),
         "topics",
     )
     list_select_related = ("traveller",)
+    # Newest first on the index of (start date, id): the page is read off the index.
+    ordering = ("-start_date", "-pk")
+    # Both are substring searches (a scan of the visits); see README "Admin at scale".
     search_fields = ("title", "traveller__name")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("traveller", "traveller_position", "topics")
@@ -82,9 +201,7 @@ class VisitAdmin(PublishableAdmin):
         ("Publication", {"fields": ("status",)}),
     )
     inlines = (VisitLegInline, MeetingInline)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Visit]:
-        return super().get_queryset(request).annotate(leg_count=Count("legs", distinct=True))
+    page_counts = {"leg_count": (VisitLeg, "visit")}
 
     def formfield_for_dbfield(self, db_field: Field, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "duration_days":
@@ -122,9 +239,11 @@ class VisitAdmin(PublishableAdmin):
     def _moves_dates(obj: Visit, form: Any, change: bool) -> bool:
         return change and bool({"start_date", "end_date"} & set(form.changed_data))
 
-    @admin.display(description="legs", ordering="leg_count")
+    # Not sortable: sorting by it would count the legs of every visit.
+    @admin.display(description="legs")
     def leg_count(self, obj: Visit) -> int:
-        return obj.leg_count
+        count = getattr(obj, "leg_count", None)  # set for the changelist's page
+        return obj.legs.count() if count is None else count
 
     @admin.display(description="dates as shown")
     def dates_summary(self, obj: Visit) -> str:
@@ -143,11 +262,17 @@ class VisitLegAdmin(RegistryModelAdmin):
         partial_date_column("start_date", "from"),
         partial_date_column("end_date", "until"),
     )
-    list_filter = ("country",)
+    list_filter = ("country", ("visit", AutocompleteFilter))
     list_select_related = ("visit", "country")
     search_fields = ("city", "country__name", "visit__title")
     autocomplete_fields = ("visit", "country")
-    ordering = ("visit__title", "order")
+    # Newest first, on the primary key: sorting 150,000 legs by visit title is a full sort.
+    ordering = ("-pk",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[VisitLeg]:
+        # A leg is named with its visit and country, in the list and in autocomplete results.
+        return super().get_queryset(request).select_related("visit", "country")
+
     fieldsets = (
         (None, {"fields": ("visit", "order", "country", "city")}),
         ("Dates", {"fields": ("start_date", "end_date")}),
@@ -164,10 +289,22 @@ class MeetingAdmin(RegistryModelAdmin):
         partial_date_column("date", "date"),
         "counterpart_position",
     )
-    list_filter = (("leg__country", admin.RelatedOnlyFieldListFilter), "topics")
-    list_select_related = ("visit", "leg__country", "counterpart", "counterpart_position")
+    list_filter = (
+        ("leg__country", admin.RelatedFieldListFilter),
+        ("visit", AutocompleteFilter),
+        ("counterpart", AutocompleteFilter),
+        "topics",
+    )
+    list_select_related = (
+        "visit",
+        "leg__visit",
+        "leg__country",
+        "counterpart",
+        "counterpart_position",
+    )
     search_fields = ("counterpart__name", "counterpart_group", "visit__title", "venue")
-    autocomplete_fields = ("visit", *_MEETING_AUTOCOMPLETE)
+    autocomplete_fields = ("visit", "leg", *_MEETING_AUTOCOMPLETE)
+    ordering = ("-pk",)
     fieldsets = (
         (None, {"fields": ("visit", "leg", "order", "date")}),
         ("Counterpart", {"fields": ("counterpart", "counterpart_position", "counterpart_group")}),

@@ -64,6 +64,9 @@ class Visit(SpanMixin, Citable, Publishable):
             models.Index(OLDEST_FIRST[0].asc(), F("id").asc(), name="visit_oldest_first"),
             # The feeds list the visits added last.
             models.Index(F("created_at").desc(), F("id").desc(), name="visit_latest_added"),
+            # The admin's changelist and year filter: read backwards, (start date, id)
+            # descending.
+            models.Index(fields=["start_date", "id"], name="visit_start_date_id"),
         ]
         constraints = [
             *span_constraints("visit"),
