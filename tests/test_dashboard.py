@@ -213,3 +213,16 @@ def test_filters_are_offered_on_the_lists(admin_client: Client) -> None:
         page = admin_client.get(reverse(f"admin:registry_{model._meta.model_name}_changelist"))
         specs = page.context["cl"].filter_specs
         assert parameter in {getattr(spec, "parameter_name", None) for spec in specs}, model
+
+
+def test_the_dashboard_is_read_from_the_cache_until_something_changes(
+    admin_client: Client,
+) -> None:
+    f.create_topic(status=Status.DRAFT)
+    before = lines(admin_client)["drafts"].total
+    with CaptureQueriesContext(connection) as cached:
+        admin_client.get(INDEX)
+    # Reloading runs none of the dashboard's counts.
+    assert not [q for q in cached.captured_queries if "COUNT(" in q["sql"]]
+    f.create_topic(status=Status.DRAFT)
+    assert lines(admin_client)["drafts"].total == before + 1

@@ -15,6 +15,7 @@ disagree with their legs, meetings, post or programme.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +25,9 @@ from django.contrib import admin
 from django.contrib.admin.utils import model_ngettext
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -51,6 +53,7 @@ from registry.models import (
 )
 from registry.models.base import Publishable, SpanMixin
 from registry.models.visits import _outside
+from registry.publication.version import current_version
 
 # A citation checked against its source longer ago than this is due for another check.
 VERIFY_EVERY = dt.timedelta(days=365)
@@ -149,10 +152,30 @@ def _span_problem(child: SpanMixin, parent: SpanMixin, parent_name: str) -> str:
     return ""
 
 
+def _may_leave(start: str, end: str, parent: str) -> Q:
+    """A first cut in SQL: a date can lie outside its parent's span only if its first day
+    is before the parent's first day or after the parent's end's first day. The partial
+    date rules (`_outside`, `_span_problem`) then decide on these rows only, so that the
+    dashboard reads the few doubtful rows, not the whole table."""
+    condition = Q(**{f"{start}__lt": F(f"{parent}__start_date")}) | Q(
+        **{f"{start}__gt": F(f"{parent}__end_date")}
+    )
+    if end:
+        condition |= Q(**{f"{end}__lt": F(f"{parent}__start_date")}) | Q(
+            **{f"{end}__gt": F(f"{parent}__end_date")}
+        )
+    return condition
+
+
 def _within_parent(
     model: type[models.Model], parent: str, parent_model: type[models.Model], parent_name: str
 ) -> dict[int, str]:
-    rows = model.objects.values("pk", "ongoing", *_SPAN, *(f"{parent}__{f}" for f in _SPAN))
+    doubtful = _may_leave("start_date", "end_date", parent) | Q(
+        ongoing=True, **{f"{parent}__end_date__isnull": False}
+    )
+    rows = model.objects.filter(doubtful).values(
+        "pk", "ongoing", *_SPAN, *(f"{parent}__{f}" for f in _SPAN)
+    )
     problems = {}
     for row in rows:
         child = model(**{f: row[f] for f in _SPAN}, ongoing=row["ongoing"])
@@ -165,27 +188,35 @@ def _within_parent(
 
 def visit_date_problems() -> dict[int, str]:
     """Visits whose legs or meetings lie outside their dates, or whose length in days
-    disagrees with their first and last day. Three queries."""
-    visits = {v.pk: v for v in Visit.objects.only("pk", *_SPAN, "duration_days")}
+    disagrees with their first and last day. Three queries, each of the doubtful rows
+    only."""
     problems: dict[int, str] = {}
-    for visit in visits.values():
+    timed = Visit.objects.filter(
+        duration_days__isnull=False, start_precision="day", end_precision="day"
+    ).only("pk", *_SPAN, "duration_days")
+    for visit in timed:
         start, end = visit.start, visit.end
-        if visit.duration_days and start and end and start.precision == end.precision == "day":
+        if start and end:
             days = (end.date - start.date).days + 1
             if days != visit.duration_days:
                 problems[visit.pk] = (
                     f"lasts {visit.duration_days} days, but its dates span {days} days"
                 )
-    for leg in VisitLeg.objects.only("visit_id", *_SPAN):
-        outside = _outside(visits[leg.visit_id], leg.start, leg.end)
+    visit_span = tuple(f"visit__{f}" for f in _SPAN)
+    legs = VisitLeg.objects.filter(_may_leave("start_date", "end_date", "visit"))
+    for row in legs.values("visit_id", *_SPAN, *visit_span):
+        visit = Visit(**{f: row[f"visit__{f}"] for f in _SPAN})
+        leg = VisitLeg(**{f: row[f] for f in _SPAN})
+        outside = _outside(visit, leg.start, leg.end)
         if outside:
-            problems.setdefault(leg.visit_id, f"a leg: {outside}")
-    for meeting in Meeting.objects.filter(date__isnull=False).only(
-        "visit_id", "date", "date_precision"
-    ):
-        outside = _outside(visits[meeting.visit_id], meeting.when, None)
+            problems.setdefault(row["visit_id"], f"a leg: {outside}")
+    meetings = Meeting.objects.filter(date__isnull=False).filter(_may_leave("date", "", "visit"))
+    for row in meetings.values("visit_id", "date", "date_precision", *visit_span):
+        visit = Visit(**{f: row[f"visit__{f}"] for f in _SPAN})
+        meeting = Meeting(date=row["date"], date_precision=row["date_precision"])
+        outside = _outside(visit, meeting.when, None)
         if outside:
-            problems.setdefault(meeting.visit_id, f"a meeting: {outside}")
+            problems.setdefault(row["visit_id"], f"a meeting: {outside}")
     return problems
 
 
@@ -336,7 +367,27 @@ def _visible(request: HttpRequest, model: type[models.Model]) -> bool:
 
 
 def dashboard_lines(request: HttpRequest) -> list[Line]:
-    """The dashboard's lines, for the models this user may see."""
+    """The dashboard's lines, for the models this user may see.
+
+    Kept in the shared cache under the registry version (which moves with every change and
+    at every scheduled time), so that reloading the admin index does not scan every table
+    again while nothing has changed."""
+    visible = ",".join(m._meta.label_lower for m in MODELS if _visible(request, m))
+    digest = hashlib.sha256(visible.encode()).hexdigest()[:16]
+    key = f"registry:dashboard:{current_version().token}:{digest}"
+    lines = cache.get(key)
+    if lines is None:
+        lines = _compute_lines(request)
+        cache.set(key, lines, DASHBOARD_TIMEOUT)
+    return lines
+
+
+# Seconds the dashboard's lines stay cached at most (the version moves before that with
+# any change).
+DASHBOARD_TIMEOUT = 600
+
+
+def _compute_lines(request: HttpRequest) -> list[Line]:
     now = timezone.now()
     lines = {
         "drafts": Line(
