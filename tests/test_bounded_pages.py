@@ -410,3 +410,32 @@ def test_visit_list_years_come_from_the_first_and_last_visit(client):
     years = re.findall(r'<option value="(\d{4})"', body)
     assert years == ["2003", "2002", "2001", "2000", "1999"]
     assert visit_titles(client.get("/visits/?year=1999").content.decode()) == ["Old"]
+
+
+@pytest.mark.parametrize(
+    ("factory", "list_url", "label"),
+    [
+        (lambda n: f.create_office(name=n), "/offices/", "name"),
+        (lambda n: f.create_position(title=n), "/positions/", "title"),
+        (lambda n: f.create_person(name=n), "/people/", "name"),
+        (lambda n: f.create_programme(name=n), "/programmes/", "name"),
+        (lambda n: f.create_event(name=n), "/events/", "name"),
+        (lambda n: f.create_visit(title=n), "/visits/", "title"),
+    ],
+)
+def test_every_cited_by_link_lists_exactly_the_records_citing_the_source(
+    client, factory, list_url, label
+):
+    source = f.create_source(title="Cited report", slug="cited-report")
+    cited = [factory(f"Cited record {n:02d}") for n in range(MORE)]
+    factory("Uncited record")
+    for record in cited:
+        f.create_citation(record=record, source=source)
+    page = client.get("/sources/cited-report/").content.decode()
+    assert f'href="{list_url}?source=cited-report"' in page
+    listed = client.get(f"{list_url}?source=cited-report")
+    body = text(listed)
+    assert listed.status_code == 200
+    assert all(getattr(record, label) in body for record in cited)
+    assert "Uncited record" not in body
+    assert "Cited report" in body  # the title says which source

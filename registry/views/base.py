@@ -106,6 +106,16 @@ def friendly_errors(form) -> list[str]:
     return messages
 
 
+def filter_label(value: Any) -> str:
+    """A filter's value as a title names it: a record by its name or title, a year plainly."""
+    for attribute in ("name", "title"):
+        if hasattr(value, attribute):
+            return str(getattr(value, attribute))
+    if isinstance(value, float | Decimal) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
 def query_value(value: Any) -> str:
     """A filter's cleaned value as it goes back into a URL: a record by its slug."""
     if isinstance(value, bool):
@@ -306,13 +316,18 @@ class RecordListView(PublishedMixin, PageMixin, TemplateView):
 
     `filterset_class` (one of `registry.filters`, shared with the API) gives the list the
     API's parameters, so that a record page's "See all" links can point at a filtered list;
-    `filter_params` names those the page shows and describes in its title."""
+    `filter_phrases` names those the page takes, each with the words it adds to the title
+    ("{}" for the record or value chosen; for a yes/no filter, the words for each)."""
 
     paginate_by: ClassVar[int] = 25
     ordering: ClassVar[tuple[str, ...]] = ()
     filterset_class: ClassVar[type | None] = None
-    filter_params: ClassVar[tuple[str, ...]] = ()
+    filter_phrases: ClassVar[dict[str, str | dict[bool, str]]] = {}
     pagination: Pagination
+
+    @property
+    def filter_params(self) -> tuple[str, ...]:
+        return tuple(self.filter_phrases)
 
     def get_ordered_queryset(self) -> QuerySet:
         queryset = self.get_queryset()
@@ -365,8 +380,15 @@ class RecordListView(PublishedMixin, PageMixin, TemplateView):
         return {name: data[name] for name in self.filter_params if data.get(name) not in (None, "")}
 
     def describe_filters(self, active: dict[str, Any]) -> str:
-        """Words added to the title for the active filters ("for Georgia")."""
-        return "".join(f" ({value})" for value in active.values())
+        """Words added to the title for the active filters ("to Georgia, in 2004")."""
+        words = []
+        for name, value in active.items():
+            phrase = self.filter_phrases[name]
+            if isinstance(phrase, dict):
+                words.append(phrase[bool(value)])
+            else:
+                words.append(phrase.format(filter_label(value)))
+        return "".join(words)
 
     def get(self, request, *args, **kwargs):
         self.footnotes = Footnotes()

@@ -29,20 +29,13 @@ class OfficeListView(RecordListView):
     select = ("host_country", "succeeded_by")
     ordering = ("-ongoing", *nulls_last("-end_date"), "name", "pk")
     filterset_class = OfficeFilterSet
-    filter_params = ("country", "region", "current", "q")
-
-    def describe_filters(self, active):
-        words = ""
-        if active.get("current") is True:
-            words += ", open"
-        elif active.get("current") is False:
-            words += ", closed or end unknown"
-        place = active.get("country") or active.get("region")
-        if place:
-            words += f", in or covering {place.name}"
-        if active.get("q"):
-            words += f", matching “{active['q']}”"
-        return words
+    filter_phrases = {
+        "current": {True: ", open", False: ", closed or end unknown"},
+        "country": ", in or covering {}",
+        "region": ", in or covering {}",
+        "source": ", citing “{}”",
+        "q": ", matching “{}”",
+    }
 
     def prepare(self, records):
         hide_hidden(records, "host_country", "succeeded_by")
@@ -132,25 +125,18 @@ class PositionListView(RecordListView):
     )
     ordering = ("title", "pk")
     filterset_class = PositionFilterSet
-    filter_params = ("country", "region", "office", "organisation", "person", "q")
+    filter_phrases = {
+        "country": " in {}",
+        "region": " in {}",
+        "office": " based in the {}",
+        "organisation": " of the {}",
+        "person": " held by {}",
+        "source": " citing “{}”",
+        "q": " matching “{}”",
+    }
 
     def get_queryset(self):
         return facts.with_holders(Position.objects.published())
-
-    def describe_filters(self, active):
-        words = ""
-        place = active.get("country") or active.get("region")
-        if place:
-            words += f" in {place.name}"
-        if active.get("office"):
-            words += f" based in the {active['office'].name}"
-        if active.get("organisation"):
-            words += f" of the {active['organisation'].name}"
-        if active.get("person"):
-            words += f" held by {active['person'].name}"
-        if active.get("q"):
-            words += f" matching “{active['q']}”"
-        return words
 
     def prepare(self, records):
         facts.prepare_holders(records)
@@ -229,15 +215,11 @@ class PersonListView(RecordListView):
     ordering = ("sort_name", "name", "pk")
     paginate_by = 50
     filterset_class = PersonFilterSet
-    filter_params = ("position", "q")
-
-    def describe_filters(self, active):
-        words = ""
-        if active.get("position"):
-            words += f" who held the post of {active['position'].title}"
-        if active.get("q"):
-            words += f" matching “{active['q']}”"
-        return words
+    filter_phrases = {
+        "position": " who held the post of {}",
+        "source": " cited from “{}”",
+        "q": " matching “{}”",
+    }
 
     def prefetches(self):
         return [

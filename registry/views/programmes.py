@@ -30,11 +30,11 @@ class ProgrammeListView(RecordListView):
     select = ("replaces", "part_of")
     ordering = (*nulls_last("start_date"), "name", "pk")
     filterset_class = ProgrammeFilterSet
-    filter_params = ("country", "q")
-
-    def describe_filters(self, active):
-        words = f" with {active['country'].name}" if active.get("country") else ""
-        return words + (f" matching “{active['q']}”" if active.get("q") else "")
+    filter_phrases = {
+        "country": " with {}",
+        "source": " citing “{}”",
+        "q": " matching “{}”",
+    }
 
     def prefetches(self):
         return [Prefetch("replaced_by", queryset=Programme.objects.published().order_by("name"))]
@@ -95,13 +95,13 @@ class EventListView(RecordListView):
     select = ("country",)
     ordering = (*nulls_last("start_date"), "name", "pk")
     filterset_class = EventFilterSet
-    filter_params = ("country", "topic", "year", "q")
-
-    def describe_filters(self, active):
-        words = f" in {active['country'].name}" if active.get("country") else ""
-        words += f" on {active['topic'].name}" if active.get("topic") else ""
-        words += f" in {int(active['year'])}" if active.get("year") else ""
-        return words + (f" matching “{active['q']}”" if active.get("q") else "")
+    filter_phrases = {
+        "country": " in {}",
+        "topic": " on {}",
+        "year": " in {}",
+        "source": " citing “{}”",
+        "q": " matching “{}”",
+    }
 
     def prepare(self, records):
         hide_hidden(records, "country")

@@ -14,8 +14,6 @@ from registry.queries.facts import newest_first, oldest_first
 from .base import RecordDetailView, RecordListView
 from .places import place_schema
 
-FILTER_PARAMS = ("country", "region", "year", "person", "position", "topic", "source")
-
 
 class VisitListView(RecordListView):
     """Visits, filterable with the API's VisitFilter by country, region, year, person, post,
@@ -31,32 +29,22 @@ class VisitListView(RecordListView):
     )
     paginate_by = 20
     filterset_class = VisitFilter
-    filter_params = FILTER_PARAMS
+    filter_phrases = {
+        "country": " to {}",
+        "region": " to {}",
+        "year": " in {}",
+        "person": " involving {}",
+        "position": " by the {}",
+        "topic": " on {}",
+        "source": " cited from “{}”",
+    }
 
     def get_queryset(self):
         return facts.visits_queryset()
 
-    def describe_filters(self, active):
-        words = ""
-        if "country" in active:
-            words += f" to {active['country'].name}"
-        elif "region" in active:
-            words += f" to {active['region'].name}"
-        if "year" in active:
-            words += f" in {int(active['year'])}"
-        if "person" in active:
-            words += f" involving {active['person'].name}"
-        if "position" in active:
-            words += f" by the {active['position'].title}"
-        if "topic" in active:
-            words += f" on {active['topic'].name}"
-        if "source" in active:
-            words += f" cited from “{active['source'].title}”"
-        return words
-
     def prepare(self, records):
         self.footnotes.cite_all(records)
-        selected = {name: self.request.GET.get(name, "") for name in FILTER_PARAMS}
+        selected = {name: self.request.GET.get(name, "") for name in self.filter_params}
         countries = list(Country.objects.published().order_by("name"))
         code = selected["country"].upper()
         for country in countries:
@@ -177,7 +165,13 @@ class MeetingListView(RecordListView):
     )
     paginate_by = 50
     filterset_class = MeetingFilterSet
-    filter_params = ("country", "region", "person", "position", "topic")
+    filter_phrases = {
+        "country": " in {}",
+        "region": " in {}",
+        "person": ": {}",
+        "position": ", holders of the post of {}",
+        "topic": ", on {}",
+    }
 
     def get_queryset(self):
         return facts.officials_met_queryset(facts.published_meetings()).prefetch_related(
@@ -186,19 +180,6 @@ class MeetingListView(RecordListView):
 
     def get_ordered_queryset(self):
         return self.get_queryset()
-
-    def describe_filters(self, active):
-        words = ""
-        place = active.get("country") or active.get("region")
-        if place:
-            words += f" in {place.name}"
-        if "person" in active:
-            words += f": {active['person'].name}"
-        if "position" in active:
-            words += f", holders of the post of {active['position'].title}"
-        if "topic" in active:
-            words += f", on {active['topic'].name}"
-        return words
 
     def prepare(self, records):
         facts.prepare_officials_met(records)
