@@ -21,8 +21,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from registry.api.pagination import DEFAULT_PAGE_SIZE
 from registry.models import Citation, Meeting, Person, Position, Visit, VisitLeg
-from registry.models.base import published_q
 from registry.partial_dates import Precision
+from registry.publication.visibility import visible_q
 
 
 def bare(request: HttpRequest) -> HttpResponse:
@@ -51,7 +51,7 @@ def _span(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _public(name: str, model) -> ExpressionWrapper:
-    return ExpressionWrapper(published_q(name, model), output_field=BooleanField())
+    return ExpressionWrapper(visible_q(model, name), output_field=BooleanField())
 
 
 def visit_values(request: HttpRequest) -> JsonResponse:
