@@ -82,7 +82,16 @@ def form_data(page: Any) -> dict[str, Any]:
         for form in formset.forms:
             for bound in form:
                 data.update(_field_data(bound))
+    token = page.context.get("edit_token")
+    if token:
+        data["_edit_token"] = token
     return data
+
+
+def at_version(obj: Any) -> dict[str, str]:
+    """The version a revert form opened now carries (templates/admin/registry/version.html)."""
+    stored = type(obj)._base_manager.values_list("version", flat=True).get(pk=obj.pk)
+    return {"version": str(stored)}
 
 
 def submit(

@@ -13,7 +13,7 @@ from registry.models import Citation, Event, Meeting, Status, Topic, Visit, Visi
 from registry.models.history import Versions, recorded, restore, revert_to
 from registry.seed.loader import load_seed
 from tests import factories as f
-from tests.test_admin import all_row_errors, form_data, form_errors, submit, url
+from tests.test_admin import all_row_errors, at_version, form_data, form_errors, submit, url
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +209,7 @@ def test_revert_restores_a_visit_with_its_legs_meetings_and_citations(
     changed_state = _state(visit)
     assert changed_state != original_state
 
-    response = admin_client.post(url(Visit, "version", visit.pk, original.key))
+    response = admin_client.post(url(Visit, "version", visit.pk, original.key), at_version(visit))
     assert response.status_code == 302
     assert _state(visit) == original_state  # the same rows, with the same ids
     revert = versions(visit)[0]
@@ -218,7 +218,7 @@ def test_revert_restores_a_visit_with_its_legs_meetings_and_citations(
 
     # The revert is a version like any other: it can be undone.
     before_revert = versions(visit)[1]
-    admin_client.post(url(Visit, "version", visit.pk, before_revert.key))
+    admin_client.post(url(Visit, "version", visit.pk, before_revert.key), at_version(visit))
     assert _state(visit) == changed_state
 
 
@@ -248,7 +248,9 @@ def test_revert_moves_a_visit_and_its_legs_back_together(admin_client: Any) -> N
         {"start_date": "2024-04-07", "end_date": "2024-04-09", "legs-0-start_date": "2024-04-08"}
     )
     assert admin_client.post(target, data).status_code == 302
-    response = admin_client.post(url(Visit, "version", visit.pk, original.key), follow=True)
+    response = admin_client.post(
+        url(Visit, "version", visit.pk, original.key), at_version(visit), follow=True
+    )
     assert "was reverted" in response.text
     visit.refresh_from_db()
     assert visit.start.isoformat() == "2024-03-17"
@@ -260,10 +262,13 @@ def test_revert_keeps_the_publication_state_unless_asked(admin_client: Any) -> N
     original = versions(topic)[0]
     topic.name, topic.status = "New", Status.PUBLISHED
     topic.save()
-    admin_client.post(url(Topic, "version", topic.pk, original.key))
+    admin_client.post(url(Topic, "version", topic.pk, original.key), at_version(topic))
     topic.refresh_from_db()
     assert (topic.name, topic.status) == ("Old", Status.PUBLISHED)
-    admin_client.post(url(Topic, "version", topic.pk, original.key), {"restore_publication": "1"})
+    admin_client.post(
+        url(Topic, "version", topic.pk, original.key),
+        {"restore_publication": "1", **at_version(topic)},
+    )
     topic.refresh_from_db()
     assert topic.status == Status.DRAFT
 

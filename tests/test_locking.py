@@ -207,7 +207,7 @@ def test_a_form_with_errors_keeps_the_token_it_started_from(visit: Visit) -> Non
     assert visit.title == "Alice's title"
 
 
-def test_a_post_without_token_is_saved_unchecked_and_a_forged_token_is_refused(
+def test_a_post_without_token_is_refused_and_a_forged_token_is_refused(
     visit: Visit,
 ) -> None:
     bob = editor()
@@ -215,7 +215,19 @@ def test_a_post_without_token_is_saved_unchecked_and_a_forged_token_is_refused(
     data = open_form(bob, target)
     data.pop(locking.TOKEN_FIELD)
     data["title"] = "No token"
-    assert bob.post(target, data).status_code == 302
+    refused = bob.post(target, data)
+    found = conflict(refused)
+    assert found.unchecked and found.message == locking.UNCHECKED_MESSAGE
+    assert "This form could not be checked" in refused.text
+    assert 'value="No token"' in refused.text  # what was sent is kept in the form
+    visit.refresh_from_db()
+    assert visit.title != "No token"
+    # The screen carries a fresh snapshot: saving it again works.
+    resent = form_data(refused)
+    resent[locking.TOKEN_FIELD] = refused.context["edit_token"]
+    assert bob.post(target, resent).status_code == 302
+    visit.refresh_from_db()
+    assert visit.title == "No token"
     data[locking.TOKEN_FIELD] = "forged"
     assert bob.post(target, data).status_code == 400
     other = f.create_visit()

@@ -16,11 +16,12 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from registry.admin import locking
 from registry.admin.workflow import is_publishable
 from registry.models import Appointment, Person, Status, Topic
 from registry.models.history import Versions
 from tests import factories as f
-from tests.test_admin import form_data, submit, url
+from tests.test_admin import at_version, form_data, submit, url
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,12 @@ def topic_form(topic: Topic | None = None, **changes: str) -> dict[str, str]:
     }
     if topic is not None:
         data.update({f"{CITATIONS}-INITIAL_FORMS": str(topic.citations.count())})
+        # The edit snapshot the change form would carry (registry/admin/locking.py).
+        fields = ["name", "slug", "description"]
+        state = locking.read_state(Topic, [topic.pk], fields)
+        data[locking.TOKEN_FIELD] = locking.make_token(
+            {locking.record_key(Topic, topic.pk): state[topic.pk]}
+        )
     return {**data, **changes}
 
 
@@ -114,7 +121,7 @@ def revert(client: Any) -> bool:
     topic.name = "Second name"
     topic.save()
     first = Versions(Topic, topic.pk).list()[-1]
-    client.post(url(Topic, "version", topic.pk, first.key))
+    client.post(url(Topic, "version", topic.pk, first.key), at_version(topic))
     topic.refresh_from_db()
     return topic.name == "First name"
 
@@ -239,7 +246,7 @@ def test_reverting_to_a_published_version_keeps_the_record_a_draft(editor: Any) 
     assert editor.post(target, {"restore_publication": "1"}).status_code == 403
     topic.refresh_from_db()
     assert (topic.name, topic.status) == ("Draft name", Status.DRAFT)
-    assert editor.post(target).status_code == 302
+    assert editor.post(target, at_version(topic)).status_code == 302
     topic.refresh_from_db()
     assert (topic.name, topic.status) == ("Published name", Status.DRAFT)
 

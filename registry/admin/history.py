@@ -31,6 +31,7 @@ from registry.forms import partial_date_pairs
 from registry.models.base import to_partial
 from registry.models.history import (
     PUBLICATION_FIELDS,
+    STALE_REVERT,
     UNDIFFED_FIELDS,
     RevertError,
     Version,
@@ -42,6 +43,7 @@ from registry.models.history import (
     restore,
     revert_to,
 )
+from registry.models.versioning import StaleRecord
 from registry.publication.notices import local_time
 from registry.publication.permissions import can_publish
 
@@ -285,14 +287,21 @@ class HistoryAdminMixin:
             if restore_publication and not self.may_restore_publication(request):
                 raise PermissionDenied
             try:
+                expected = int(request.POST.get("version", ""))
+            except ValueError:
+                # A form without the version it was opened at cannot be checked.
+                self.message_user(request, STALE_REVERT, messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            try:
                 report = revert_to(
                     self.model,
                     obj.pk,
                     chosen,
                     user=request.user,
                     keep_publication=not restore_publication,
+                    expected_version=expected,
                 )
-            except (RevertError, ValidationError, DatabaseError) as error:
+            except (RevertError, StaleRecord, ValidationError, DatabaseError) as error:
                 self.message_user(request, f"The record was not reverted: {error}", messages.ERROR)
                 return HttpResponseRedirect(request.path)
             self.log_change(request, report.record, f"Reverted to the version {chosen.key}.")

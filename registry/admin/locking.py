@@ -22,7 +22,13 @@ On save, inside one transaction:
    delete. The new form carries a snapshot of the current state, so saving it again works
    unless yet another change has come in.
 
-A POST without a token (a script, an old test) is saved without the check.
+The snapshot is taken from the very objects the form was filled from (no second read), and
+includes each row's `version` (registry/models/versioning.py). The write itself is guarded by
+that version too: `UPDATE ... WHERE version = ...` refuses a save based on an older read, so
+a change committed by any path between the check and the write cannot be overwritten.
+
+A change-form POST without a token (a script, a tampered form) is not saved: it comes back
+with the data it sent and a fresh snapshot, asking the editor to check and save again.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 
 from registry.forms import partial_date_pairs
+from registry.models.versioning import VERSION_FIELD, StaleRecord, Versioned
 from registry.partial_dates import PartialDate
 from registry.publication.notices import local_time
 
@@ -57,6 +64,11 @@ MERGE_CHOICE_PREFIX = "_merge:"
 MINE, SAVED = "mine", "saved"
 SALT = "registry.admin.locking"
 EMPTY = "—"
+UNCHECKED_MESSAGE = (
+    "This form was sent without the version of the record it was opened at, so it could "
+    "not be checked against later saves and nothing was saved. The form shows what you sent: "
+    "check it, then save again."
+)
 CONFLICT_MESSAGE = (
     "Someone else saved this record after you opened it, so nothing was saved. "
     "Check the differences shown above the form, then save again."
@@ -149,10 +161,12 @@ def read_state(
     m2m = [name for name in fields if model._meta.get_field(name).many_to_many]
     plain = [name for name in fields if name not in m2m]
     columns = plain + [pairs[name] for name in plain if name in pairs]
+    if issubclass(model, Versioned):
+        columns.append(VERSION_FIELD)
     state: dict[Any, dict[str, Any]] = {}
     for row in manager.filter(pk__in=pks).order_by().values("pk", *columns):
         pk = row.pop("pk")
-        values = {}
+        values = {VERSION_FIELD: row[VERSION_FIELD]} if VERSION_FIELD in row else {}
         for name in plain:
             if name in pairs:
                 date = row[name]
@@ -170,6 +184,48 @@ def read_state(
     return state
 
 
+def instance_state(instance: models.Model, fields: list[str], initial: dict) -> dict[str, Any]:
+    """The values of `fields` as `read_state` gives them, taken from the instance a form
+    was filled from (and the form's initial many-to-many values, read with it)."""
+    model = type(instance)
+    pairs = dict(partial_date_pairs(model))
+    values: dict[str, Any] = {}
+    if isinstance(instance, Versioned):
+        values[VERSION_FIELD] = instance.version
+    for name in fields:
+        model_field = model._meta.get_field(name)
+        if model_field.many_to_many:
+            related = initial[name] if name in initial else model_field.value_from_object(instance)
+            values[name] = canonical(list(related or ()))
+        elif name in pairs:
+            date = getattr(instance, model_field.attname)
+            values[name] = (
+                None if date is None else [date.isoformat(), getattr(instance, pairs[name])]
+            )
+        else:
+            values[name] = canonical(getattr(instance, model_field.attname))
+    return values
+
+
+def form_snapshot(form: forms.BaseForm, formsets: Iterable[Any]) -> Snapshot:
+    """The snapshot of an unbound change form and its inlines, from the objects they show."""
+    obj = form.instance
+    model = type(obj)
+    records = {
+        record_key(model, obj.pk): instance_state(
+            obj, tracked_fields(model, form.fields), form.initial
+        )
+    }
+    for formset in formsets:
+        row_fields = tracked_fields(formset.model, formset.form.base_fields)
+        for row in formset.forms[: formset.initial_form_count()]:
+            if row.instance.pk is not None:
+                records[record_key(formset.model, row.instance.pk)] = instance_state(
+                    row.instance, row_fields, row.initial
+                )
+    return records
+
+
 def form_values(form: forms.BaseForm, fields: Iterable[str]) -> dict[str, Any]:
     """The editor's values for `fields`, as `read_state` gives stored ones."""
     model = form._meta.model
@@ -177,7 +233,7 @@ def form_values(form: forms.BaseForm, fields: Iterable[str]) -> dict[str, Any]:
     cleaned = getattr(form, "cleaned_data", None) or {}
     values: dict[str, Any] = {}
     for name in fields:
-        if name not in form.fields:
+        if name not in form.fields or name == VERSION_FIELD:
             continue  # not editable by this user: the form does not write it
         if name in form.errors or name not in cleaned:
             values[name] = Unreadable(form[name].value())
@@ -278,12 +334,25 @@ def lock_and_read(started: Snapshot, parent: type[models.Model], using: str) -> 
     return saved
 
 
+def changed_fields(started: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """The fields of a form someone else has changed since it was opened.
+
+    A record whose version moved on is compared field by field: a save that changed only
+    fields this form does not show (a Publisher's status change, for an Editor) is no
+    conflict, as the form does not write them. Values are compared even when the version
+    is the same, so that a `QuerySet.update()`, which writes no version, is noticed too.
+    """
+    return [
+        name
+        for name, value in started.items()
+        if name != VERSION_FIELD and not same(value, now.get(name))
+    ]
+
+
 def changed_since(started: Snapshot, saved: Snapshot) -> bool:
     for key, values in started.items():
         now = saved.get(key)
-        if now is None:
-            return True
-        if any(not same(value, now.get(name)) for name, value in values.items()):
+        if now is None or changed_fields(values, now):
             return True
     return False
 
@@ -413,6 +482,8 @@ class Conflict:
     added: list[str] = field(default_factory=list)
     # Signed form data of the saved values, applied where the editor picks them.
     merge_saved: str = ""
+    # The form came without a snapshot: there is nothing to compare, only to check again.
+    unchecked: bool = False
 
     @property
     def choices(self) -> int:
@@ -448,9 +519,10 @@ class LockingAdminMixin:
     """Refuses a stale save and turns the change form into a conflict screen (see above)."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        token = request.POST.get(TOKEN_FIELD) if request.method == "POST" else None
-        if object_id is None or not token:
+        if request.method != "POST" or object_id is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        if not request.POST.get(TOKEN_FIELD):
+            return self._unchecked_view(request, object_id, form_url, extra_context)
         request.POST = apply_merge_choices(request.POST)
         started = read_token(request.POST.get(TOKEN_FIELD, ""))
         try:
@@ -460,14 +532,43 @@ class LockingAdminMixin:
         if started is None or record_key(self.model, pk) not in started:
             raise SuspiciousOperation("The change form's edit token is not valid for this record.")
         using = router.db_for_write(self.model)
+        try:
+            with transaction.atomic(using=using):
+                saved = lock_and_read(started, self.model, using)
+                if record_key(self.model, pk) not in saved or not changed_since(started, saved):
+                    # Unchanged: save as usual, still holding the locks. Deleted: the admin
+                    # says so.
+                    return super().changeform_view(request, object_id, form_url, extra_context)
+                return self._conflict_view(
+                    request, object_id, form_url, extra_context, started, saved, using
+                )
+        except StaleRecord:
+            # Written by a path that took no lock, between the check and the write: nothing
+            # of this save was kept (the transaction rolled back); compare again.
+            with transaction.atomic(using=using):
+                saved = lock_and_read(started, self.model, using)
+                return self._conflict_view(
+                    request, object_id, form_url, extra_context, started, saved, using
+                )
+
+    def _unchecked_view(
+        self, request: HttpRequest, object_id: str, form_url: str, extra_context: Any
+    ) -> HttpResponse:
+        using = router.db_for_write(self.model)
         with transaction.atomic(using=using):
-            saved = lock_and_read(started, self.model, using)
-            if record_key(self.model, pk) not in saved or not changed_since(started, saved):
-                # Unchanged: save as usual, still holding the locks. Deleted: the admin says so.
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
                 return super().changeform_view(request, object_id, form_url, extra_context)
-            return self._conflict_view(
-                request, object_id, form_url, extra_context, started, saved, using
+            form = self.get_form(request, obj, change=True)(
+                request.POST, request.FILES, instance=obj
             )
+            formsets, _inlines = self._create_formsets(request, form.instance, change=True)
+            current = self.get_object(request, unquote(object_id))
+            data = request.POST.copy()
+            data[TOKEN_FIELD] = make_token(snapshot(current, form, formsets, using))
+            request.POST = data
+            request._registry_conflict = Conflict(UNCHECKED_MESSAGE, [], unchecked=True)
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _conflict_view(
         self,
@@ -525,7 +626,7 @@ class LockingAdminMixin:
                 return name in yours and not same(before[name], yours[name])
 
             if now is None:  # deleted by someone else
-                edited = [name for name in before if you_changed(name)]
+                edited = [name for name in before if name != VERSION_FIELD and you_changed(name)]
                 report = RecordReport(_title(model, label), "Deleted by someone else.")
                 if formset is not None and index is not None:
                     if edited and not deleting:
@@ -548,7 +649,7 @@ class LockingAdminMixin:
                         drop.setdefault(formset.prefix, set()).add(index)
                 records.append(report)
                 continue
-            theirs = [name for name in before if not same(before[name], now.get(name))]
+            theirs = changed_fields(before, now)
             if not theirs:
                 continue
             report = RecordReport(
@@ -653,7 +754,7 @@ class LockingAdminMixin:
         token = request.POST.get(TOKEN_FIELD) if request.method == "POST" else None
         if not token:
             formsets = [inline.formset for inline in context.get("inline_admin_formsets", ())]
-            token = make_token(snapshot(obj, context["adminform"].form, formsets))
+            token = make_token(form_snapshot(context["adminform"].form, formsets))
         names = response.template_name
         response.context_data.update(
             edit_token=token,

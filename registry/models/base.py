@@ -24,6 +24,8 @@ from registry.publication.visibility import (
     visible_q,
 )
 
+from .versioning import Versioned
+
 
 class PublishableQuerySet(models.QuerySet):
     def published(self) -> PublishableQuerySet:
@@ -42,7 +44,7 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, expire_at__lte=timezone.now())
 
 
-class Publishable(models.Model):
+class Publishable(Versioned):
     """A record with a public page: it stays private until an editor publishes it.
 
     Publishing is explicit (`Status.PUBLISHED`); `publish_at` and `expire_at` optionally

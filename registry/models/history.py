@@ -35,14 +35,20 @@ from simple_history.signals import pre_create_historical_record
 
 from registry.publication.visibility import Status
 
+from .versioning import VERSION_FIELD, Versioned
+
 # The fields that say whether and when the public sees a record. A revert keeps the
 # current values unless the user may publish and asks for the old ones.
 PUBLICATION_FIELDS = ("status", "publish_at", "expire_at")
 # Bookkeeping that is never shown in a diff.
-UNDIFFED_FIELDS = {"created_at", "updated_at"}
+UNDIFFED_FIELDS = {"created_at", "updated_at", "version"}
 # Children deleted with their parent outside any batch (a queryset delete in a shell) are
 # found by time: their deletion records are this close to the parent's.
 CASCADE_WINDOW = dt.timedelta(seconds=1)
+STALE_REVERT = (
+    "Someone else saved this record after you opened this page, so nothing was reverted. "
+    "Look at its history again and choose the version to revert to."
+)
 
 _reason: ContextVar[str | None] = ContextVar("registry_history_reason", default=None)
 _user: ContextVar[Any] = ContextVar("registry_history_user", default=None)
@@ -441,6 +447,15 @@ def _instance(record: Any, report: RevertReport) -> models.Model:
     """The model instance a historical record describes, with links that still exist."""
     instance = record.instance
     instance._state.adding = False  # keeps created_at; save() updates or inserts the row
+    if isinstance(instance, Versioned):
+        # Written over the stored row as it is now (the caller checked that it is the one
+        # the editor saw); a save committed after this read is still refused.
+        stored = (
+            type(instance)
+            ._base_manager.filter(pk=instance.pk)
+            .values_list(VERSION_FIELD, flat=True)
+        )
+        instance.version = stored.first() or 1
     for model_field in instance._meta.concrete_fields:
         if not model_field.many_to_one:
             continue
@@ -550,8 +565,12 @@ def revert_to(
     *,
     user: Any = None,
     keep_publication: bool = True,
+    expected_version: int | None = None,
 ) -> RevertReport:
     """Write back the record and its children as they were after `version`.
+
+    `expected_version` is the record's version the editor saw when choosing to revert: if
+    the record has been saved since, nothing is written.
 
     The current publication fields are kept unless `keep_publication` is False (only for
     users who may publish). The revert is itself a new version, so it can be undone.
@@ -560,12 +579,14 @@ def revert_to(
     snapshot = history.snapshot(version.date)
     if snapshot.parent is None:
         raise RevertError("The record did not exist at that version.")
-    current = model._default_manager.filter(pk=pk).first()
-    if current is None:
-        raise RevertError("The record has been deleted: restore it instead.")
     when = version.date
     reason = f"Reverted to the version of {when:%Y-%m-%d %H:%M:%S} UTC"
     with transaction.atomic(), recorded(reason=reason, user=user):
+        current = model._default_manager.select_for_update().filter(pk=pk).first()
+        if current is None:
+            raise RevertError("The record has been deleted: restore it instead.")
+        if expected_version is not None and current.version != expected_version:
+            raise RevertError(STALE_REVERT)
         report = RevertReport(record=current)
         instance, guarded = _write_parent(
             snapshot.parent, current, report, keep_publication=keep_publication

@@ -10,6 +10,7 @@ from django.urls import reverse
 from registry.publication.visibility import visible_q
 
 from .base import Publishable, date_fields, single_date_constraints, to_partial
+from .versioning import Versioned
 
 
 class Source(Publishable):
@@ -61,7 +62,7 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(visible_q(Source, "source"))
 
 
-class Citation(models.Model):
+class Citation(Versioned):
     """A source backing a record, with the passage that says so."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")

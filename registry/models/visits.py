@@ -20,6 +20,7 @@ from .base import (
     span_constraints,
     to_partial,
 )
+from .versioning import Versioned
 
 # The orders of public lists of visits and of the API's cursor, undated visits last either
 # way; each is served by an index (Visit.Meta.indexes). A NULL cannot be compared in a
@@ -88,7 +89,7 @@ class Visit(SpanMixin, Citable, Publishable):
         self.clean_span()
 
 
-class VisitLeg(SpanMixin, models.Model):
+class VisitLeg(SpanMixin, Versioned):
     """One stop of a visit; legs are shown in `order`."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="legs")
@@ -141,7 +142,7 @@ def _outside(visit: Visit, start, end) -> str:
     return ""
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     """A meeting on a visit, with a named counterpart or a group."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="meetings")

@@ -30,11 +30,27 @@ def mark(record: models.Model, status: str) -> None:
 def set_status(records: Iterable[models.Model], status: str) -> list[models.Model]:
     """Give every record `status`; returns those that changed, saved one by one (not with
     `update()`) so that each change enters the history, in one history batch."""
-    changed = [record for record in records if record.status != status]
+    changed = []
     with transaction.atomic(), recorded(reason=reason_for(status)):
-        for record in changed:
+        for record in records:
+            # The status and version as stored now, locked until the end: the action
+            # writes only the status, so it applies to whatever was saved since the list
+            # was shown, and a save committed meanwhile is not overwritten.
+            stored = (
+                type(record)
+                ._base_manager.select_for_update()
+                .filter(pk=record.pk)
+                .values_list("status", "version")
+                .first()
+            )
+            if stored is None:
+                continue
+            record.status, record.version = stored
+            if record.status == status:
+                continue
             record.status = status
             record.save(update_fields=["status", "updated_at"])
+            changed.append(record)
     return changed
 
 
