@@ -173,6 +173,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several editors saving at once: every transaction takes SQLite's write lock when it
+    # begins (IMMEDIATE), so two saves queue instead of one failing with "database is
+    # locked" when it upgrades from reading to writing; WAL lets readers go on meanwhile,
+    # and a writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=env_int("SQLITE_BUSY_TIMEOUT", 20),
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 
 # The shared cache (docs/deployment.md). With REDIS_URL every process and server counts API
 # throttles, keeps pending CSV imports and stores cached pages in one place; without it, each

@@ -479,3 +479,41 @@ def test_meeting_rows_stay_consistent_after_a_merge(visit: Visit) -> None:
     refused = bob.post(target, form_b)
     assert bob.post(target, again(refused)).status_code == 302
     assert list(Meeting.objects.values_list("venue", flat=True)) == ["University"]
+
+
+def test_a_save_committed_while_the_form_is_being_built_is_not_missed(
+    visit: Visit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot comes from the very objects that filled the form: a save committed
+    after they were read (and before the page was finished) is caught at the next save."""
+    bob = editor()
+    target = change_url(visit)
+    original = VisitAdmin.get_object
+
+    def read_then_someone_saves(self, request, object_id, from_field=None):
+        obj = original(self, request, object_id, from_field)
+        if request.method == "GET" and obj is not None:
+            other = Visit.objects.get(pk=obj.pk)
+            other.title = "Alice's title"
+            other.save()
+        return obj
+
+    monkeypatch.setattr(VisitAdmin, "get_object", read_then_someone_saves)
+    data = open_form(bob, target)
+    monkeypatch.setattr(VisitAdmin, "get_object", original)
+    assert data["title"] != "Alice's title"  # the form shows what was read
+    data["summary"] = "Bob's summary"
+    found = conflict(bob.post(target, data))
+    assert [(r.label, r.saved, r.outcome) for r in found.records[0].fields] == [
+        ("Title", "Alice's title", "theirs")
+    ]
+    visit.refresh_from_db()
+    assert (visit.title, visit.summary) == ("Alice's title", "First line\nsecond line")
+
+
+def test_the_snapshot_carries_the_version_of_every_row(visit: Visit) -> None:
+    page = editor().get(change_url(visit))
+    started = locking.read_token(page.context["edit_token"])
+    assert started[locking.record_key(Visit, visit.pk)]["version"] == visit.version
+    for leg in visit.legs.all():
+        assert started[locking.record_key(VisitLeg, leg.pk)]["version"] == leg.version

@@ -250,3 +250,22 @@ def test_gunicorn_accepts_the_config_file():
         text=True,
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_sqlite_serialises_writers_and_waits_for_the_lock():
+    options = "s.DATABASES['default']['OPTIONS']"
+    result = load_settings(f"sorted({options}.items())", DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stderr
+    assert "('transaction_mode', 'IMMEDIATE')" in result.stdout
+    assert "('timeout', 20)" in result.stdout
+    assert "journal_mode=WAL" in result.stdout
+    result = load_settings(
+        f"{options}['timeout']", DJANGO_SECRET_KEY=GOOD_KEY, SQLITE_BUSY_TIMEOUT="5"
+    )
+    assert result.stdout.strip() == "5"
+    result = load_settings(
+        "s.DATABASES['default'].get('OPTIONS', {})",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DATABASE_URL="postgres://u:p@db.example:5432/registry",
+    )
+    assert "transaction_mode" not in result.stdout
