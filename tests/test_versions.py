@@ -10,7 +10,7 @@ from django.contrib.admin.sites import site
 from django.db import transaction
 from django.test import RequestFactory
 
-from registry.models import Status, Topic, Visit, VisitLeg
+from registry.models import Region, Status, Topic, Visit, VisitLeg
 from registry.models.history import STALE_REVERT, RevertError, Versions, revert_to
 from registry.models.versioning import StaleRecord
 from registry.publication import actions
@@ -137,3 +137,70 @@ def test_version_is_not_editable_nor_shown_in_the_admin_form() -> None:
     request.user = f.create_user(role="superuser")
     form = site._registry[Visit].get_form(request, f.create_visit())
     assert "version" not in form.base_fields
+
+
+# --- list-editable rows (registry/admin/list_versions.py) --------------------------------------
+
+
+def list_form(client: Any, regions: list[Region]) -> dict[str, str]:
+    """What the region list submits, as the page renders it (ids with their versions)."""
+    page = client.get(url(Region, "changelist"))
+    data = {"_save": "Save", "form-TOTAL_FORMS": "", "form-INITIAL_FORMS": ""}
+    formset = page.context["cl"].formset
+    for bound in formset.management_form:
+        data[bound.html_name] = str(bound.value())
+    html = page.text
+    for form in formset.forms:
+        data[form.add_prefix("id")] = str(form.instance.pk)
+        data[form.add_prefix("sort_order")] = str(form.instance.sort_order)
+        name = form.add_prefix("_version")
+        assert f'name="{name}" value="{form.instance.version}"' in html
+        data[name] = str(form.instance.version)
+    assert len(formset.forms) == len(regions)
+    return data
+
+
+def row_prefix(data: dict[str, str], region: Region) -> str:
+    key = next(k for k, v in data.items() if k.endswith("-id") and v == str(region.pk))
+    return key.removesuffix("-id")
+
+
+def test_a_list_edit_over_a_newer_save_is_refused(admin_client: Any) -> None:
+    regions = [f.create_region(name=f"Region {i}", sort_order=i) for i in range(2)]
+    data = list_form(admin_client, regions)
+    other = Region.objects.get(pk=regions[0].pk)
+    other.sort_order = 7  # someone else, after the list was opened
+    other.save()
+    data[f"{row_prefix(data, regions[0])}-sort_order"] = "5"
+    refused = admin_client.post(url(Region, "changelist"), data)
+    assert refused.status_code == 200
+    assert "Someone else saved “Region 0” after you opened this list" in refused.text
+    assert Region.objects.get(pk=regions[0].pk).sort_order == 7
+
+    data = list_form(admin_client, regions)
+    data[f"{row_prefix(data, regions[0])}-sort_order"] = "5"
+    assert admin_client.post(url(Region, "changelist"), data).status_code == 302
+    assert Region.objects.get(pk=regions[0].pk).sort_order == 5
+
+
+def test_an_unchanged_row_of_a_list_does_not_block_the_others(admin_client: Any) -> None:
+    regions = [f.create_region(name=f"Region {i}", sort_order=i) for i in range(2)]
+    data = list_form(admin_client, regions)
+    other = Region.objects.get(pk=regions[1].pk)
+    other.name = "Renamed meanwhile"
+    other.save()
+    data[f"{row_prefix(data, regions[0])}-sort_order"] = "9"
+    assert admin_client.post(url(Region, "changelist"), data).status_code == 302
+    assert Region.objects.get(pk=regions[0].pk).sort_order == 9
+    assert Region.objects.get(pk=regions[1].pk).name == "Renamed meanwhile"
+
+
+def test_a_list_row_without_its_version_is_refused(admin_client: Any) -> None:
+    regions = [f.create_region(name="Region", sort_order=1)]
+    data = list_form(admin_client, regions)
+    prefix = row_prefix(data, regions[0])
+    data.pop(f"{prefix}-_version")
+    data[f"{prefix}-sort_order"] = "4"
+    refused = admin_client.post(url(Region, "changelist"), data)
+    assert "sent without the version" in refused.text
+    assert Region.objects.get(pk=regions[0].pk).sort_order == 1

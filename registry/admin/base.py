@@ -32,6 +32,7 @@ from .dashboard import QualityAdminMixin, is_citable
 from .filters import FilterMediaAdminMixin
 from .help import HelpTextAdminMixin
 from .history import HistoryAdminMixin
+from .list_versions import ListEditableVersionMixin
 from .locking import LockingAdminMixin
 from .prefetch import (
     InlineRowWidgetsMixin,
@@ -116,6 +117,7 @@ class CitationInline(
 
 class RegistryModelAdmin(
     LockingAdminMixin,
+    ListEditableVersionMixin,
     QualityAdminMixin,
     FilterMediaAdminMixin,
     TransferAdminMixin,
