@@ -16,7 +16,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from registry.admin import locking
+from registry.admin import edit_snapshot, locking
 from registry.admin.workflow import is_publishable
 from registry.models import Appointment, Person, Status, Topic
 from registry.models.history import Versions
@@ -42,9 +42,9 @@ def topic_form(topic: Topic | None = None, **changes: str) -> dict[str, str]:
         data.update({f"{CITATIONS}-INITIAL_FORMS": str(topic.citations.count())})
         # The edit snapshot the change form would carry (registry/admin/locking.py).
         fields = ["name", "slug", "description"]
-        state = locking.read_state(Topic, [topic.pk], fields)
-        data[locking.TOKEN_FIELD] = locking.make_token(
-            {locking.record_key(Topic, topic.pk): state[topic.pk]}
+        state = edit_snapshot.read_state(Topic, [topic.pk], fields)
+        data[locking.TOKEN_FIELD] = edit_snapshot.make_token(
+            {edit_snapshot.record_key(Topic, topic.pk): state[topic.pk]}
         )
     return {**data, **changes}
 
