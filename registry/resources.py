@@ -44,7 +44,7 @@ YES = ("yes", "y", "true", "1", "on")
 NO = ("no", "n", "false", "0", "off", "")
 
 # Bookkeeping columns left out of exports.
-SKIPPED = {"created_at", "updated_at", "single_holder"}
+SKIPPED = {"created_at", "updated_at", "single_holder", "version"}
 
 
 def _text(value: Any) -> str:
