@@ -31,6 +31,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import ManyToManyWidget, Widget
 
+from registry import import_versions
 from registry.forms import partial_date_pairs
 from registry.models import Appointment, Country, Person, Position, Topic, Visit, VisitLeg
 from registry.models.base import to_partial
@@ -190,6 +191,7 @@ class RegistryResource(resources.ModelResource):
         return queryset.select_related(*related).prefetch_related(*many)
 
     def import_instance(self, instance: models.Model, row: Any, **kwargs: Any) -> None:
+        import_versions.note(instance)  # before the row changes it
         errors: dict[str, Any] = {}
         try:
             super().import_instance(instance, row, **kwargs)

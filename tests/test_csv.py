@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from registry import import_versions
 from registry.models import Appointment, Status, Visit, VisitLeg
 from registry.resources import parse_legs
 from tests import factories as f
@@ -403,3 +404,47 @@ def test_import_and_export_need_permissions(tour) -> None:
     response = client.post(url(Visit, "import"), {"import_file": upload, "format": "0"})
     assert response.status_code == 403
     assert not Visit.objects.exists()
+
+
+# --- a record saved between the preview and the confirmation ----------------------------------
+
+
+def test_an_import_over_a_record_saved_after_its_preview_writes_nothing(
+    admin_client: Client, tour
+) -> None:
+    existing = f.create_visit(title="Old title", slug="existing", start="2023", end="2023")
+    row = visit_row(
+        slug="existing", title="Imported title", traveller="", traveller_position="",
+        start_date="2023", end_date="2023", duration_days="", topics="", legs="",
+    )  # fmt: skip
+    rows = [visit_row(), row]
+    preview = dry_run(admin_client, Visit, rows)
+    assert not row_errors(preview)
+    other = Visit.objects.get(pk=existing.pk)  # someone else, while the preview is read
+    other.summary = "Saved after the preview"
+    other.save()
+    answer = confirm(admin_client, Visit, preview)
+    assert answer.status_code == 302
+    refused = admin_client.get(answer.url)
+    assert "after the preview, so nothing was imported" in refused.text
+    assert "“Old title”" in refused.text
+    existing.refresh_from_db()
+    assert (existing.title, existing.summary) == ("Old title", "Saved after the preview")
+    assert not Visit.objects.filter(slug="dsg-south-caucasus-2024").exists()
+
+    again = dry_run(admin_client, Visit, rows)  # the new preview shows the new state
+    assert confirm(admin_client, Visit, again).status_code == 302
+    existing.refresh_from_db()
+    assert (existing.title, existing.summary) == ("Imported title", "Talks on partnership.")
+    assert Visit.objects.filter(slug="dsg-south-caucasus-2024").exists()
+
+
+def test_a_confirmation_whose_preview_notes_are_gone_imports_nothing(
+    admin_client: Client, tour
+) -> None:
+    preview = dry_run(admin_client, Visit, [visit_row()])
+    name = preview.context["confirm_form"]["import_file_name"].value()
+    import_versions.forget(name)
+    answer = confirm(admin_client, Visit, preview)
+    assert answer.status_code == 302
+    assert not Visit.objects.filter(slug="dsg-south-caucasus-2024").exists()

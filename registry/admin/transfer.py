@@ -8,6 +8,8 @@ admin (django-import-export; the columns are described in registry/resources.py)
   run inside a transaction that is rolled back (a dry run), and the page lists what would be
   added or changed, with each invalid row's errors. Nothing is written until the editor
   confirms. Importing needs the add and change permissions; it never publishes.
+* Nothing is imported over a record saved after the preview (registry/import_versions.py):
+  the editor is told which, and uploads the file again.
 * The uploaded file waits for the confirmation in the shared cache (`PendingImportStorage`,
   set as IMPORT_EXPORT_TMP_STORAGE_CLASS), never in one server's temp folder, so the
   confirmation may reach any app server behind the load balancer.
@@ -19,12 +21,14 @@ import re
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV
 from import_export.tmp_storages import CacheStorage
 
+from registry import import_versions
 from registry.resources import IMPORT_RESOURCES, resource_for
 
 
@@ -70,9 +74,26 @@ class TransferAdminMixin(ImportMixin, ExportActionMixin):
     def get_import_resource_classes(self, request: HttpRequest) -> list[Any]:
         return [IMPORT_RESOURCES[self.model]] if self.model in IMPORT_RESOURCES else []
 
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        with import_versions.noting() as notes:
+            response = super().import_action(request, **kwargs)
+        confirm = (getattr(response, "context_data", None) or {}).get("confirm_form")
+        if confirm is not None and confirm.initial.get("import_file_name"):
+            import_versions.keep(confirm.initial["import_file_name"], notes)
+        return response
+
     def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        name = request.POST.get("import_file_name", "")
         try:
-            return super().process_import(request, **kwargs)
+            with transaction.atomic():
+                changed = import_versions.changed_since_preview(name)
+                if changed is None:
+                    raise PendingImportMissing(name)
+                if changed:
+                    return self._changed_since_preview(request, changed)
+                response = super().process_import(request, **kwargs)
+            import_versions.forget(name)
+            return response
         except PendingImportMissing:
             # Nothing was written: the file is read before the import starts.
             self.message_user(
@@ -83,6 +104,19 @@ class TransferAdminMixin(ImportMixin, ExportActionMixin):
             )
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+
+    def _changed_since_preview(self, request: HttpRequest, changed: list[str]) -> HttpResponse:
+        shown = ", ".join(changed[:10]) + (
+            f" and {len(changed) - 10} more" if len(changed) > 10 else ""
+        )
+        self.message_user(
+            request,
+            f"Someone else saved {shown} after the preview, so nothing was imported. "
+            "Upload the file again to see what it would change now.",
+            messages.ERROR,
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return (
