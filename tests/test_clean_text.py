@@ -45,6 +45,13 @@ from registry.models import (
 from registry.text import NUL_MESSAGE, clean_text, text_fields, xml_safe
 from tests import factories as f
 from tests.test_admin import form_errors, submit
+from tests.test_csv import (
+    confirm,
+    dry_run,
+    row_errors,
+    tour,  # noqa: F401 (the records import rows name)
+    visit_row,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -457,3 +464,24 @@ def test_the_admin_export_is_readable_csv(admin_client, world):
     rows = parse_csv(response)
     header, row = rows[0], rows[1]
     assert "Visit Grubby" in row[header.index("title")]
+
+
+# --- Import -----------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("tour")
+def test_an_import_stores_clean_text(admin_client):
+    title = f"Tour{REMOVED} of the {DECOMPOSED}s\r\nin 2024"
+    preview = dry_run(admin_client, Visit, [visit_row(title=title, summary="One\rtwo\x0c")])
+    assert preview.status_code == 200 and not row_errors(preview)
+    assert confirm(admin_client, Visit, preview).status_code == 302
+    visit = Visit.objects.get(slug="dsg-south-caucasus-2024")
+    assert (visit.title, visit.summary) == (f"Tour of the {COMPOSED}s\nin 2024", "One\ntwo")
+
+
+@pytest.mark.usefixtures("tour")
+def test_an_import_row_with_a_nul_is_refused_with_the_message(admin_client):
+    preview = dry_run(admin_client, Visit, [visit_row(summary="Talks\x00")])
+    assert preview.status_code == 200
+    assert NUL_MESSAGE in " ".join(row_errors(preview).values())
+    assert not Visit.objects.exists()
