@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -78,12 +79,15 @@ def text_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
     return tuple(field for field in model._meta.concrete_fields if is_text_field(field))
 
 
-def clean_instance_text(instance: models.Model) -> None:
-    """Clean every text attribute of `instance` in place; a NUL raises ValidationError
-    naming the fields that hold one, and changes nothing.
+def clean_instance_text(instance: models.Model, only: Iterable[str] | None = None) -> None:
+    """Clean every text attribute of `instance` in place (or those named in `only`); a NUL
+    raises ValidationError naming the fields that hold one, and changes nothing.
 
     Call it for rows given to `bulk_create()`, which sends no signals."""
     fields = text_fields(type(instance))
+    if only is not None:
+        names = set(only)
+        fields = tuple(field for field in fields if {field.name, field.attname} & names)
     with_nul = [
         field.name
         for field in fields
@@ -101,8 +105,14 @@ def clean_instance_text(instance: models.Model) -> None:
                 setattr(instance, field.attname, cleaned)
 
 
-def _clean_before_save(sender: type[models.Model], instance: models.Model, **kwargs) -> None:
-    clean_instance_text(instance)
+def _clean_before_save(
+    sender: type[models.Model],
+    instance: models.Model,
+    update_fields: Iterable[str] | None = None,
+    **kwargs,
+) -> None:
+    # A save of some fields writes only those: the others are left as they are.
+    clean_instance_text(instance, update_fields)
 
 
 def cleaned_models() -> list[type[models.Model]]:

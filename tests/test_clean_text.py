@@ -485,3 +485,18 @@ def test_an_import_row_with_a_nul_is_refused_with_the_message(admin_client):
     assert preview.status_code == 200
     assert NUL_MESSAGE in " ".join(row_errors(preview).values())
     assert not Visit.objects.exists()
+
+
+def test_a_save_of_some_fields_cleans_those_only():
+    visit = f.create_visit(title="Before")
+    # A row stored before the rule (SQLite can hold a NUL, PostgreSQL cannot).
+    old = "Old\x00row" if connection.vendor == "sqlite" else "Old\x0crow"
+    Visit.objects.filter(pk=visit.pk).update(summary=old)
+    visit.refresh_from_db()
+    visit.title = "After\x0c"
+    visit.save(update_fields=["title"])
+    stored = Visit.objects.get(pk=visit.pk)
+    assert (stored.title, stored.summary) == ("After", old)
+    visit.summary = "New\x00"
+    with pytest.raises(ValidationError):
+        visit.save(update_fields=["summary"])
