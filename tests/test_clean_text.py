@@ -444,10 +444,13 @@ def test_the_api_answers_valid_json_and_csv(client, world):
 def test_every_admin_screen_renders(admin_client, world):
     by_model = {type(record): record for record in world.records}
     registered = [model for model in admin.site._registry if model._meta.app_label == "registry"]
+    # The index holds the data-quality dashboard.
+    assert admin_client.get(reverse("admin:index")).status_code == 200
     for model in registered:
         info = f"admin:registry_{model._meta.model_name}"
-        response = admin_client.get(reverse(f"{info}_changelist"))
-        assert response.status_code == 200, model
+        for params in ({}, {"q": "Grubby"}):
+            response = admin_client.get(reverse(f"{info}_changelist"), params)
+            assert response.status_code == 200, (model, params)
         if model in by_model:
             response = admin_client.get(reverse(f"{info}_change", args=[by_model[model].pk]))
             assert response.status_code == 200, model
