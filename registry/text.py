@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_save
@@ -118,8 +119,6 @@ def _clean_before_save(
 def cleaned_models() -> list[type[models.Model]]:
     """The registry's own models: every concrete one but the history tables (copies of
     rows already cleaned when saved)."""
-    from django.apps import apps
-
     return [
         model
         for model in apps.get_app_config("registry").get_models()

@@ -37,12 +37,20 @@ from registry.models import (
     Position,
     Programme,
     Region,
+    SeedEntry,
     Source,
     Topic,
     Visit,
     VisitLeg,
 )
-from registry.text import NUL_MESSAGE, clean_text, text_fields, xml_safe
+from registry.text import (
+    NUL_MESSAGE,
+    clean_instance_text,
+    clean_text,
+    cleaned_models,
+    text_fields,
+    xml_safe,
+)
 from tests import factories as f
 from tests.test_admin import form_errors, submit
 from tests.test_csv import (
@@ -503,3 +511,18 @@ def test_a_save_of_some_fields_cleans_those_only():
     visit.summary = "New\x00"
     with pytest.raises(ValidationError):
         visit.save(update_fields=["summary"])
+
+
+def test_every_registry_model_with_text_is_cleaned():
+    names = {model.__name__ for model in cleaned_models()}
+    assert names == {model.__name__ for model in (*PUBLISHABLE, *CHILDREN, SeedEntry)}
+    entry = SeedEntry.objects.create(key="visits/\x1bkey\r\n")
+    assert SeedEntry.objects.get(pk=entry.pk).key == "visits/key\n"
+
+
+def test_rows_for_bulk_create_are_cleaned_by_the_same_function():
+    rows = [Topic(name=f"Bulk{REMOVED} {DECOMPOSED}", slug="bulk")]
+    for row in rows:
+        clean_instance_text(row)
+    Topic.objects.bulk_create(rows)
+    assert Topic.objects.get(slug="bulk").name == f"Bulk {COMPOSED}"
