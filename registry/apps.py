@@ -8,6 +8,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # Every change the public can see moves the version behind the public cache.
+        from registry import text
         from registry.publication import version
 
         version.connect_signals()
+        # Every text field of every registry model is stored clean, whoever saves it.
+        text.connect_signals()

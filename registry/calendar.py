@@ -3,7 +3,8 @@
 Only what the registry's calendar of visits needs: TEXT values are escaped (backslash,
 semicolon, comma, newline), lines end in CRLF and are folded at 75 octets without splitting
 a UTF-8 character, dates and UTC date-times are formatted, and parameter values are quoted
-when they contain separators.
+when they contain separators. Text goes through `registry.text.clean_text` first, so that no
+control character reaches the file whatever is stored.
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from registry.text import clean_text
+
 CRLF = "\r\n"
 MAX_OCTETS = 75
 _PARAM_UNSAFE = re.compile(r'[;:,"]')
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def escape_text(value: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): `\\` `;` `,` escaped, newlines as `\\n`, controls
     removed."""
-    value = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    value = _CONTROL.sub("", value.replace("\t", " "))
+    value = clean_text(str(value)).replace("\t", " ")
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -38,7 +39,8 @@ def format_utc(value: dt.datetime) -> str:
 
 
 def param_value(value: str) -> str:
-    value = _CONTROL.sub("", str(value)).replace('"', "'")
+    # No control character at all in a parameter, not even a newline (RFC 5545 3.1).
+    value = clean_text(str(value)).replace("\t", " ").replace("\n", " ").replace('"', "'")
     return f'"{value}"' if _PARAM_UNSAFE.search(value) else value
 
 

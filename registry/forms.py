@@ -1,4 +1,5 @@
-"""Form fields for partial dates, and a ModelForm base that edits each one as a single input.
+"""Form fields for partial dates, and a ModelForm base that edits each one as a single input;
+the text input that cleans what editors type as the registry stores it.
 
 A partial date is two columns (`start_date` + `start_precision`, or `date` + `date_precision`).
 Editors type what the source says ("June 2004") into one box; the form writes both columns.
@@ -16,6 +17,7 @@ from django.forms.models import ModelFormMetaclass
 from django.utils.text import capfirst
 
 from registry.partial_dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError, Precision
+from registry.text import NUL, NUL_CODE, NUL_MESSAGE, clean_text
 
 PARTIAL_DATE_HELP = "e.g. 2004, June 2004 or 2004-06-15; leave empty if unknown"
 
@@ -68,6 +70,23 @@ class PartialDateField(forms.Field):
         if isinstance(value, PartialDate):
             return value.isoformat()
         return value
+
+
+class CleanTextField(forms.CharField):
+    """A text input whose value is cleaned as the registry stores text (registry/text.py).
+
+    The model would clean it when saved anyway; cleaning it here already means that
+    uniqueness checks compare what will be stored (a name typed in decomposed form is the
+    same name), and that a NUL is reported on the field in the registry's words."""
+
+    default_error_messages = {NUL_CODE: NUL_MESSAGE}
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if not isinstance(value, str) or NUL in value:
+            return value  # the NUL check reports it
+        value = clean_text(value)
+        return value.strip() if self.strip else value
 
 
 def partial_date_pairs(model: type[models.Model]) -> tuple[tuple[str, str], ...]:

@@ -481,7 +481,7 @@ def _programme_add(client: Any, **changes: str) -> Any:
         ({"start_date": "not a date"}, "start_date", "is not a date"),
         ({"start_date": "20040"}, "start_date", "between 1800 and 2200"),
         ({"start_date": "2004\x00"}, "start_date", "Null characters"),
-        ({"name": "Bad\x00name"}, "name", "Null characters are not allowed."),
+        ({"name": "Bad\x00name"}, "name", "contains a NUL character (U+0000)"),
         ({"end_date": "2010", "ongoing": "on"}, "ongoing", "cannot both continue"),
     ],
 )

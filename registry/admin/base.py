@@ -24,9 +24,10 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 
-from registry.forms import PartialDateModelForm
+from registry.forms import CleanTextField, PartialDateModelForm
 from registry.models import Citation
 from registry.models.base import to_partial
+from registry.text import NUL_CODE, NUL_MESSAGE
 
 from .dashboard import QualityAdminMixin, is_citable
 from .filters import FilterMediaAdminMixin
@@ -54,8 +55,16 @@ EMPTY = "—"
 SMALL_INT_MAX = 32767
 BIG_INT_MAX = 2**63 - 1
 
-# Only the first class in a field's MRO is looked up, so each entry repeats the admin widget.
+# A NUL is reported in the registry's words by the inputs whose form field is not ours.
+_NUL_MESSAGE = {"error_messages": {NUL_CODE: NUL_MESSAGE}}
+
+# Only the first class in a field's MRO is looked up, so each entry repeats the admin widget
+# (and SlugField, a CharField, needs its own entry to keep its own form field).
 FORMFIELD_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
+    models.CharField: {"form_class": CleanTextField, "widget": widgets.AdminTextInputWidget},
+    models.TextField: {"form_class": CleanTextField, "widget": widgets.AdminTextareaWidget},
+    models.SlugField: {"widget": widgets.AdminTextInputWidget, **_NUL_MESSAGE},
+    models.EmailField: {"widget": widgets.AdminEmailInputWidget, **_NUL_MESSAGE},
     models.PositiveSmallIntegerField: {
         "max_value": SMALL_INT_MAX,
         "widget": widgets.AdminIntegerFieldWidget,
@@ -65,11 +74,18 @@ FORMFIELD_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
         "widget": widgets.AdminBigIntegerFieldWidget,
     },
     # Django 6 changes the default scheme to https; choose it now and silence the warning.
-    models.URLField: {"assume_scheme": "https", "widget": widgets.AdminURLFieldWidget},
+    models.URLField: {
+        "assume_scheme": "https",
+        "widget": widgets.AdminURLFieldWidget,
+        **_NUL_MESSAGE,
+    },
 }
 INLINE_FORMFIELD_OVERRIDES = {
     **FORMFIELD_OVERRIDES,
-    models.TextField: {"widget": widgets.AdminTextareaWidget(attrs={"rows": 2, "cols": 40})},
+    models.TextField: {
+        "form_class": CleanTextField,
+        "widget": widgets.AdminTextareaWidget(attrs={"rows": 2, "cols": 40}),
+    },
 }
 
 # Stands in for the id of a parent that is not saved yet; no row ever has a negative id.

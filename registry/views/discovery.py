@@ -19,6 +19,7 @@ import math
 import re
 import uuid
 from types import SimpleNamespace
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.sitemaps import Sitemap
@@ -50,6 +51,7 @@ from registry.models import (
 from registry.partial_dates import Precision, display_span
 from registry.queries.facts import newest_first
 from registry.search import KINDS, KINDS_BY_KEY, MAX_RESULTS, SearchResults, parse_query, search
+from registry.text import xml_safe
 
 from .base import SITE_NAME, PageMixin
 
@@ -253,10 +255,40 @@ def visit_traveller(visit: Visit) -> str:
     return ", ".join(str(p) for p in parts)
 
 
+def _xml_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_value(item) for item in value)
+    return value
+
+
+class XMLSafeFeedMixin:
+    """A feed writer that cannot be broken by stored text: every string of the feed and of
+    its items goes through `xml_safe` (Django's XML writer refuses control characters with
+    an exception, which was a 500 for every reader)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.feed = {key: _xml_value(value) for key, value in self.feed.items()}
+
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {key: _xml_value(value) for key, value in self.items[-1].items()}
+
+
+class RssFeed(XMLSafeFeedMixin, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(XMLSafeFeedMixin, Atom1Feed):
+    pass
+
+
 class VisitRssFeed(Feed):
     """The visits most recently added to the registry, newest first."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
     title = f"Visits – {SITE_NAME}"
     description = (
         "Official visits of NATO officials to the South Caucasus and Central Asia, as they are "
@@ -307,7 +339,7 @@ class VisitRssFeed(Feed):
 
 
 class VisitAtomFeed(VisitRssFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = VisitRssFeed.description
 
     def feed_url(self) -> str:
