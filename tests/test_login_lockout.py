@@ -62,6 +62,7 @@ def test_after_the_limit_the_right_password_is_refused_with_the_lockout_page(cli
     assert answers[-1].status_code == 429  # the last failure already shows the lockout
     response = log_in(client, "bob", PASSWORD)
     assert response.status_code == 429
+    assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
     assert "Too many wrong passwords" in page
     assert "<strong>bob</strong>" in page

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 
 def lockout_response(
@@ -38,4 +39,6 @@ def lockout_response(
         "retry_at": retry_at,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
     }
-    return render(request, "admin/lockout.html", context, status=429)
+    response = render(request, "admin/lockout.html", context, status=429)
+    add_never_cache_headers(response)
+    return response
