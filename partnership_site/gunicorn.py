@@ -56,9 +56,10 @@ access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)
 
 # The addresses of the load balancers, whose X-Forwarded-Proto gunicorn believes. Django
 # reads the same single header (SECURE_PROXY_SSL_HEADER in settings.py), so gunicorn is
-# told to look at that one only.
+# told to look at that one only, and, as Django, only when DJANGO_NUM_PROXIES says there is a
+# proxy in front (docs/deployment.md, "Proxy headers").
 forwarded_allow_ips = _str("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"} if _int("DJANGO_NUM_PROXIES", 0) else {}
 
 # The workers' heartbeat files in memory: a slow or full disk never stalls them.
 if os.path.isdir("/dev/shm"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -112,6 +113,9 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Login lockout after repeated wrong passwords (docs/deployment.md, "Login lockout").
+    "axes",
+    "csp",
     # CSV export and import in the admin (registry/admin/transfer.py).
     "import_export",
     "registry",
@@ -121,6 +125,10 @@ MIDDLEWARE = [
     # First: answers /healthz for load balancers before the host check (registry/views/health.py).
     "registry.views.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after the security headers: adds the Content-Security-Policy to every answer,
+    # stored pages included, and turns a database or cache outage into a 503.
+    "registry.content_security.ContentSecurityPolicyMiddleware",
+    "registry.faults.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -133,6 +141,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Benchmark only (`make bench`, docs/performance.md): yardstick views under /bench/ and an
@@ -251,9 +261,21 @@ STORAGES = {
 
 # Production hardening: `manage.py check --deploy` must be clean when debug is off.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-# The load balancer sets X-Forwarded-Proto (overwriting any sent by the client); gunicorn
-# trusts the same header from GUNICORN_FORWARDED_ALLOW_IPS (partnership_site/gunicorn.py).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of the site (docs/deployment.md, "Proxy headers"). With 0, the
+# default, no header a client can forge is believed: X-Forwarded-Proto does not make a request
+# secure and the client's address is the connecting one. Behind N proxies that each replace
+# X-Forwarded-Proto and append to X-Forwarded-For, both are read (registry/client_address.py).
+if "API_NUM_PROXIES" in os.environ:
+    raise ImproperlyConfigured(
+        "API_NUM_PROXIES is now DJANGO_NUM_PROXIES: it decides X-Forwarded-Proto as well."
+    )
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
+if not 0 <= NUM_PROXIES <= 5:
+    raise ImproperlyConfigured("DJANGO_NUM_PROXIES must be between 0 and 5.")
+if NUM_PROXIES:
+    # The load balancer sets X-Forwarded-Proto (replacing any the client sent); gunicorn
+    # trusts the same header from GUNICORN_FORWARDED_ALLOW_IPS (partnership_site/gunicorn.py).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Load balancers probe /healthz over plain HTTP on each server's own address. It is answered
 # by the first middleware (registry/views/health.py); this keeps it working if that moves.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -296,9 +318,6 @@ if PUBLIC_CACHE_TIMEOUT < 1 or PUBLIC_CACHE_MAX_AGE < 0 or API_CACHE_MAX_AGE < 0
         "PUBLIC_CACHE_TIMEOUT must be at least 1, PUBLIC_CACHE_MAX_AGE and API_CACHE_MAX_AGE "
         "at least 0."
     )
-# Trusted reverse proxies in front of the site: 0 throttles by the connecting address; behind
-# one proxy set 1 so that the client's address is read from X-Forwarded-For.
-API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -309,7 +328,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": ["registry.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON},
-    "NUM_PROXIES": API_NUM_PROXIES,
+    # Throttles count by registry.client_address (AnonymousRateThrottle); this is the same
+    # number for anything else in DRF that reads it.
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "registry.api.renderers.ContentNegotiation",
 }
@@ -345,6 +366,67 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-modified-since", "if-none-match"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
+
+# Login lockout (django-axes; docs/deployment.md, "Login lockout"). Failed logins are rows in
+# the database, so every app server counts the same ones. A username is locked only from the
+# address that failed: a guesser cannot lock an editor out from everywhere else.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+if not 1 <= LOGIN_FAILURE_LIMIT <= 100 or not 1 <= LOGIN_LOCKOUT_MINUTES <= 7 * 24 * 60:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT must be between 1 and 100, LOGIN_LOCKOUT_MINUTES between 1 and "
+        "10080 (a week)."
+    )
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# An editor who gets in after a few typos starts again from zero.
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out are refused without extending the lockout, so the time the
+# lockout page gives is the time it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "registry.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "registry.admin.lockout.lockout_response"
+# Log failures only; the access log of every successful login would grow without end.
+AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner on every command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+
+# Content-Security-Policy (registry/content_security.py; docs/deployment.md). No inline or
+# foreign script anywhere: the site, the admin and the API docs load scripts from this site's
+# static files only. Styles allow 'unsafe-inline' because the admin's templates and widgets
+# (and the error pages, which render without static files) carry inline styles; a style
+# cannot run code.
+# (Local names: django-csp 4 refuses settings named CSP_*, its old format.)
+_csp_report_only = env_bool("CSP_REPORT_ONLY", False)
+_csp_report_uri = env_str("CSP_REPORT_URI", "").strip()
+_CSP_DIRECTIVES: dict[str, list[str] | bool] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # Swagger UI's and the admin's icons are partly data: URLs.
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+if _csp_report_uri:
+    _CSP_DIRECTIVES["report-uri"] = [_csp_report_uri]
+_CSP = {"DIRECTIVES": _CSP_DIRECTIVES}
+CONTENT_SECURITY_POLICY = None if _csp_report_only else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if _csp_report_only else None
+
+# Faults (registry/faults.py): seconds a client is asked to wait when the database or the
+# cache is down (Retry-After of the 503 answer).
+SERVICE_UNAVAILABLE_RETRY_AFTER = env_int("SERVICE_UNAVAILABLE_RETRY_AFTER", 30)
+if not 1 <= SERVICE_UNAVAILABLE_RETRY_AFTER <= 3600:
+    raise ImproperlyConfigured("SERVICE_UNAVAILABLE_RETRY_AFTER must be between 1 and 3600.")
 
 LOGGING = {
     "version": 1,

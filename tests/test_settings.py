@@ -16,7 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 60
 
 
-PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "GUNICORN_")
+PREFIXES = (
+    "DJANGO_",
+    "DATABASE_",
+    "REDIS_",
+    "CACHE_",
+    "GUNICORN_",
+    "API_",
+    "LOGIN_",
+    "CSP_",
+    "SERVICE_",
+)
 
 
 def load_settings(
@@ -183,6 +193,78 @@ def test_api_throttling_counts_in_the_shared_default_cache(client, settings):
     assert client.get("/api/v1/topics/?n=3").status_code == 200
 
 
+# --- proxies, login lockout, Content-Security-Policy -----------------------------------------
+
+
+def test_without_a_proxy_no_forwarded_header_is_believed():
+    show = (
+        "getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.NUM_PROXIES, "
+        "s.REST_FRAMEWORK['NUM_PROXIES']"
+    )
+    result = load_settings(show, DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["None", "0", "0"]
+
+
+def test_behind_a_proxy_the_forwarded_scheme_is_believed():
+    show = "s.SECURE_PROXY_SSL_HEADER, s.NUM_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES']"
+    result = load_settings(show, DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_NUM_PROXIES="2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') 2 2"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_NUM_PROXIES": "9"}, "DJANGO_NUM_PROXIES must be between 0 and 5"),
+        ({"DJANGO_NUM_PROXIES": "one"}, "DJANGO_NUM_PROXIES must be an integer"),
+        ({"API_NUM_PROXIES": "1"}, "API_NUM_PROXIES is now DJANGO_NUM_PROXIES"),
+        ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT must be between 1 and 100"),
+        ({"LOGIN_LOCKOUT_MINUTES": "0"}, "LOGIN_LOCKOUT_MINUTES between 1 and"),
+        ({"SERVICE_UNAVAILABLE_RETRY_AFTER": "0"}, "SERVICE_UNAVAILABLE_RETRY_AFTER must be"),
+        ({"CSP_REPORT_ONLY": "perhaps"}, "CSP_REPORT_ONLY must be a boolean"),
+    ],
+)
+def test_malformed_security_settings_are_refused(env, message):
+    result = load_settings(DJANGO_SECRET_KEY=GOOD_KEY, **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_login_lockout_comes_from_the_environment():
+    show = "s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds()"
+    result = load_settings(show, DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.stdout.split() == ["5", "900.0"]
+    result = load_settings(
+        show, DJANGO_SECRET_KEY=GOOD_KEY, LOGIN_FAILURE_LIMIT="10", LOGIN_LOCKOUT_MINUTES="60"
+    )
+    assert result.stdout.split() == ["10", "3600.0"]
+
+
+CSP = (
+    "bool(s.CONTENT_SECURITY_POLICY), bool(s.CONTENT_SECURITY_POLICY_REPORT_ONLY), "
+    "(s.CONTENT_SECURITY_POLICY or s.CONTENT_SECURITY_POLICY_REPORT_ONLY)['DIRECTIVES']"
+    ".get('report-uri')"
+)
+
+
+def test_csp_is_enforced_by_default():
+    result = load_settings(CSP, DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "None"]
+
+
+def test_csp_report_only_and_report_uri_come_from_the_environment():
+    result = load_settings(
+        CSP,
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        CSP_REPORT_ONLY="1",
+        CSP_REPORT_URI="https://reports.example.org/csp",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "['https://reports.example.org/csp']"]
+
+
 # --- gunicorn ----------------------------------------------------------------------------------
 
 
@@ -201,9 +283,14 @@ def gunicorn_config(**env: str) -> subprocess.CompletedProcess:
 def test_gunicorn_defaults_fit_a_two_core_server():
     result = gunicorn_config()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (
-        "['127.0.0.1:8000'] gthread 2 4 30 127.0.0.1,::1 - {'X-FORWARDED-PROTO': 'https'}"
-    )
+    # No proxy unless DJANGO_NUM_PROXIES says so: X-Forwarded-Proto is not believed.
+    assert result.stdout.strip() == "['127.0.0.1:8000'] gthread 2 4 30 127.0.0.1,::1 - {}"
+
+
+def test_gunicorn_believes_the_forwarded_scheme_only_behind_a_proxy():
+    result = gunicorn_config(DJANGO_NUM_PROXIES="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("{'X-FORWARDED-PROTO': 'https'}")
 
 
 def test_gunicorn_settings_come_from_the_environment():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
+from registry.client_address import client_ip
+
 
 class AnonymousRateThrottle(AnonRateThrottle):
     """Requests per client address (`API_THROTTLE_ANON`, e.g. "120/min").
@@ -16,3 +18,7 @@ class AnonymousRateThrottle(AnonRateThrottle):
 
     def get_rate(self) -> str:
         return settings.API_THROTTLE_ANON
+
+    def get_ident(self, request) -> str:
+        # The same address as the login lockout's, trusting X-Forwarded-For only behind a proxy.
+        return client_ip(request)

@@ -1,7 +1,7 @@
 """URLs of the API (namespace "api"): /api/v1/..., /api/schema/, /api/docs/."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -26,5 +26,7 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     re_path(r"^v1/", views.not_found),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file (docs/?script=): the
+    # Content-Security-Policy allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
