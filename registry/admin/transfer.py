@@ -25,6 +25,7 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV
 from import_export.tmp_storages import CacheStorage
 
+from registry.csv_safety import write_csv
 from registry.resources import IMPORT_RESOURCES, resource_for
 
 
@@ -52,8 +53,15 @@ class PendingImportStorage(CacheStorage):
         return data
 
 
+class RegistryCSV(CSV):
+    """CSV written by the registry's one writer, as the API's: formulas neutralised."""
+
+    def export_data(self, dataset: Any, **kwargs: Any) -> str:
+        return write_csv([dataset.headers or [], *dataset])
+
+
 class TransferAdminMixin(ImportMixin, ExportActionMixin):
-    formats = (CSV,)
+    formats = (RegistryCSV,)
     # The registry's changelist template (the "Deleted records" link) stays underneath.
     change_list_template = "admin/registry/change_list.html"
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
