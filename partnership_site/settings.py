@@ -261,6 +261,14 @@ PREVIEW_LINK_MAX_AGE_DAYS = env_int("PREVIEW_LINK_MAX_AGE_DAYS", 7)
 if not 1 <= PREVIEW_LINK_MAX_AGE_DAYS <= 90:
     raise ImproperlyConfigured("PREVIEW_LINK_MAX_AGE_DAYS must be between 1 and 90.")
 
+# CSV imports in the admin (registry/admin/transfer.py): larger files are refused with a
+# message before they are parsed. A 5,000-row visit file is about 1.3 MB and its dry run
+# takes about ... s (docs/performance.md); 2 MB leaves room for long summaries.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+if IMPORT_MAX_BYTES < 1 or IMPORT_MAX_ROWS < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_BYTES and IMPORT_MAX_ROWS must be at least 1.")
+
 # A large record's admin form posts many fields: a visit with 50 legs, 50 meetings and 50
 # citations sends about 1,500, and Django's default limit (1,000) refuses it with a 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
