@@ -57,7 +57,7 @@ def generated(seeded):
 
 
 def registry_models():
-    skip = ("Historical", "SeedEntry")
+    skip = ("Historical", "SeedEntry", "ShareLinkRevocation")
     return [
         m for m in apps.get_app_config("registry").get_models() if not m.__name__.startswith(skip)
     ]
@@ -378,3 +378,19 @@ def test_report_with_missing_sizes_says_so():
     assert counts.measured == "sizes not measured: 100k; unknown (timed out): country page"
     assert counts.status == "SHORT"
     assert "## 100,000 visits" not in report.render(results)
+
+
+def test_the_import_step_times_a_dry_run_and_writes_nothing(seeded) -> None:
+    from registry.bench.imports import measure_dry_run
+    from registry.models import Visit
+
+    before = Visit.objects.count()
+    measured = measure_dry_run(rows=30)
+    assert measured["status"] == 200
+    assert (measured["rows"], measured["new"], measured["invalid"]) == (30, 30, 0)
+    assert measured["seconds"] > 0 and measured["page_bytes"] > 1000
+    assert measured["peak_rss_mb"] >= measured["peak_rss_mb_before"] > 0
+    assert Visit.objects.count() == before
+    assert not Visit.objects.filter(slug__startswith="bench-import-").exists()
+    [line] = report.import_lines(measured)
+    assert "a dry run of 30 rows" in line and "30 new" in line

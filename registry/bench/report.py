@@ -207,9 +207,24 @@ def _size_section(key: str, size: dict[str, Any]) -> list[str]:
         lines += _table(
             ["comparison", "target", "baseline", "req/s", "baseline req/s", "ratio"], rows
         )
+    if size.get("import"):
+        lines += ["", *import_lines(size["import"])]
     if size.get("notes"):
         lines += ["", *(f"- {note}" for note in size["notes"])]
     return [*lines, ""]
+
+
+def import_lines(run: dict[str, Any]) -> list[str]:
+    """The CSV import step (registry/bench/imports.py) in words."""
+    invalid = f", {run['invalid']:,} invalid" if run.get("invalid") else ""
+    return [
+        f"CSV import (admin, visits): a dry run of {run['rows']:,} rows "
+        f"({run['file_bytes'] / 1024:,.0f} kB, each with a traveller, a topic and two legs) "
+        f"took {run['seconds']:,.1f} s ({run['ms_per_row']:.1f} ms a row; "
+        f"{run.get('new') or 0:,} new{invalid}); the preview page was "
+        f"{run['page_bytes'] / 1024:,.0f} kB; the process's peak memory went from "
+        f"{run['peak_rss_mb_before']} MB to {run['peak_rss_mb']} MB.",
+    ]
 
 
 INTRO = """# Performance
