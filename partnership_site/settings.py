@@ -262,10 +262,12 @@ if not 1 <= PREVIEW_LINK_MAX_AGE_DAYS <= 90:
     raise ImproperlyConfigured("PREVIEW_LINK_MAX_AGE_DAYS must be between 1 and 90.")
 
 # CSV imports in the admin (registry/admin/transfer.py): larger files are refused with a
-# message before they are parsed. A 5,000-row visit file is about 1.3 MB and its dry run
-# takes about ... s (docs/performance.md); 2 MB leaves room for long summaries.
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+# message before they are parsed. A dry run costs about 110 ms a visit row on the benchmark
+# machine (docs/performance.md: 5,000 rows took over 9 minutes), so 1,000 rows (about two
+# minutes there, well under one on a quiet server) is the default; 1 MB holds 1,000 rows
+# with long summaries (a typical row is under 300 bytes).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1000)
 if IMPORT_MAX_BYTES < 1 or IMPORT_MAX_ROWS < 1:
     raise ImproperlyConfigured("IMPORT_MAX_BYTES and IMPORT_MAX_ROWS must be at least 1.")
 

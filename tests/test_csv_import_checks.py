@@ -95,7 +95,7 @@ def test_a_file_above_the_size_limit_is_refused_before_it_is_read(
     monkeypatch.setattr(RegistryCSV, "create_dataset", never)
     data = b'slug,title\r\nhuge,"' + b"x" * (10 * 1024 * 1024) + b'"\r\n'  # a 10 MB cell
     errors = form_errors(upload(admin_client, data))
-    assert "The file is 10.0 MB; an import takes at most 2.0 MB and 5,000 rows" in errors
+    assert "The file is 10.0 MB; an import takes at most 1.0 MB and 1,000 rows" in errors
     assert not Visit.objects.exists()
 
 

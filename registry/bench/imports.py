@@ -5,12 +5,16 @@ handled: its time, the process's peak memory and the size of the preview page.
 Run in its own process (`manage.py bench_import`, also called by `make bench` at the seed
 size) so that the peak resident memory is the dry run's. Nothing is written: the dry run
 rolls itself back, and the editor account it uses is rolled back with it.
+`manage.py bench_import --record` adds the run to the seed size's results in
+docs/performance.json and rewrites docs/performance.md, without the rest of the benchmark.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import os
 import re
 import resource
 import sys
@@ -74,15 +78,15 @@ def _dry_run(rows: int, data: bytes) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     hosts = [h for h in settings.ALLOWED_HOSTS if h not in ("*", "")] or ["testserver"]
-    client = Client(HTTP_HOST=hosts[0].lstrip("."), secure=True)
+    client = Client(HTTP_HOST=hosts[0].lstrip("."))
     before = _peak_mb()
     with transaction.atomic():
         user = get_user_model().objects.create_superuser("bench-import", "", None)
         client.force_login(user)
         upload = SimpleUploadedFile("visits.csv", data, content_type="text/csv")
         started = time.perf_counter()
-        response = client.post("/admin/registry/visit/import/", {"import_file": upload,
-                                                                  "format": "0"})  # fmt: skip
+        form = {"import_file": upload, "format": "0"}
+        response = client.post("/admin/registry/visit/import/", form, secure=True)
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     page = response.content.decode()
@@ -92,6 +96,8 @@ def _dry_run(rows: int, data: bytes) -> dict[str, Any]:
     if waiting:  # the file waiting for a confirmation that will not come
         PendingImportStorage(name=waiting.group(1)).remove()
     return {
+        "date": dt.date.today().isoformat(),
+        "load_average": round(os.getloadavg()[0], 1),
         "rows": rows,
         "file_bytes": len(data),
         "status": response.status_code,
@@ -103,3 +109,14 @@ def _dry_run(rows: int, data: bytes) -> dict[str, Any]:
         "peak_rss_mb_before": round(before),
         "peak_rss_mb": round(_peak_mb()),
     }
+
+
+def record(run: dict[str, Any], size: str = "seed") -> None:
+    """Keep `run` with the results of `size` (replacing a run of as many rows)."""
+    from . import run as driver
+
+    results = driver.load_saved()
+    entry = results.setdefault(size, {"pages": []})
+    runs = [r for r in entry.get("imports", []) if r.get("rows") != run["rows"]]
+    entry["imports"] = sorted([*runs, {**run, "commit": driver._commit()}], key=lambda r: r["rows"])
+    driver.save(results)

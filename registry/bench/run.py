@@ -309,7 +309,7 @@ def run_size(name: str, options: Options, log: Callable[[str], None]) -> dict[st
         server.stop()
     if name == "seed":  # an import's cost hardly depends on the registry's size
         log(f"[{name}] CSV import: a dry run of the largest file allowed")
-        result["import"] = _import_dry_run(env, logfile)
+        result["imports"] = [{**_import_dry_run(env, logfile), "commit": result["commit"]}]
     result["total_seconds"] = time.monotonic() - began
     log(f"[{name}] done in {result['total_seconds']:.0f} s")
     return result

@@ -1,8 +1,8 @@
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from registry.bench.imports import measure_dry_run
+from registry.bench import imports
 
 
 class Command(BaseCommand):
@@ -13,6 +13,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--rows", type=int, default=None)
+        parser.add_argument(
+            "--record",
+            action="store_true",
+            help="Keep the run in docs/performance.json and rewrite docs/performance.md.",
+        )
 
-    def handle(self, *args, rows: int | None = None, **options) -> None:
-        self.stdout.write(json.dumps(measure_dry_run(rows)))
+    def handle(self, *args, rows: int | None = None, record: bool = False, **options) -> None:
+        run = imports.measure_dry_run(rows)
+        if run["status"] != 200 or run["new"] is None:
+            raise CommandError(f"The dry run did not give a preview: {json.dumps(run)}")
+        if record:
+            imports.record(run)
+        self.stdout.write(json.dumps(run))
