@@ -187,3 +187,20 @@ def test_invalid_rows_are_listed_up_to_the_preview_size(admin_client: Client) ->
     assert "And 20 more rows with errors." in text
     assert "nobody" in text
     assert not page.context.get("confirm_form")
+
+
+def test_an_unexpected_error_is_shown_without_a_traceback(
+    admin_client: Client, monkeypatch
+) -> None:
+    from registry.resources import VisitResource
+
+    def fail(self: Any, dataset: Any, **kwargs: Any) -> None:
+        raise RuntimeError("The import could not start.")
+
+    monkeypatch.setattr(VisitResource, "before_import", fail)
+    page = upload(admin_client, to_csv([row(1)]))
+    assert page.status_code == 200
+    assert "The import could not start." in page.text
+    assert "Traceback" not in page.text and "site-packages" not in page.text
+    assert not page.context.get("confirm_form")
+    assert not Visit.objects.exists()
