@@ -24,7 +24,7 @@ SERVE_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.
 	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} \
 	$(if $(filter 1,$(LOCAL)),DJANGO_SECURE_SSL_REDIRECT=0)
 
-.PHONY: run install install-dev migrate seed serve editor test bench lint format check-deploy clean
+.PHONY: run install install-dev migrate seed serve editor test bench bench-import lint format check-deploy clean
 
 define make-venv
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -89,6 +89,14 @@ bench: install-dev
 		{ echo "make bench needs wrk (Debian package wrk)."; exit 1; }
 	$(TEST_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
 		BENCH_SIZES=$(BENCH_SIZES) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py run_bench
+
+# Only the benchmark's CSV import step (registry/bench/imports.py): a dry run of the largest
+# import allowed on the database of DATABASE_URL (nothing is written), kept in
+# docs/performance.json and docs/performance.md. BENCH_IMPORT_ROWS=5000 measures another size.
+bench-import: install-dev
+	$(TEST_ENV) DJANGO_ALLOWED_HOSTS=localhost $(PY) manage.py collectstatic --no-input -v0
+	$(TEST_ENV) DJANGO_ALLOWED_HOSTS=localhost $(PY) manage.py bench_import --record \
+		$(if $(BENCH_IMPORT_ROWS),--rows=$(BENCH_IMPORT_ROWS))
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -294,6 +294,16 @@ PREVIEW_LINK_MAX_AGE_DAYS = env_int("PREVIEW_LINK_MAX_AGE_DAYS", 7)
 if not 1 <= PREVIEW_LINK_MAX_AGE_DAYS <= 90:
     raise ImproperlyConfigured("PREVIEW_LINK_MAX_AGE_DAYS must be between 1 and 90.")
 
+# CSV imports in the admin (registry/admin/transfer.py): larger files are refused with a
+# message before they are parsed. A dry run costs 60-85 ms a visit row on the benchmark
+# machine (docs/performance.md: 1,000 rows took about a minute, 5,000 rows 7 minutes), so
+# the default stays at 1,000 rows, within a load balancer's usual timeout; 1 MB holds
+# 1,000 rows with long summaries (a typical row is under 300 bytes).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1000)
+if IMPORT_MAX_BYTES < 1 or IMPORT_MAX_ROWS < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_BYTES and IMPORT_MAX_ROWS must be at least 1.")
+
 # A large record's admin form posts many fields: a visit with 50 legs, 50 meetings and 50
 # citations sends about 1,500, and Django's default limit (1,000) refuses it with a 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)

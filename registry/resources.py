@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from import_export import resources
 from import_export.fields import Field
+from import_export.resources import Diff
 from import_export.widgets import ManyToManyWidget, Widget
 
 from registry import import_versions
@@ -46,6 +47,8 @@ NO = ("no", "n", "false", "0", "off", "")
 
 # Bookkeeping columns left out of exports.
 SKIPPED = {"created_at", "updated_at", "single_holder", "version"}
+# The import preview shows the changes of this many rows, then counts (admin/transfer.py).
+PREVIEW_ROWS = 100
 
 
 def _text(value: Any) -> str:
@@ -173,9 +176,28 @@ class ChoiceWidget(Widget):
         raise ValueError(f"“{value}” is not one of: {allowed}.")
 
 
+class PreviewDiff(Diff):
+    """The before/after of a row, as HTML only for the rows the preview shows: the
+    character diff of every cell of thousands of rows would take most of the dry run."""
+
+    def __init__(self, resource: resources.Resource, instance: Any, new: bool) -> None:
+        super().__init__(resource, instance, new)
+        self.shown = getattr(resource, "row_number", 0) <= PREVIEW_ROWS
+
+    def as_html(self) -> list[str]:
+        return super().as_html() if self.shown else []
+
+
 class RegistryResource(resources.ModelResource):
     """Shared behaviour: related records fetched with the rows, and many-to-many columns
     checked with the other columns so that an unknown slug is reported on its row."""
+
+    def get_diff_class(self) -> type[Diff]:
+        return PreviewDiff
+
+    def import_row(self, row: Any, instance_loader: Any, **kwargs: Any) -> Any:
+        self.row_number = kwargs.get("row_number") or 0
+        return super().import_row(row, instance_loader, **kwargs)
 
     def get_user_visible_fields(self) -> list[Field]:
         # The import page lists the columns it reads: the status is exported, never imported.

@@ -57,7 +57,7 @@ def generated(seeded):
 
 
 def registry_models():
-    skip = ("Historical", "SeedEntry")
+    skip = ("Historical", "SeedEntry", "ShareLinkRevocation")
     return [
         m for m in apps.get_app_config("registry").get_models() if not m.__name__.startswith(skip)
     ]
@@ -378,3 +378,40 @@ def test_report_with_missing_sizes_says_so():
     assert counts.measured == "sizes not measured: 100k; unknown (timed out): country page"
     assert counts.status == "SHORT"
     assert "## 100,000 visits" not in report.render(results)
+
+
+def test_the_import_step_times_a_dry_run_and_writes_nothing(seeded) -> None:
+    from registry.bench.imports import measure_dry_run
+    from registry.models import Visit
+
+    before = Visit.objects.count()
+    measured = measure_dry_run(rows=30)
+    assert measured["status"] == 200
+    assert (measured["rows"], measured["new"], measured["invalid"]) == (30, 30, 0)
+    assert measured["seconds"] > 0 and measured["page_bytes"] > 1000
+    assert measured["peak_rss_mb"] >= measured["peak_rss_mb_before"] > 0
+    assert Visit.objects.count() == before
+    assert not Visit.objects.filter(slug__startswith="bench-import-").exists()
+    [line] = report.import_lines(measured)
+    assert "a dry run of 30 visit rows" in line and "30 new" in line
+
+
+def test_a_recorded_import_run_is_kept_with_the_seed_results(tmp_path, monkeypatch) -> None:
+    from registry.bench.imports import record
+
+    monkeypatch.setattr(run, "RESULTS", tmp_path / "performance.json")
+    monkeypatch.setattr(run, "DOCUMENT", tmp_path / "performance.md")
+    measured = {"rows": 1000, "file_bytes": 270_000, "status": 200, "seconds": 63.2,
+                "ms_per_row": 63.2, "page_bytes": 85_000, "new": 1000, "invalid": 0,
+                "peak_rss_mb_before": 79, "peak_rss_mb": 92, "date": "2026-12-02"}  # fmt: skip
+    record(measured)
+    record({**measured, "seconds": 60.0})  # a run of as many rows replaces the last one
+    record({**measured, "rows": 5000, "seconds": 320.0})
+    saved = json.loads((tmp_path / "performance.json").read_text())
+    assert [(r["rows"], r["seconds"]) for r in saved["seed"]["imports"]] == [
+        (1000, 60.0),
+        (5000, 320.0),
+    ]
+    document = (tmp_path / "performance.md").read_text()
+    assert "a dry run of 1,000 visit rows through the admin" in document
+    assert "took 320.0 s" in document

@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.core import signing
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from registry.models import Appointment, Person, Status, Topic, Visit
-from registry.publication.share_links import share_token, share_url, staff_preview_url
+from registry.publication.share_links import revoke, share_token, share_url, staff_preview_url
 from tests import factories as f
 from tests.test_admin import url
 
@@ -233,3 +235,76 @@ def test_only_editors_of_the_record_can_make_share_links(client: Any) -> None:
     assert client.get(url(Topic, "share", topic.pk)).status_code == 200
     person = f.create_person(status=Status.DRAFT)
     assert client.get(url(Person, "share", person.pk)).status_code == 200
+
+
+# --- revoking share links ---------------------------------------------------------------
+
+
+def _revoke(client: Any, record: Any) -> Any:
+    return client.post(url(type(record), "revoke_share", record.pk))
+
+
+def test_revoking_stops_every_link_sent_so_far_and_new_links_work(
+    client: Any, editor_client: Any
+) -> None:
+    topic = f.create_topic(name="Shared draft", status=Status.DRAFT)
+    other = f.create_topic(name="Other draft", status=Status.DRAFT)
+    first, second, others = share_url(topic), share_url(topic), share_url(other)
+    reviewer = Client()
+    assert "Shared draft" in reviewer.get(first).text
+
+    page = editor_client.get(url(Topic, "change", topic.pk))
+    assert url(Topic, "revoke_share", topic.pk) in page.text
+    assert "Revoke share links" in page.text
+    done = _revoke(editor_client, topic)
+    assert done.status_code == 302
+    assert done["Location"] == url(Topic, "change", topic.pk)
+
+    for link in (first, second):
+        response = reviewer.get(link)
+        assert response.status_code == 403  # as an expired link
+        assert "This preview link is no longer valid" in response.text
+        assert "Shared draft" not in response.text
+    assert "Other draft" in reviewer.get(others).text  # another record's links still work
+
+    share_page = editor_client.get(url(Topic, "share", topic.pk))
+    fresh = share_page.context["share_link"]
+    assert "Shared draft" in reviewer.get(fresh).text
+    entry = LogEntry.objects.filter(object_id=str(topic.pk)).latest("action_time")
+    assert "Revoked its share links" in entry.get_change_message()
+
+    # Revoking again stops the fresh link too.
+    _revoke(editor_client, topic)
+    assert reviewer.get(fresh).status_code == 403
+
+
+def test_links_issued_before_generations_still_work_until_revoked(client: Any) -> None:
+    topic = f.create_topic(name="Shared draft", status=Status.DRAFT)
+    old = signing.TimestampSigner(salt="registry.preview.share").sign_object(
+        [topic._meta.label_lower, topic.pk]
+    )
+    link = reverse("preview:share", args=[old])
+    assert client.get(link).status_code == 200
+    revoke(topic)
+    assert client.get(link).status_code == 403
+
+
+def test_revoking_needs_the_change_permission_and_a_post(client: Any) -> None:
+    topic = f.create_topic(name="Shared draft", status=Status.DRAFT)
+    link = share_url(topic)
+    viewer = f.create_user(role="staff")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_topic"))
+    client.force_login(viewer)
+    assert _revoke(client, topic).status_code == 403
+    page = client.get(url(Topic, "change", topic.pk))
+    assert url(Topic, "revoke_share", topic.pk) not in page.text
+    editor = f.create_user(role="editor")
+    client.force_login(editor)
+    assert client.get(url(Topic, "revoke_share", topic.pk)).status_code == 405
+    assert opens(link)
+    assert _revoke(client, topic).status_code == 302
+    assert not opens(link)
+
+
+def opens(link: str) -> bool:
+    return Client().get(link).status_code == 200

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from registry.forms import PartialDateModelForm
+from registry.links import web_url_validator
 from registry.models import Appointment, Citation, Participation, Source
 
 from .base import EMPTY, PublishableAdmin, RegistryModelAdmin, is_citable, partial_date_column
@@ -50,6 +51,12 @@ class SourceAdmin(PublishableAdmin):
     @admin.display(description="citations", ordering="citation_count")
     def citation_count(self, obj: Source) -> int:
         return obj.citation_count
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "url":
+            # The form's own check answers first: give it the model's clearer message.
+            kwargs["error_messages"] = {"invalid": web_url_validator.message}
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 def citable_content_types() -> QuerySet[ContentType]:

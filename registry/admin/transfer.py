@@ -13,23 +13,43 @@ admin (django-import-export; the columns are described in registry/resources.py)
 * The uploaded file waits for the confirmation in the shared cache (`PendingImportStorage`,
   set as IMPORT_EXPORT_TMP_STORAGE_CLASS), never in one server's temp folder, so the
   confirmation may reach any app server behind the load balancer.
+* Before anything parses it, an uploaded file is checked (`check_upload`): its size
+  (IMPORT_MAX_BYTES), that it is UTF-8 CSV text (not a workbook, UTF-16 or binary), that it
+  names the columns the import reads and its key column, and its number of rows
+  (IMPORT_MAX_ROWS, counted as the rows are read). A bad file gets one message on the form,
+  never a traceback. The preview shows the first PREVIEW_ROWS rows and counts the rest.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import re
 from typing import Any
 
+import tablib
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV
+from import_export.forms import ImportForm
+from import_export.resources import Resource
 from import_export.tmp_storages import CacheStorage
 
 from registry import import_versions
-from registry.resources import IMPORT_RESOURCES, resource_for
+from registry.csv_safety import neutralise, write_csv
+from registry.resources import IMPORT_RESOURCES, PREVIEW_ROWS, resource_for
+
+SAVE_AS = "In your spreadsheet, use “Save as” and choose “CSV UTF-8”, then upload that file."
+# What a file starts with when it is a workbook (zip: .xlsx, .ods; OLE: .xls), or UTF-16.
+_WORKBOOK_START = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_UTF16_START = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class PendingImportMissing(Exception):
@@ -56,8 +76,152 @@ class PendingImportStorage(CacheStorage):
         return data
 
 
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+
+
+def _column_names(resource_class: type[Resource]) -> tuple[list[str], list[str]]:
+    """The columns an import reads, and those that find the record (the key)."""
+    fields = resource_class().get_import_fields()
+    columns = [field.column_name for field in fields]
+    by_attribute = {field.attribute: field.column_name for field in fields}
+    keys = [by_attribute.get(name, name) for name in resource_class._meta.import_id_fields]
+    return columns, keys
+
+
+def check_upload(upload: UploadedFile, resource_class: type[Resource]) -> None:
+    """Refuse, with a message an editor can act on, a file the import cannot read well.
+
+    The size is known from the upload, before a byte is read; the rows are counted as they
+    are read and the count stops above the limit, so a large file is never parsed whole.
+    """
+    max_bytes, max_rows = settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS
+    limits = f"an import takes at most {_size(max_bytes)} and {max_rows:,} rows"
+    if upload.size > max_bytes:
+        raise ValidationError(
+            f"The file is {_size(upload.size)}; {limits}. Split it into smaller files."
+        )
+    data = b"".join(upload.chunks())
+    upload.seek(0)
+    if data.startswith(_WORKBOOK_START):
+        raise ValidationError(f"This is a spreadsheet workbook, not a CSV file. {SAVE_AS}")
+    if data.startswith(_UTF16_START):
+        raise ValidationError(f"This file is UTF-16 text, not UTF-8. {SAVE_AS}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError(
+            f"The file is not UTF-8 text (line {line} has a character that cannot be read; "
+            f"it may be Latin-1 or Windows text, or not text at all). {SAVE_AS}"
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ValidationError(
+            f"The file holds a NUL character (line {line}), which CSV text never does: it may "
+            f"be UTF-16 or not text at all. {SAVE_AS}"
+        )
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in next(reader, [])]
+        rows = 0
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows += 1
+                if rows > max_rows:
+                    raise ValidationError(
+                        f"The file has more than {max_rows:,} rows; {limits}. "
+                        "Split it into smaller files."
+                    )
+    except csv.Error as error:
+        raise ValidationError(
+            f"The file cannot be read as CSV (near line {reader.line_num}: {error})."
+        ) from None
+    columns, keys = _column_names(resource_class)
+    expected = ", ".join(columns)
+    if not any(header):
+        raise ValidationError(f"The first row must name the columns: {expected}.")
+    if not set(header) & set(columns):
+        shown = ", ".join(name[:40] for name in header[:10] if name)
+        raise ValidationError(
+            f"None of the columns of the file ({shown}) is one the import reads. "
+            f"The first row must name the columns: {expected}."
+        )
+    missing = [key for key in keys if key not in header]
+    if missing:
+        raise ValidationError(
+            f"The file has no “{missing[0]}” column, which says which record each row adds or "
+            f"updates. The columns are: {expected}."
+        )
+    if not rows:
+        raise ValidationError("The file has a header row but no rows to import.")
+
+
+class RegistryImportForm(ImportForm):
+    def __init__(self, formats: list[Any], resources: list[Any], **kwargs: Any) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.resource_classes = resources
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is not None and "import_file" not in self.errors:
+            index = cleaned.get("resource") or 0
+            try:
+                check_upload(upload, self.resource_classes[int(index)])
+            except (ValidationError, IndexError, ValueError) as error:
+                messages_ = getattr(error, "messages", ["Choose what to import."])
+                self.add_error("import_file", messages_)
+        return cleaned
+
+
+def _unquote(cell: Any) -> Any:
+    """Undo the export's formula quote ("'=1" back to "=1"), so that a file exported and
+    imported again is unchanged; any other cell is read as it is."""
+    if isinstance(cell, str) and cell.startswith("'") and neutralise(cell[1:]) == cell:
+        return cell[1:]
+    return cell
+
+
+def preview_rows(result: Any) -> dict[str, Any]:
+    """The first PREVIEW_ROWS rows of a dry run for its page, and the counts of all."""
+    valid, invalid = result.valid_rows(), result.invalid_rows
+    row_errors = list(result.row_errors())
+    totals = result.totals
+    return {
+        "total": len(result.rows),
+        "new": totals.get("new", 0),
+        "update": totals.get("update", 0),
+        "skip": totals.get("skip", 0),
+        "valid_rows": valid[:PREVIEW_ROWS],
+        "more_rows": max(0, len(valid) - PREVIEW_ROWS),
+        "invalid_count": len(invalid),
+        "invalid_rows": invalid[:PREVIEW_ROWS],
+        "more_invalid": max(0, len(invalid) - PREVIEW_ROWS),
+        "row_errors": row_errors[:PREVIEW_ROWS],
+        "more_errors": max(0, len(row_errors) - PREVIEW_ROWS),
+    }
+
+
+class RegistryCSV(CSV):
+    """CSV written by the registry's one writer, as the API's: formulas neutralised."""
+
+    def export_data(self, dataset: Any, **kwargs: Any) -> str:
+        return write_csv([dataset.headers or [], *dataset])
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
+        dataset = super().create_dataset(in_stream, **kwargs)
+        headers = [str(name or "").strip() for name in dataset.headers or []]
+        rows = [tuple(_unquote(cell) for cell in row) for row in dataset]
+        # A spreadsheet often saves empty rows after the last one: they are not records.
+        while rows and not any(str(cell or "").strip() for cell in rows[-1]):
+            rows.pop()
+        return tablib.Dataset(*rows, headers=headers)
+
+
 class TransferAdminMixin(ImportMixin, ExportActionMixin):
-    formats = (CSV,)
+    formats = (RegistryCSV,)
+    import_form_class = RegistryImportForm
     # The registry's changelist template (the "Deleted records" link) stays underneath.
     change_list_template = "admin/registry/change_list.html"
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
@@ -77,9 +241,12 @@ class TransferAdminMixin(ImportMixin, ExportActionMixin):
     def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         with import_versions.noting() as notes:
             response = super().import_action(request, **kwargs)
-        confirm = (getattr(response, "context_data", None) or {}).get("confirm_form")
+        context = getattr(response, "context_data", None) or {}
+        confirm = context.get("confirm_form")
         if confirm is not None and confirm.initial.get("import_file_name"):
             import_versions.keep(confirm.initial["import_file_name"], notes)
+        if context.get("result") is not None:
+            context["shown"] = preview_rows(context["result"])
         return response
 
     def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:

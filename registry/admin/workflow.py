@@ -26,7 +26,7 @@ from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from registry.publication.notices import local_time, public_notice, zone_name
 from registry.publication.permissions import can_publish
 from registry.publication.share_links import (
     is_previewable,
+    revoke,
     share_expiry,
     share_url,
     staff_preview_url,
@@ -239,6 +240,9 @@ class PublicationAdminMixin:
                 workflow["share_url"] = reverse(
                     f"admin:{opts.app_label}_{opts.model_name}_share", args=[obj.pk]
                 )
+                workflow["revoke_url"] = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_revoke_share", args=[obj.pk]
+                )
         context["workflow"] = workflow
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -252,7 +256,12 @@ class PublicationAdminMixin:
                 "<path:object_id>/share/",
                 self.admin_site.admin_view(self.share_view),
                 name=f"{name}_share",
-            )
+            ),
+            path(
+                "<path:object_id>/share/revoke/",
+                self.admin_site.admin_view(self.revoke_share_view),
+                name=f"{name}_revoke_share",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -272,8 +281,34 @@ class PublicationAdminMixin:
             "expires": local_time(expires),
             "days": settings.PREVIEW_LINK_MAX_AGE_DAYS,
             "notice": public_notice(obj),
+            "revoke_url": reverse(
+                f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_revoke_share",
+                args=[obj.pk],
+            ),
         }
         return TemplateResponse(request, "admin/registry/share_link.html", context)
+
+    def revoke_share_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Every share link sent so far for the record stops working; new ones work."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not is_previewable(self.model) or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        revoke(obj, request.user)
+        self.log_change(request, obj, "Revoked its share links.")
+        self.message_user(
+            request,
+            f"The share links of “{obj}” sent so far no longer work. A new link made from "
+            "“Share link” works as before.",
+            messages.SUCCESS,
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
 
     # --- bulk actions -----------------------------------------------------------------------
 

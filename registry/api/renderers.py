@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from typing import Any
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from registry.csv_safety import write_csv
+
 LIST_SEPARATOR = "; "
-# A cell starting with one of these is a formula to a spreadsheet; prefix it with a quote
-# unless it is plainly a number or a phone number ("+995 (32) 293 38 01").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_LIKE = re.compile(r"^[+-]?[0-9][0-9 ()./-]*$")
 _LABEL_KEYS = ("slug", "source", "id")
 
 
@@ -40,17 +35,12 @@ def _label(item: Any) -> str:
     return str(item)
 
 
-def _safe(text: str) -> str:
-    if text.startswith(_FORMULA_START) and not _NUMBER_LIKE.match(text):
-        return "'" + text
-    return text
-
-
 class CSVRenderer(BaseRenderer):
     """One row per record, a header row of the serializer's field names, UTF-8.
 
     Nested records are given by their slug (citations by their source's slug), lists are
-    joined with "; ", dates stay reduced-precision ISO strings as in JSON.
+    joined with "; ", dates stay reduced-precision ISO strings as in JSON. Cells that a
+    spreadsheet would run as formulas are neutralised (registry/csv_safety.py).
     """
 
     media_type = "text/csv"
@@ -64,20 +54,14 @@ class CSVRenderer(BaseRenderer):
             records = [records]
         header = self._header(renderer_context, records)
         rows = [header]
-        rows += [[_safe(_label(record.get(name))) for name in header] for record in records]
-        return self._write(rows)
+        rows += [[_label(record.get(name)) for name in header] for record in records]
+        return write_csv(rows).encode("utf-8")
 
     def _header(self, renderer_context: dict, records: list[dict]) -> list[str]:
         view = renderer_context.get("view")
         if view is not None and hasattr(view, "get_serializer_class"):
             return list(view.get_serializer_class()().fields)
         return list(records[0]) if records else []
-
-    @staticmethod
-    def _write(rows: list[list[str]]) -> bytes:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(rows)
-        return out.getvalue().encode("utf-8")
 
 
 RENDERERS = [JSONRenderer, CSVRenderer]

@@ -207,9 +207,28 @@ def _size_section(key: str, size: dict[str, Any]) -> list[str]:
         lines += _table(
             ["comparison", "target", "baseline", "req/s", "baseline req/s", "ratio"], rows
         )
+    if size.get("imports"):
+        lines += ["", *(line for run in size["imports"] for line in import_lines(run))]
     if size.get("notes"):
         lines += ["", *(f"- {note}" for note in size["notes"])]
     return [*lines, ""]
+
+
+def import_lines(run: dict[str, Any]) -> list[str]:
+    """The CSV import step (registry/bench/imports.py) in words."""
+    invalid = f", {run['invalid']:,} invalid" if run.get("invalid") else ""
+    when = ""
+    if run.get("date"):
+        when = f" (measured {run['date']} on commit `{run.get('commit', '?')}`, load average "
+        when += f"{run.get('load_average', '?')})"
+    return [
+        f"- CSV import{when}: a dry run of {run['rows']:,} visit rows through the admin "
+        f"({run['file_bytes'] / 1024:,.0f} kB, each with a traveller, a topic and two legs) "
+        f"took {run['seconds']:,.1f} s ({run['ms_per_row']:.1f} ms a row; "
+        f"{run.get('new') or 0:,} new{invalid}); the preview page was "
+        f"{run['page_bytes'] / 1024:,.0f} kB; the process's peak memory went from "
+        f"{run['peak_rss_mb_before']} MB to {run['peak_rss_mb']} MB.",
+    ]
 
 
 INTRO = """# Performance

@@ -8,6 +8,7 @@ from .people import Appointment, Person, Position
 from .places import Country, Organisation, Region
 from .programmes import Participation, Programme
 from .seed import SeedEntry
+from .sharing import ShareLinkRevocation
 from .sources import Citation, Source
 from .visits import Meeting, Visit, VisitLeg
 
@@ -30,6 +31,7 @@ __all__ = [
     "PublishableQuerySet",
     "Region",
     "SeedEntry",
+    "ShareLinkRevocation",
     "Source",
     "Status",
     "Topic",

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
+from registry.links import web_url_validator
 from registry.publication.visibility import visible_q
 
 from .base import Publishable, date_fields, single_date_constraints, to_partial
@@ -27,7 +28,7 @@ class Source(Publishable):
     publisher = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=200, blank=True)
     date, date_precision = date_fields("published on")
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True, validators=[web_url_validator])
     full_text = models.TextField(
         blank=True, help_text="The document's text, repaired of PDF extraction damage."
     )

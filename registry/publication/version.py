@@ -54,8 +54,9 @@ STATE_KEY = "registry:version:state"
 # last of the listed ones has passed, the state is computed again.
 LISTED_BOUNDARIES = 8
 SCHEDULE_FIELDS = ("publish_at", "expire_at")
-# Registry models that no public page reads.
-BOOKKEEPING_MODELS = ("SeedEntry",)
+# Registry models that no public page reads (share-link revocations: previews are never
+# cached).
+BOOKKEEPING_MODELS = ("SeedEntry", "ShareLinkRevocation")
 
 
 @dataclass(frozen=True)

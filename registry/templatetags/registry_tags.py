@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from registry import links
 from registry.partial_dates import PartialDate, display_span
 
 register = template.Library()
@@ -93,6 +94,13 @@ def tel_href(phone: str) -> str:
     phone = phone or ""
     digits = re.sub(r"\D", "", phone)
     return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
+
+
+@register.filter
+def safe_url(value: object) -> str:
+    """A stored address for an href: "" unless it is http, https, mailto or tel
+    (registry/links.py), so that the template shows it as plain text instead."""
+    return links.safe_url(value)
 
 
 @register.filter

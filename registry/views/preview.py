@@ -2,8 +2,8 @@
 
 * `/preview/<app>/<model>/<id>/` is for staff with the view permission on the record.
 * `/preview/share/<token>/` is a share link for a reviewer without an account
-  (`registry.publication.share_links`). A tampered token is a 404, an expired one a 403,
-  each with a page that says so.
+  (`registry.publication.share_links`). A tampered token is a 404, an expired or revoked
+  one a 403, each with a page that says so.
 
 Both render the record with the public detail view of its kind, subclassed only to read
 the record whatever its status (`previewing`): everything else on the page (linked records,
@@ -40,6 +40,7 @@ from registry.publication.notices import STATE_WORDS, local_time
 from registry.publication.share_links import (
     ExpiredLink,
     InvalidLink,
+    RevokedLink,
     read_share_token,
     token_expires,
 )
@@ -188,6 +189,14 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
             "This preview link has expired",
             f"Share links are valid for {settings.PREVIEW_LINK_MAX_AGE_DAYS} days. Ask the "
             "editor who sent it for a new one.",
+        )
+    except RevokedLink:
+        return refused(
+            request,
+            403,
+            "This preview link is no longer valid",
+            "The editors have withdrawn the share links of this record. Ask the editor who "
+            "sent it for a new one.",
         )
     except InvalidLink:
         return refused(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from registry.links import safe_url
 from registry.models import (
     Appointment,
     Citation,
@@ -143,8 +144,8 @@ class SourceDetailView(RecordDetailView):
             "name": source.title,
             "mainEntityOfPage": self.absolute(source),
         }
-        if source.url:
-            data["url"] = source.url
+        if safe_url(source.url):
+            data["url"] = safe_url(source.url)
         if source.author:
             data["author"] = {"@type": "Person", "name": source.author}
         if source.publisher:
