@@ -229,21 +229,20 @@ def content_type(response: Any) -> str:
     return response.get("Content-Type", "").split(";")[0].strip()
 
 
-def check_document(url: str, response: Any) -> str:
+def check_document(url: str, kind: str, body: bytes) -> str:
     """The body as text, once it has been parsed strictly as its content type says."""
-    kind = content_type(response)
-    text = response.content.decode("utf-8")
+    text = body.decode("utf-8")
     if kind == "text/html":
         parse_html(text)
     elif kind in XML_TYPES:
-        ET.fromstring(response.content)
+        ET.fromstring(body)
     elif kind == "application/json":
         json.loads(text)
     elif kind == "text/csv":
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
         assert all(len(row) == len(rows[0]) for row in rows), f"{url}: ragged CSV"
     elif kind == "text/calendar":
-        check_structure(response.content)
+        check_structure(body)
     elif kind != "text/plain":
         raise AssertionError(f"{url}: unexpected content type {kind!r}")
     return text
@@ -256,13 +255,13 @@ def fetch(client: Any, url: str, params: dict[str, str] | None = None) -> Probe:
     response = client.get(url)
     assert response.status_code < 500, f"{url}: {response.status_code}"
     streamed = getattr(response, "streaming", False)
-    if streamed:
-        response.content = b"".join(response.streaming_content)
+    body = b"".join(response.streaming_content) if streamed else response.content
+    kind = content_type(response)
     if response.status_code == 200:
-        text = check_document(url, response)
+        text = check_document(url, kind, body)
     else:
-        text = response.content.decode("utf-8", "replace")
-    return Probe(url, response.status_code, content_type(response), text)
+        text = body.decode("utf-8", "replace")
+    return Probe(url, response.status_code, kind, text)
 
 
 def next_page(probe: Probe) -> str | None:
