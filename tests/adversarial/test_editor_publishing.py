@@ -101,6 +101,17 @@ def test_the_add_form(editor: Client, model: type) -> None:
     assert not added.filter(status=Status.PUBLISHED).exists()
 
 
+def page_fields(client: Client, target: str) -> dict[str, str]:
+    """The hidden fields of the page's forms (what a browser would send along, such as an
+    edit snapshot), so that a POST differs from a browser's only by what the test adds."""
+    page = probes.parse_html(client.get(target).content.decode())
+    return {
+        attrs["name"]: attrs.get("value") or ""
+        for tag, attrs in ((tag, dict(attrs)) for tag, attrs in page.elements)
+        if tag == "input" and attrs.get("type") == "hidden" and attrs.get("name")
+    }
+
+
 def publisher_actions(publisher: Client, model: type) -> list[str]:
     page = publisher.get(url(model, "changelist"))
     choices = page.context["action_form"].fields["action"].choices
@@ -115,10 +126,18 @@ def test_every_bulk_action(editor: Client, publisher: Client, model: type) -> No
     for name in names:
         editor.post(
             url(model, "changelist"),
-            {"action": name, "_selected_action": [draft.pk, published.pk]},
+            {
+                **page_fields(editor, url(model, "changelist")),
+                "action": name,
+                "_selected_action": [draft.pk, published.pk],
+            },
         )
         assert (status_of(draft), status_of(published)) == (Status.DRAFT, Status.PUBLISHED), name
-    publisher.post(url(model, "changelist"), {"action": "publish", "_selected_action": [draft.pk]})
+    fields = page_fields(publisher, url(model, "changelist"))
+    publisher.post(
+        url(model, "changelist"),
+        {**fields, "action": "publish", "_selected_action": [draft.pk]},
+    )
     assert status_of(draft) == Status.PUBLISHED
 
 
@@ -177,11 +196,12 @@ def test_a_revert_to_a_published_version(editor: Client, publisher: Client, mode
     record.save()
     published = Versions(model, record.pk).list()[-1]
     target = url(model, "version", record.pk, published.key)
-    assert editor.post(target, {"restore_publication": "1"}).status_code == 403
+    fields = page_fields(editor, target)
+    assert editor.post(target, {**fields, "restore_publication": "1"}).status_code == 403
     assert status_of(record) == Status.DRAFT
-    editor.post(target)
+    editor.post(target, page_fields(editor, target))
     assert status_of(record) == Status.DRAFT
-    publisher.post(target, {"restore_publication": "1"})
+    publisher.post(target, {**page_fields(publisher, target), "restore_publication": "1"})
     assert status_of(record) == Status.PUBLISHED
 
 
