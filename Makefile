@@ -24,7 +24,7 @@ SERVE_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.
 	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} \
 	$(if $(filter 1,$(LOCAL)),DJANGO_SECURE_SSL_REDIRECT=0)
 
-.PHONY: run install install-dev migrate seed serve editor test bench bench-import lint format check-deploy clean
+.PHONY: run install install-dev migrate seed serve editor test fuzz bench bench-import lint format check-deploy clean
 
 define make-venv
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -75,6 +75,17 @@ editor: migrate
 
 test: install-dev
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The long fuzzing run (docs/security.md): schemathesis with FUZZ_EXAMPLES examples per API
+# operation and mode (the suite uses 20), and the adversarial tests sending every payload
+# FUZZ_PASSES times through the one-line fields and all of them into the search box.
+# Add DATABASE_URL for PostgreSQL, as for `make test`.
+FUZZ_EXAMPLES ?= 200
+FUZZ_PASSES ?= 5
+
+fuzz: install-dev
+	$(TEST_ENV) SCHEMATHESIS_MAX_EXAMPLES=$(FUZZ_EXAMPLES) ADVERSARIAL_PASSES=$(FUZZ_PASSES) \
+		$(PY) -m pytest tests/test_api_schema.py tests/adversarial -q $(PYTEST_ARGS)
 
 # The benchmark (docs/performance.md): at each size it DROPS and recreates the PostgreSQL
 # database BENCH_DATABASE_URL, fills it and times the site under gunicorn and wrk.
