@@ -17,6 +17,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -107,9 +108,12 @@ def read_share_token(token: str) -> tuple[type[models.Model], object]:
         issued_generation = int(issued[0]) if issued else 0
         if len(issued) > 1 or not isinstance(pk, int | str):
             raise ValueError(token)
+        # Only this site's key signs tokens, but a key that leaked must not reach a query
+        # with an id of the wrong type.
+        pk = model._meta.pk.to_python(pk)
     except signing.SignatureExpired:
         raise ExpiredLink from None
-    except (signing.BadSignature, LookupError, ValueError, TypeError):
+    except (signing.BadSignature, LookupError, ValueError, TypeError, ValidationError):
         raise InvalidLink from None
     try:
         current = generation(model, pk)
