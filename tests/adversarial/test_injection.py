@@ -36,7 +36,7 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.urls import reverse
 
-from registry.api.renderers import _FORMULA_START
+from registry.csv_safety import neutralise
 from tests.test_admin import url as admin_url
 from tests.test_discovery import unfold
 
@@ -242,7 +242,7 @@ def json_problems(probe: probes.Probe, stored: dict[str, dict[str, str]]) -> lis
 
 
 def neutralised(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return neutralise(value)
 
 
 def cell_forms(value: str) -> set[str]:
@@ -259,7 +259,7 @@ def csv_problems(probe: probes.Probe, stored: dict[str, dict[str, str]]) -> list
         for name, value in texts.items():
             if name in row and row[name] not in cell_forms(value):
                 problems.append(f"{name} of {row.get('slug') or row.get('id')} differs")
-            if name in row and row[name].startswith(_FORMULA_START):
+            if name in row and neutralise(row[name]) != row[name]:
                 problems.append(f"{name} of {row.get('slug') or row.get('id')} is a formula")
     return [f"{probe.url}: {problem}" for problem in problems]
 
