@@ -9,7 +9,8 @@ bulk actions, revert, import, the seed loader, a shell. (`QuerySet.update()` wri
 version; the admin's conflict check also compares the values it started from, so it still
 notices such a change.)
 
-A change to a many-to-many field counts as a change of the record that holds it.
+A change to a many-to-many field counts as a change of the record that declares it (a
+visit, for its topics), whichever side it is made from.
 """
 
 from __future__ import annotations
@@ -67,8 +68,10 @@ def bump(model: type[models.Model], pks: Any) -> None:
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    if isinstance(instance, Versioned) and instance.pk is not None:
+    # The record that declares the field changed (a visit's topics), not the other side: a
+    # topic saved after being added to a visit is not stale.
+    if not reverse and isinstance(instance, Versioned) and instance.pk is not None:
         bump(type(instance), [instance.pk])
         instance.version += 1
-    if issubclass(model, Versioned) and pk_set:
+    if reverse and issubclass(model, Versioned) and pk_set:
         bump(model, pk_set)
