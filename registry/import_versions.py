@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import models
 
@@ -49,15 +50,13 @@ def note(instance: models.Model) -> None:
 
 
 def keep(name: str, notes: dict[str, dict[Any, int]]) -> None:
-    cache.set(CACHE_PREFIX + name, {label: list(pks.items()) for label, pks in notes.items()},
-              TIMEOUT)  # fmt: skip
+    stored = {label: list(pks.items()) for label, pks in notes.items()}
+    cache.set(CACHE_PREFIX + name, stored, TIMEOUT)
 
 
 def changed_since_preview(name: str) -> list[str] | None:
     """The records the preview of upload `name` read that have been saved since, locked
     until the end of the transaction; None when the preview's notes are gone."""
-    from django.apps import apps
-
     stored = cache.get(CACHE_PREFIX + name)
     if stored is None:
         return None

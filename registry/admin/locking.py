@@ -288,10 +288,10 @@ class LockingAdminMixin:
             form = self.get_form(request, obj, change=True)(
                 request.POST, request.FILES, instance=obj
             )
-            formsets, _inlines = self._create_formsets(request, form.instance, change=True)
-            current = self.get_object(request, unquote(object_id))
+            # The form is not validated here, so `obj` still holds what is stored.
+            formsets, _inlines = self._create_formsets(request, obj, change=True)
             data = request.POST.copy()
-            data[TOKEN_FIELD] = make_token(snapshot(current, form, formsets, using))
+            data[TOKEN_FIELD] = make_token(snapshot(obj, form, formsets, using))
             request.POST = data
             request._registry_conflict = Conflict(UNCHECKED_MESSAGE, [], unchecked=True)
             return super().changeform_view(request, object_id, form_url, extra_context)

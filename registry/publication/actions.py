@@ -30,22 +30,22 @@ def mark(record: models.Model, status: str) -> None:
 def set_status(records: Iterable[models.Model], status: str) -> list[models.Model]:
     """Give every record `status`; returns those that changed, saved one by one (not with
     `update()`) so that each change enters the history, in one history batch."""
+    records = list(records)
     changed = []
     with transaction.atomic(), recorded(reason=reason_for(status)):
+        # The status and version as stored now, locked until the end (one query a model):
+        # the action writes only the status, so it applies to whatever was saved since the
+        # list was shown, and a save committed meanwhile is not overwritten.
+        stored: dict[tuple[type, object], tuple[str, int]] = {}
+        for model in {type(record) for record in records}:
+            pks = [record.pk for record in records if type(record) is model]
+            rows = model._base_manager.select_for_update().filter(pk__in=pks).order_by("pk")
+            for pk, *state in rows.values_list("pk", "status", "version"):
+                stored[model, pk] = tuple(state)
         for record in records:
-            # The status and version as stored now, locked until the end: the action
-            # writes only the status, so it applies to whatever was saved since the list
-            # was shown, and a save committed meanwhile is not overwritten.
-            stored = (
-                type(record)
-                ._base_manager.select_for_update()
-                .filter(pk=record.pk)
-                .values_list("status", "version")
-                .first()
-            )
-            if stored is None:
-                continue
-            record.status, record.version = stored
+            if (type(record), record.pk) not in stored:
+                continue  # deleted meanwhile
+            record.status, record.version = stored[type(record), record.pk]
             if record.status == status:
                 continue
             record.status = status
