@@ -420,6 +420,62 @@ def test_person_page_posts_visits_and_meetings(client):
     assert "Black Sea security" in meetings
 
 
+def test_person_page_says_meetings_are_those_met_as_counterpart(client):
+    # She held all six meetings of her visit: none of them was "attended" as a counterpart.
+    page = get(client, "/people/radmila-shekerinska/")
+    meetings = page.section("meetings-heading")
+    assert "Met as a counterpart" in meetings
+    assert "No meeting with Radmila Shekerinska as the counterpart is recorded." in meetings
+    assert "listed with each visit above" in meetings
+    assert "No meeting attended" not in page.text
+    met = get(client, "/people/jeyhun-bayramov/")
+    assert "listed with each visit above" not in met.section("meetings-heading")
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("/events/istanbul-summit-2004/", "June 2004"),
+        ("/events/prague-summit-2002/", "2002"),
+        ("/events/brussels-summit-2018/", "July 2018"),
+    ],
+)
+def test_summits_are_dated_points_not_open_spans(client, url, shown):
+    page = get(client, url)
+    assert f"{shown} · " in page.text
+    assert "end not recorded" not in page.text
+    listing = get(client, "/events/")
+    assert "end not recorded" not in listing.text
+
+
+def test_intensified_dialogue_launch_date_agrees_with_its_participation(client):
+    page = get(client, "/programmes/intensified-dialogue/")
+    assert '<dt>Launched</dt><dd><time datetime="2006-09">September 2006</time></dd>' in page.html
+    assert "Date not recorded" not in page.text
+
+
+@pytest.mark.parametrize("url", ["/", "/visits/", "/visits/secretary-general-south-caucasus-march-2024/"])
+def test_visit_pages_announce_the_feeds_and_calendar(client, url):
+    page = get(client, url)
+    head = page.html.split("</head>", 1)[0]
+    for kind, href in [
+        ("application/rss+xml", "/visits/feed/rss/"),
+        ("application/atom+xml", "/visits/feed/atom/"),
+        ("text/calendar", "/visits/calendar.ics"),
+    ]:
+        assert f'<link rel="alternate" type="{kind}"' in head
+        assert f'href="{href}"' in head
+    footer = page.html.split('class="site-footer"', 1)[1]
+    assert '<a href="/visits/feed/atom/" type="application/atom+xml">Atom</a>' in footer
+    assert '<a href="/visits/calendar.ics" type="text/calendar">calendar (iCal)</a>' in footer
+
+
+def test_pages_without_visits_link_the_feeds_only_in_the_footer(client):
+    page = get(client, "/sources/")
+    assert 'rel="alternate" type="application/atom+xml"' not in page.html.split("</head>", 1)[0]
+    assert "Subscribe to the visits" in page.text
+
+
 # --- Visits -------------------------------------------------------------------------------
 
 
