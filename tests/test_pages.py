@@ -454,7 +454,9 @@ def test_intensified_dialogue_launch_date_agrees_with_its_participation(client):
     assert "Date not recorded" not in page.text
 
 
-@pytest.mark.parametrize("url", ["/", "/visits/", "/visits/secretary-general-south-caucasus-march-2024/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/visits/", "/visits/secretary-general-south-caucasus-march-2024/"]
+)
 def test_visit_pages_announce_the_feeds_and_calendar(client, url):
     page = get(client, url)
     head = page.html.split("</head>", 1)[0]
