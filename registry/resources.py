@@ -342,6 +342,7 @@ class VisitResource(RegistryResource):
             "start_date",
             "end_date",
             "duration_days",
+            "stop_order_known",
             "purpose",
             "summary",
             "topics",

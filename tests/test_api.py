@@ -133,6 +133,7 @@ def test_programme_filters(api):
     assert slugs(get(api, "programmes/", start_after="1995-01-01")) == [
         "euro-atlantic-partnership-council",
         "individual-partnership-action-plan",
+        "intensified-dialogue",
     ]
     assert slugs(get(api, "programmes/", end_before="1999-12-31")) == [
         "north-atlantic-cooperation-council"
@@ -146,11 +147,12 @@ def test_programmes_as_of(api):
     assert found["north-atlantic-cooperation-council"] == "certain"
     # From 1994 with no end given: it may have ended since, so only possible.
     assert found["partnership-for-peace"] == "possible"
-    # Launched in 1997 and 2002: not yet.
+    # Launched in 1997, 2002 and September 2006: not yet.
     assert "euro-atlantic-partnership-council" not in found
     assert "individual-partnership-action-plan" not in found
+    assert "intensified-dialogue" not in found
     # No dates at all: possible on any day.
-    assert found["intensified-dialogue"] == "possible"
+    assert found["individually-tailored-partnership-programme"] == "possible"
 
 
 def test_participations_by_country_and_programme(api):
@@ -330,6 +332,8 @@ def test_visit_with_legs_and_meetings(api):
     )
     assert [leg["country"]["slug"] for leg in visit["legs"]] == ["armenia", "georgia", "azerbaijan"]
     assert [leg["order"] for leg in visit["legs"]] == [1, 2, 3]
+    # The source names the countries without their order: the order numbers mean nothing.
+    assert visit["stop_order_known"] is False
     assert [m["counterpart_group"] for m in visit["meetings"]] == [
         "Top officials of Armenia",
         "Top officials of Georgia",

@@ -65,7 +65,8 @@ def test_rss_feed_of_visits(seed, client):
     description = visit.findtext("description")
     assert "<p>Dates: 17–19 March 2024</p>" in description
     assert "Traveller: Jens Stoltenberg, NATO Secretary General" in description
-    assert "Itinerary: Armenia, Georgia, Azerbaijan" in description
+    # Seed 002 names the three countries but not the order of the stops.
+    assert "Itinerary: Armenia, Azerbaijan and Georgia; the sources give no order" in description
     assert [c.text for c in visit.findall("category")] == [
         "Partnership programmes",
         "Territorial integrity and sovereignty",
@@ -186,7 +187,7 @@ def test_calendar_of_the_seed_visits(seed, client):
     assert event["DTSTART;VALUE=DATE"] == "20240317"
     assert event["DTEND;VALUE=DATE"] == "20240320"  # exclusive: the 17th to the 19th
     assert event["URL;VALUE=URI"] == f"http://testserver/visits/{STOLTENBERG}/"
-    assert event["LOCATION"] == "Armenia\\, Georgia\\, Azerbaijan"
+    assert event["LOCATION"] == "Armenia\\, Azerbaijan and Georgia\\; the sources give no order"
     assert event["DESCRIPTION"].startswith("Dates: 17–19 March 2024.\\n\\nTraveller: Jens")
     assert event["DTSTAMP"].endswith("Z")
     omitted = [line for line in lines if line.startswith("X-PARTNERSHIP-REGISTRY-OMITTED:")]

@@ -481,18 +481,43 @@ def test_pages_without_visits_link_the_feeds_only_in_the_footer(client):
 # --- Visits -------------------------------------------------------------------------------
 
 
-def test_visit_page_itinerary_in_order_with_meetings_topics_and_sources(client):
+def test_visit_page_lists_stops_of_unknown_order_as_a_set(client):
+    # Seed 002 names Armenia, Georgia and Azerbaijan but gives no order of the stops.
     page = get(client, "/visits/secretary-general-south-caucasus-march-2024/")
     itinerary = page.section("itinerary-heading")
+    assert "The sources name these stops but not the order in which they came" in itinerary
     Page(200, itinerary).assert_order(
-        "Armenia", "Top officials of Armenia", "Georgia", "Top officials of Georgia", "Azerbaijan"
+        "Armenia",
+        "Top officials of Armenia",
+        "Azerbaijan",
+        "Top officials of Azerbaijan",
+        "Georgia",
     )
-    assert itinerary.index("Top officials of Georgia") < itinerary.index(
-        "Top officials of Azerbaijan"
-    )
+    assert '<ul class="itinerary">' in page.html and '<ol class="itinerary">' not in page.html
     assert "17–19 March 2024" in page.text
     assert "Territorial integrity and sovereignty" in page.text
     assert "NATO Secretary General Jens Stoltenberg embarks" in page.section("sources-heading")
+    home = get(client, "/")
+    assert "Stops: Armenia, Azerbaijan and Georgia; the sources give no order" in home.text
+    assert "→" not in home.text
+
+
+def test_visit_with_a_known_order_shows_its_itinerary_in_order(client):
+    visit = f.create_visit(title="Known order visit", slug="known-order")
+    for order, name in enumerate(["Uzbekistan", "Kazakhstan"], start=1):
+        f.create_leg(visit=visit, country=Country.objects.get(name=name), order=order)
+    page = get(client, "/visits/known-order/")
+    itinerary = page.section("itinerary-heading")
+    Page(200, itinerary).assert_order("Uzbekistan", "Kazakhstan")
+    assert "not the order" not in itinerary
+    assert '<ol class="itinerary">' in page.html
+    listing = get(client, "/visits/")
+    assert "Itinerary: Uzbekistan → Kazakhstan" in listing.text
+    visit.stop_order_known = False
+    visit.save()
+    listing = get(client, "/visits/")
+    assert "Stops: Kazakhstan and Uzbekistan; the sources give no order" in listing.text
+    assert visit.itinerary_text() == "Kazakhstan and Uzbekistan; the sources give no order"
 
 
 def test_meeting_with_a_draft_counterpart_hides_the_name(client):

@@ -196,7 +196,18 @@ class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
     readonly_fields = ("dates_summary",)
     fieldsets = (
         (None, {"fields": ("title", "slug", "traveller", "traveller_position")}),
-        ("Dates", {"fields": ("dates_summary", "start_date", "end_date", "duration_days")}),
+        (
+            "Dates",
+            {
+                "fields": (
+                    "dates_summary",
+                    "start_date",
+                    "end_date",
+                    "duration_days",
+                    "stop_order_known",
+                )
+            },
+        ),
         ("About the visit", {"fields": ("purpose", "summary", "topics")}),
         ("Publication", {"fields": ("status",)}),
     )

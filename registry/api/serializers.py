@@ -322,6 +322,7 @@ class VisitSerializer(SpanSerializer):
             "traveller_position",
             *SPAN,
             "duration_days",
+            "stop_order_known",
             "purpose",
             "summary",
             "topics",

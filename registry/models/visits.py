@@ -50,6 +50,13 @@ class Visit(SpanMixin, Citable, Publishable):
         blank=True,
         help_text='When the sources give only the length ("a two-day visit").',
     )
+    stop_order_known = models.BooleanField(
+        "order of stops known",
+        default=True,
+        help_text="Untick when the sources name the stops without saying in which order they "
+        "came: the stops are then shown as a set, in alphabetical order, and the legs' order "
+        "numbers are kept only for the form.",
+    )
     purpose = models.TextField(blank=True)
     summary = models.TextField(blank=True)
     topics = models.ManyToManyField("registry.Topic", blank=True, related_name="visits")
@@ -84,6 +91,28 @@ class Visit(SpanMixin, Citable, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:visit-detail", kwargs={"slug": self.slug})
+
+    def stops(self) -> list[VisitLeg]:
+        """The legs as the sources give them: in their order when it is known, otherwise
+        alphabetically, so that no order is implied that the sources do not state."""
+        legs = list(self.legs.all())
+        if self.stop_order_known:
+            return legs
+        return sorted(legs, key=lambda leg: (leg.country.name, leg.city, leg.pk or 0))
+
+    def itinerary_text(self) -> str:
+        """ "Yerevan, Armenia → Tbilisi, Georgia", or, with no known order, "Armenia,
+        Azerbaijan and Georgia; the sources give no order". Used by feeds and calendar."""
+        places = [
+            f"{leg.city}, {leg.country.name}" if leg.city else leg.country.name
+            for leg in self.stops()
+        ]
+        if not places:
+            return ""
+        if self.stop_order_known or len(places) == 1:
+            return " → ".join(places)
+        listed = ", ".join(places[:-1]) + " and " + places[-1]
+        return f"{listed}; the sources give no order"
 
     def clean(self) -> None:
         self.clean_span()

@@ -243,10 +243,7 @@ def visit_when(visit: Visit) -> str:
 
 
 def visit_itinerary(visit: Visit) -> str:
-    return ", ".join(
-        f"{leg.city}, {leg.country.name}" if leg.city else leg.country.name
-        for leg in visit.legs.all()
-    )
+    return visit.itinerary_text()
 
 
 def visit_traveller(visit: Visit) -> str:

@@ -88,7 +88,7 @@ class VisitDetailView(RecordDetailView):
         ]
 
     def load_related(self, visit):
-        legs = list(visit.legs.all())
+        legs = visit.stops()
         meetings = list(visit.meetings.all())
         # A meeting's counterpart or their post may still be a draft: show the meeting
         # without naming them.
@@ -102,7 +102,7 @@ class VisitDetailView(RecordDetailView):
 
     def get_meta_description(self):
         visit = self.object
-        places = ", ".join(leg.country.name for leg in visit.legs.all())
+        places = ", ".join(leg.country.name for leg in visit.stops())
         who = visit.traveller.name if visit.traveller else "A NATO official"
         return f"{who}'s visit to {places}: itinerary, meetings, topics and sources. " + (
             visit.purpose or visit.summary
@@ -117,7 +117,7 @@ class VisitDetailView(RecordDetailView):
             data["endDate"] = visit.end.isoformat()
         if visit.purpose or visit.summary:
             data["description"] = visit.purpose or visit.summary
-        places = [place_schema(leg) for leg in visit.legs.all()]
+        places = [place_schema(leg) for leg in visit.stops()]
         if places:
             data["location"] = [p for p in places if p]
         attendees = []
