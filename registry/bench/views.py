@@ -74,7 +74,8 @@ def visit_values(request: HttpRequest) -> JsonResponse:
         )
         .values(
             "pk", "slug", "title", "start_date", "start_precision", "end_date",
-            "end_precision", "duration_days", "purpose", "summary", "updated_at",
+            "end_precision", "duration_days", "stop_order_known", "purpose", "summary",
+            "updated_at",
             "traveller__slug", "traveller__name", "traveller_public",
             "traveller_position__slug", "traveller_position__title", "position_public",
         )[:DEFAULT_PAGE_SIZE]
@@ -120,6 +121,7 @@ def visit_values(request: HttpRequest) -> JsonResponse:
             ),
             **_span(v),
             "duration_days": v["duration_days"],
+            "stop_order_known": v["stop_order_known"],
             "purpose": v["purpose"],
             "summary": v["summary"],
             "topics": topics[v["pk"]],
