@@ -100,6 +100,11 @@ class Visit(SpanMixin, Citable, Publishable):
             return legs
         return sorted(legs, key=lambda leg: (leg.country.name, leg.city, leg.pk or 0))
 
+    @property
+    def shows_order(self) -> bool:
+        """Whether the stops are shown as a sequence: a single stop has no order to hide."""
+        return self.stop_order_known or len(self.legs.all()) <= 1
+
     def itinerary_text(self) -> str:
         """ "Yerevan, Armenia → Tbilisi, Georgia", or, with no known order, "Armenia,
         Azerbaijan and Georgia; the sources give no order". Used by feeds and calendar."""
@@ -107,12 +112,9 @@ class Visit(SpanMixin, Citable, Publishable):
             f"{leg.city}, {leg.country.name}" if leg.city else leg.country.name
             for leg in self.stops()
         ]
-        if not places:
-            return ""
-        if self.stop_order_known or len(places) == 1:
+        if self.shows_order:
             return " → ".join(places)
-        listed = ", ".join(places[:-1]) + " and " + places[-1]
-        return f"{listed}; the sources give no order"
+        return f"{', '.join(places[:-1])} and {places[-1]}; the sources give no order"
 
     def clean(self) -> None:
         self.clean_span()

@@ -242,10 +242,6 @@ def visit_when(visit: Visit) -> str:
     return "Dates not recorded"
 
 
-def visit_itinerary(visit: Visit) -> str:
-    return visit.itinerary_text()
-
-
 def visit_traveller(visit: Visit) -> str:
     # Visit.published() guarantees both are published when present.
     parts = [p for p in (visit.traveller, visit.traveller_position) if p is not None]
@@ -312,7 +308,7 @@ class VisitRssFeed(Feed):
         paragraphs = [f"Dates: {visit_when(item)}"]
         if traveller := visit_traveller(item):
             paragraphs.append(f"Traveller: {traveller}")
-        if itinerary := visit_itinerary(item):
+        if itinerary := item.itinerary_text():
             paragraphs.append(f"Itinerary: {itinerary}")
         paragraphs += [text for text in (item.purpose, item.summary) if text.strip()]
         return "".join(f"<p>{escape(' '.join(text.split()))}</p>" for text in paragraphs)
@@ -445,7 +441,7 @@ class VisitCalendarView(View):
         lines = [f"Dates: {visit_when(visit)}." + (f" {note}" if note else "")]
         if traveller := visit_traveller(visit):
             lines.append(f"Traveller: {traveller}.")
-        if itinerary := visit_itinerary(visit):
+        if itinerary := visit.itinerary_text():
             lines.append(f"Itinerary: {itinerary}.")
             event.text("LOCATION", itinerary)
         if visit.purpose.strip():
