@@ -58,3 +58,21 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def publisher_client(client, db):
+    """A client logged in as a member of the Publisher group."""
+    from tests import factories
+
+    client.force_login(factories.create_user(role="publisher"))
+    return client
+
+
+@pytest.fixture
+def editor_client(client, db):
+    """A client logged in as a member of the Editor group (who may not publish)."""
+    from tests import factories
+
+    client.force_login(factories.create_user(role="editor"))
+    return client

@@ -998,7 +998,7 @@ def test_citation_content_types_are_the_citable_models(admin_client: Any) -> Non
 
 
 def test_publish_and_unpublish_actions(admin_client: Any) -> None:
-    topics = [f.create_topic(status=Status.DRAFT) for _ in range(2)]
+    topics = [f.cited(f.create_topic(status=Status.DRAFT)) for _ in range(2)]
     untouched = f.create_topic(status=Status.DRAFT)
     target = url(Topic, "changelist")
     response = admin_client.post(
@@ -1018,7 +1018,7 @@ def test_publish_and_unpublish_actions(admin_client: Any) -> None:
 
 
 def test_publishing_participations_logs_each_by_name(admin_client: Any) -> None:
-    drafts = [f.create_participation(status=Status.DRAFT) for _ in range(3)]
+    drafts = [f.cited(f.create_participation(status=Status.DRAFT)) for _ in range(3)]
     response = admin_client.post(
         url(Participation, "changelist"),
         {"action": "publish", "_selected_action": [p.pk for p in drafts]},

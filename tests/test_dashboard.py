@@ -73,14 +73,23 @@ def test_drafts_and_scheduled(admin_client: Client) -> None:
     assert_links_match(admin_client, result["scheduled"], {"Visit": {scheduled.pk}})
 
 
-def test_records_without_citation(admin_client: Client) -> None:
-    cited = f.create_office()
-    f.create_citation(record=cited)
+def test_records_without_a_public_source(admin_client: Client) -> None:
+    f.cited(f.create_office(), f.create_office(status=Status.DRAFT))
     uncited = f.create_office()
+    # A citation of a draft source shows nothing on the public page: it does not count.
+    draft_source = f.create_source(status=Status.DRAFT)
+    behind_draft = f.create_office()
+    f.create_citation(record=behind_draft, source=draft_source)
+    blocked = f.create_office(status=Status.DRAFT)
     result = lines(admin_client)
-    assert counts(result["uncited"])["Office"] == 1
-    office_item = next(i for i in result["uncited"].items if i.model is Office)
-    assert listed(admin_client, office_item.url) == {uncited.pk}
+    assert counts(result["uncited"])["Office"] == 2
+    assert counts(result["blocked"])["Office"] == 1
+    for key, expected in (("uncited", {uncited.pk, behind_draft.pk}), ("blocked", {blocked.pk})):
+        item = next(i for i in result[key].items if i.model is Office)
+        assert listed(admin_client, item.url) == expected
+    html = admin_client.get(INDEX).text
+    assert "Drafts blocked from publishing" in html
+    assert "Published without a source" in html
 
 
 def test_citations_never_or_long_ago_verified(admin_client: Client) -> None:
@@ -158,7 +167,8 @@ def test_dashboard_shows_each_line_with_its_link(admin_client: Client) -> None:
     for title in (
         "Drafts awaiting review",
         "Scheduled",
-        "Records with no citation",
+        "Drafts blocked from publishing",
+        "Published without a source",
         "Citations never verified",
         "Citations not verified for over a year",
         "Vacant posts",
@@ -195,7 +205,9 @@ def test_an_editor_sees_the_dashboard_and_a_plain_staff_user_sees_only_what_they
     editor = Client()
     editor.force_login(f.create_user(role="editor"))
     result = lines(editor)
-    assert {"drafts", "scheduled", "uncited", "vacant", "contact", "dates"} <= set(result)
+    assert {"drafts", "scheduled", "blocked", "uncited", "vacant", "contact", "dates"} <= set(
+        result
+    )
     staff = Client()
     staff.force_login(f.create_user(role="staff"))
     assert all(not line.items for line in lines(staff).values())

@@ -258,7 +258,7 @@ def test_revert_moves_a_visit_and_its_legs_back_together(admin_client: Any) -> N
 
 
 def test_revert_keeps_the_publication_state_unless_asked(admin_client: Any) -> None:
-    topic = f.create_topic(name="Old", status=Status.DRAFT)
+    topic = f.cited(f.create_topic(name="Old", status=Status.DRAFT))
     original = versions(topic)[0]
     topic.name, topic.status = "New", Status.PUBLISHED
     topic.save()

@@ -73,7 +73,9 @@ def change(client: Any) -> bool:
 
 
 def publish(client: Any) -> bool:
-    by_form, by_action = f.create_topic(status=Status.DRAFT), f.create_topic(status=Status.DRAFT)
+    by_form, by_action = f.cited(
+        f.create_topic(status=Status.DRAFT), f.create_topic(status=Status.DRAFT)
+    )
     client.post(url(Topic, "change", by_form.pk), topic_form(by_form, _publish="Publish"))
     client.post(url(Topic, "changelist"), {"action": "publish", "_selected_action": [by_action.pk]})
     by_form.refresh_from_db()

@@ -85,7 +85,7 @@ def test_a_deleted_row_is_saved_again_as_before() -> None:
 
 
 def test_bulk_status_actions_apply_to_what_is_stored_now() -> None:
-    topics = [f.create_topic(name=f"Topic {i}", status=Status.DRAFT) for i in range(3)]
+    topics = [f.cited(f.create_topic(name=f"Topic {i}", status=Status.DRAFT)) for i in range(3)]
     listed = list(Topic.objects.filter(pk__in=[t.pk for t in topics]).order_by("pk"))
     # Saved by someone else after the list was shown: the action must not overwrite it.
     other = Topic.objects.get(pk=topics[1].pk)

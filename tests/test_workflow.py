@@ -24,7 +24,7 @@ from registry.models import (
 )
 from registry.publication.visibility import PublicState, published_q
 from tests import factories as f
-from tests.test_admin import submit, url
+from tests.test_admin import CITATIONS, submit, url
 
 pytestmark = pytest.mark.django_db
 
@@ -133,20 +133,8 @@ def test_expiry_must_follow_publication_in_the_database() -> None:
 # --- the change form ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def publisher_client(client: Any) -> Any:
-    client.force_login(f.create_user(role="publisher"))
-    return client
-
-
-@pytest.fixture
-def editor_client(client: Any) -> Any:
-    client.force_login(f.create_user(role="editor"))
-    return client
-
-
 def test_save_and_publish_then_save_and_unpublish(publisher_client: Any) -> None:
-    topic = f.create_topic(status=Status.DRAFT, name="Energy security")
+    topic = f.cited(f.create_topic(status=Status.DRAFT, name="Energy security"))
     target = url(Topic, "change", topic.pk)
     page = publisher_client.get(target)
     assert "Draft: the public does not see this record" in page.text
@@ -186,16 +174,20 @@ def test_new_records_start_as_drafts(publisher_client: Any) -> None:
 
 
 def test_a_new_record_can_be_saved_and_published_at_once(publisher_client: Any) -> None:
+    source = f.create_source()
     submit(
         publisher_client,
         url(Topic, "add"),
         {"name": "Mine action", "slug": "mine", "_publish": "Save and publish"},
+        {CITATIONS: [{"source": str(source.pk), "quote": "Mine action"}]},
     )
-    assert Topic.objects.get(slug="mine").status == Status.PUBLISHED
+    topic = Topic.objects.get(slug="mine")
+    assert topic.status == Status.PUBLISHED
+    assert topic.history.first().history_change_reason == "Published"
 
 
 def test_schedule_is_entered_and_shown_in_the_editors_time_zone(publisher_client: Any) -> None:
-    topic = f.create_topic(status=Status.DRAFT)
+    topic = f.cited(f.create_topic(status=Status.DRAFT))
     target = url(Topic, "change", topic.pk)
     page = publisher_client.get(target)
     assert "Times are in Europe/Brussels." in page.text
@@ -256,7 +248,7 @@ def test_notice_says_when_a_published_record_is_hidden_by_a_linked_draft(
 
 
 def test_bulk_publish_and_unpublish_are_recorded_per_record(publisher_client: Any) -> None:
-    topics = [f.create_topic(status=Status.DRAFT) for _ in range(3)]
+    topics = [f.cited(f.create_topic(status=Status.DRAFT)) for _ in range(3)]
     response = publisher_client.post(
         url(Topic, "changelist"),
         {"action": "publish", "_selected_action": [t.pk for t in topics]},
@@ -275,7 +267,7 @@ def test_bulk_publish_and_unpublish_are_recorded_per_record(publisher_client: An
 
 
 def test_bulk_publish_warns_about_records_outside_their_window(publisher_client: Any) -> None:
-    expired = f.create_topic(status=Status.DRAFT, expire_at=T0)
+    expired = f.cited(f.create_topic(status=Status.DRAFT, expire_at=T0))
     with at(T0 + dt.timedelta(days=1)):
         response = publisher_client.post(
             url(Topic, "changelist"),

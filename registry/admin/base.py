@@ -27,9 +27,10 @@ from django.http import HttpRequest
 from registry.forms import CleanTextField, PartialDateModelForm
 from registry.models import Citation
 from registry.models.base import to_partial
+from registry.publication.gate import is_citable
 from registry.text import NUL_CODE, NUL_MESSAGE
 
-from .dashboard import QualityAdminMixin, is_citable
+from .dashboard import QualityAdminMixin
 from .filters import FilterMediaAdminMixin
 from .help import HelpTextAdminMixin
 from .history import HistoryAdminMixin

@@ -23,11 +23,9 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.utils import model_ngettext
-from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -53,7 +51,9 @@ from registry.models import (
 )
 from registry.models.base import Publishable, SpanMixin
 from registry.models.visits import _outside
+from registry.publication.gate import is_citable, uncited_q
 from registry.publication.version import current_version
+from registry.publication.visibility import published_q
 
 # A citation checked against its source longer ago than this is due for another check.
 VERIFY_EVERY = dt.timedelta(days=365)
@@ -76,23 +76,7 @@ MODELS: tuple[type[models.Model], ...] = (
 )
 
 
-def is_citable(model: type[models.Model]) -> bool:
-    """Whether citations can back `model`'s records (it has a generic relation to them)."""
-    return any(
-        isinstance(field, GenericRelation) and field.related_model is Citation
-        for field in model._meta.private_fields
-    )
-
-
 # --- the rules --------------------------------------------------------------------------------
-
-
-def uncited_q(model: type[models.Model]) -> Q:
-    """Records that no citation backs."""
-    citations = Citation.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
-    )
-    return ~Q(Exists(citations))
 
 
 def verification_due_before(today: dt.date | None = None) -> dt.date:
@@ -231,7 +215,9 @@ DATE_PROBLEMS: dict[type[models.Model], Callable[[], dict[int, str]]] = {
 
 
 class CitedFilter(admin.SimpleListFilter):
-    title = "citations"
+    """Cited or not as the publishing gate counts: a citation of a draft source does not."""
+
+    title = "citations of public sources"
     parameter_name = "cited"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
@@ -400,10 +386,16 @@ def _compute_lines(request: HttpRequest) -> list[Line]:
             "Scheduled",
             "Published, with a publish time still to come.",
         ),
+        "blocked": Line(
+            "blocked",
+            "Drafts blocked from publishing",
+            "No public source backs them yet, so they cannot be published: add a citation "
+            "(or publish the source they cite).",
+        ),
         "uncited": Line(
             "uncited",
-            "Records with no citation",
-            "No source backs them yet: add a citation on the record's page.",
+            "Published without a source",
+            "Public, but their page shows no source: add a citation, or unpublish them.",
         ),
     }
     for model in MODELS:
@@ -414,7 +406,9 @@ def _compute_lines(request: HttpRequest) -> list[Line]:
             "scheduled": Count("pk", filter=Q(status=Status.PUBLISHED, publish_at__gt=now)),
         }
         if is_citable(model):
-            counts["uncited"] = Count("pk", filter=uncited_q(model))
+            uncited = uncited_q(model)
+            counts["blocked"] = Count("pk", filter=uncited & Q(status=Status.DRAFT))
+            counts["uncited"] = Count("pk", filter=uncited & published_q())
         result = model._default_manager.aggregate(**counts)
         lines["drafts"].items.append(
             Item(model, result["drafts"], changelist_url(model, public="draft"))
@@ -423,8 +417,11 @@ def _compute_lines(request: HttpRequest) -> list[Line]:
             Item(model, result["scheduled"], changelist_url(model, public="scheduled"))
         )
         if "uncited" in result:
+            lines["blocked"].items.append(
+                Item(model, result["blocked"], changelist_url(model, cited="no", public="draft"))
+            )
             lines["uncited"].items.append(
-                Item(model, result["uncited"], changelist_url(model, cited="no"))
+                Item(model, result["uncited"], changelist_url(model, cited="no", public="live"))
             )
     result = list(lines.values())
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from registry.models import Publishable, Status
 from registry.publication import actions
+from registry.publication.gate import describe, publication_blockers
 from registry.publication.notices import local_time, public_notice, zone_name
 from registry.publication.permissions import can_publish
 from registry.publication.share_links import (
@@ -197,21 +198,46 @@ class PublicationAdminMixin:
             _keep_stored_publication(obj, PUBLICATION_FIELDS)
         else:
             _keep_stored_publication(obj, ("status",))
-        if action == PUBLISH:
-            actions.mark(obj, Status.PUBLISHED)
-        elif action == UNPUBLISH:
+        if action == UNPUBLISH:
             actions.mark(obj, Status.DRAFT)
+        # Publishing waits for the inlines: the citations saved with the form count.
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        blockers = publication_blockers([obj])
+        if self.workflow_action(request) == PUBLISH and obj.status != Status.PUBLISHED:
+            if blockers:
+                request.registry_publication_blocked = blockers[obj]
+            else:
+                actions.publish([obj])
+        elif blockers and obj.status == Status.PUBLISHED:
+            self.message_user(
+                request,
+                f"“{obj}” is published but {blockers[obj]}. The dashboard lists it under "
+                "“Published without a source”.",
+                messages.WARNING,
+            )
 
     def _after_workflow_save(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
         action = self.workflow_action(request)
         if action is None:
             return None
-        notice = public_notice(obj)
-        verb = "published" if action == PUBLISH else "unpublished"
-        self.message_user(
-            request, f"“{obj}” was saved and {verb}. {notice['title']}.", messages.SUCCESS
-        )
+        blocked = getattr(request, "registry_publication_blocked", None)
+        if blocked:
+            self.message_user(
+                request,
+                f"“{obj}” was saved as a draft but not published: {blocked}. "
+                "A record is published only with a source the public can see.",
+                messages.ERROR,
+            )
+        else:
+            notice = public_notice(obj)
+            verb = "published" if action == PUBLISH else "unpublished"
+            self.message_user(
+                request, f"“{obj}” was saved and {verb}. {notice['title']}.", messages.SUCCESS
+            )
         opts = self.model._meta
         return HttpResponseRedirect(
             reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
@@ -332,6 +358,18 @@ class PublicationAdminMixin:
         if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
             # The log entries name each record, and __str__ may follow these relations.
             pending = pending.select_related(*self.list_select_related)
+        pending = list(pending)
+        blockers = publication_blockers(pending) if status == Status.PUBLISHED else {}
+        if blockers:
+            self.message_user(
+                request,
+                f"{len(blockers)} not published, because a record is published only with a "
+                f"source the public can see: {describe(blockers)}.",
+                messages.ERROR,
+            )
+            pending = [record for record in pending if record not in blockers]
+            if not pending:
+                return
         to_change = actions.set_status(pending, status)
         if to_change:
             LogEntry.objects.log_actions(

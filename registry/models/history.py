@@ -33,6 +33,7 @@ from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from registry.publication.gate import publication_blockers
 from registry.publication.visibility import Status
 
 from .versioning import VERSION_FIELD, Versioned
@@ -438,6 +439,21 @@ class RevertReport:
     restored: int = 0
 
 
+def _hold_back_uncited(instance: models.Model, report: RevertReport, done: str) -> None:
+    """A revert or restore does not bring back a published status the publishing gate would
+    refuse: the record stays, as a draft, until an editor cites a public source."""
+    if getattr(instance, "status", None) != Status.PUBLISHED:
+        return
+    blockers = publication_blockers([instance])
+    if instance in blockers:
+        instance.status = Status.DRAFT
+        instance.save()
+        report.warnings.append(
+            f"{done} as a draft and not published: {blockers[instance]}. A record is "
+            "published only with a source the public can see."
+        )
+
+
 def m2m_values(record: Any) -> dict[str, list[Any]]:
     """The many-to-many ids a historical record saw, by field name."""
     return dict(record.history_m2m or {})
@@ -595,6 +611,7 @@ def revert_to(
         if guarded:
             instance.save()
         _set_m2m(instance, snapshot.parent)
+        _hold_back_uncited(instance, report, "Reverted")
         report.record = instance
     return report
 
@@ -687,5 +704,6 @@ def restore(
         if guarded:
             instance.save()
         _set_m2m(instance, parent)
+        _hold_back_uncited(instance, report, "Restored")
         report.record = instance
     return report

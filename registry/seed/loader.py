@@ -40,6 +40,7 @@ from registry.models import (
 )
 from registry.models.history import recorded
 from registry.partial_dates import PartialDate
+from registry.publication.gate import publication_blockers
 from registry.text_repair import repair_text
 
 SEED_DIR = Path(__file__).resolve().parent
@@ -123,6 +124,9 @@ def _create(model: type[models.Model], entry: dict[str, Any]) -> models.Model:
     if model is Visit:
         _create_visit_children(instance, entry)
     _cite(instance, entry.get("cite", []))
+    if blockers := publication_blockers([instance]):
+        # The seed publishes what it loads, so it obeys the publishing gate like an editor.
+        raise SeedError(f"{instance}: {blockers[instance]}")
     return instance
 
 

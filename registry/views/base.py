@@ -25,16 +25,13 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView, TemplateView
 
 from registry.models import Citation, Source
+from registry.publication.gate import is_citable
 from registry.queries.common import published_citations
 from registry.queries.sections import capped_count
 
 SITE_NAME = "Partnership Registry"
 SCHEMA = "https://schema.org"
 PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,8}\Z")
-
-
-def is_citable(model: type[models.Model]) -> bool:
-    return any(f.name == "citations" for f in model._meta.private_fields)
 
 
 def latest_update(*groups: Iterable[Any]) -> dt.datetime | None:
