@@ -3,6 +3,14 @@
 The sources say "June 2004", "2013" or "17 March 2024". A `PartialDate` keeps the first day
 of the period it names together with its precision, so that it sorts and filters like a date
 but is never shown more precisely than the source gave it.
+
+This module is the one home of the two rules every output and every check relies on:
+
+* the last day a partial date covers: `PartialDate.latest` in Python, `ends_on_or_after_q`
+  for queries and model constraints, and the SQL function `registry_latest` (migration
+  0004, `LAST_DAY_SQL`) for the PostgreSQL exclusion constraint and triggers;
+* how a date or a span reads: `describe_span`, used by the pages, feeds, calendar, CSV and
+  API alike.
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ import re
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import TruncMonth, TruncYear
 
 
 class Precision(models.TextChoices):
@@ -129,6 +139,63 @@ class PartialDate:
         return f"{self.date.day} {month_name} {self.date.year}"
 
     __str__ = display
+
+
+# The SQL form of `PartialDate.latest` (the PostgreSQL function `registry_latest`).
+LAST_DAY_SQL = """
+  SELECT CASE p
+    WHEN 'year' THEN (d + interval '1 year' - interval '1 day')::date
+    WHEN 'month' THEN (d + interval '1 month' - interval '1 day')::date
+    ELSE d END
+"""
+
+
+def ends_on_or_after_q(date_field: str, precision_field: str, day) -> Q:
+    """The stored period's last day (`PartialDate.latest`) is on or after `day`, a date or
+    an expression of one. A month or a year is stored as its first day, so its first day
+    is compared with `day` truncated to the period's precision: the same test, and one
+    that every database runs on an index."""
+    if isinstance(day, dt.date):
+        month, year = day.replace(day=1), day.replace(month=1, day=1)
+    else:
+        # A field given as F("name") is truncated by name, as the migrations state it.
+        field = day.name if isinstance(day, F) else day
+        month, year = TruncMonth(field), TruncYear(field)
+    return (
+        Q(**{precision_field: Precision.DAY, f"{date_field}__gte": day})
+        | Q(**{precision_field: Precision.MONTH, f"{date_field}__gte": month})
+        | Q(**{precision_field: Precision.YEAR, f"{date_field}__gte": year})
+    )
+
+
+def describe_span(
+    start: PartialDate | None,
+    end: PartialDate | None,
+    *,
+    ongoing: bool = False,
+    unknown: str = "Dates not recorded",
+) -> str:
+    """How a record's dates read everywhere they are shown, saying no more than the sources.
+
+    A dated point (start and end the same, as for a summit) reads as one date: "June 2004".
+    A span reads "2013–2017"; one known to continue, "2004 – present"; one whose end the
+    sources do not give, "From 2004; end not recorded", never as if it went on."""
+    if ongoing:
+        return f"{start.display()} – present" if start else "Start date not recorded – present"
+    if start and end:
+        return display_span(start, end)
+    if start:
+        return f"From {start.display()}; end not recorded"
+    if end:
+        return f"Until {end.display()}; start not recorded"
+    return unknown
+
+
+def describe(record, unknown: str = "Dates not recorded") -> str:
+    """`describe_span` of a record with `start`, `end` and perhaps `ongoing`."""
+    return describe_span(
+        record.start, record.end, ongoing=bool(getattr(record, "ongoing", False)), unknown=unknown
+    )
 
 
 def display_span(start: PartialDate | None, end: PartialDate | None, *, open_end: str = "") -> str:

@@ -58,7 +58,7 @@ from registry.models import (
     Topic,
     Visit,
 )
-from registry.partial_dates import display_span
+from registry.partial_dates import describe
 from registry.publication.visibility import is_public
 
 CONFIG = "english"
@@ -253,12 +253,7 @@ def term_pattern(term: Term) -> str:
 
 
 def _span(record) -> str:
-    start, end = record.start, record.end
-    if start is None and end is None:
-        return ""
-    if getattr(record, "ongoing", False) and end is None:
-        return f"{start.display()} – present" if start else ""
-    return display_span(start, end)
+    return describe(record, unknown="")
 
 
 def _join(*parts: str) -> str:

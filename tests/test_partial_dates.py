@@ -358,3 +358,91 @@ def test_equality_needs_same_date_and_precision():
 
 def test_hash_matches_equality():
     assert len({pd("June 2004"), PartialDate(dt.date(2004, 6, 20), M), pd("1 June 2004")}) == 2
+
+
+# --- One wording for every output -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "ongoing", "shown"),
+    [
+        ("2004-06", "2004-06", False, "June 2004"),  # a summit: a dated point
+        ("2025-06-15", "2025-06-15", False, "15 June 2025"),
+        ("2013", "2017", False, "2013–2017"),
+        ("2024-03-17", "2024-03-19", False, "17–19 March 2024"),
+        ("2004", None, False, "From 2004; end not recorded"),
+        ("2004", None, True, "2004 – present"),
+        (None, None, True, "Start date not recorded – present"),
+        (None, "2021", False, "Until 2021; start not recorded"),
+        (None, None, False, "Dates not recorded"),
+    ],
+)
+def test_describe_span_says_what_the_sources_say(start, end, ongoing, shown):
+    from registry.partial_dates import describe_span
+
+    start = pd(start) if start else None
+    end = pd(end) if end else None
+    assert describe_span(start, end, ongoing=ongoing) == shown
+
+
+def test_describe_span_takes_the_callers_word_for_no_dates():
+    from registry.partial_dates import describe_span
+
+    assert describe_span(None, None, unknown="") == ""
+
+
+def test_the_sql_rule_for_the_last_day_is_the_one_migration_0004_installs():
+    """`LAST_DAY_SQL` is the body of `registry_latest`; the migrations that use the rule call
+    that function rather than repeat it."""
+    import importlib
+
+    from registry.partial_dates import LAST_DAY_SQL
+
+    installs = importlib.import_module("registry.migrations.0004_visitleg_within_visit")
+    assert LAST_DAY_SQL.strip() in installs.CREATE
+    uses = importlib.import_module(
+        "registry.migrations.0017_single_holder_range_uses_registry_latest"
+    )
+    assert "interval" not in uses.CERTAIN_SPAN
+    assert "registry_latest(start_date, start_precision)" in uses.CERTAIN_SPAN
+
+
+DAYS = [
+    dt.date(2024, 2, 28),
+    dt.date(2024, 2, 29),
+    dt.date(2024, 3, 1),
+    dt.date(2023, 12, 31),
+    dt.date(2024, 1, 1),
+    dt.date(2024, 12, 31),
+    dt.date(2025, 1, 1),
+]
+PERIODS = ["2024", "2024-02", "2024-12", "2023-12", "2024-02-29", "2024-03-01", "2025"]
+
+
+@pytest.mark.django_db
+def test_the_query_rule_for_the_last_day_agrees_with_python():
+    from registry.models import Programme
+    from registry.partial_dates import ends_on_or_after_q
+    from tests import factories as f
+
+    programmes = {text: f.create_programme(start="2000", end=text) for text in PERIODS}
+    for day in DAYS:
+        expected = {text for text in PERIODS if pd(text).latest >= day}
+        found = Programme.objects.filter(
+            ends_on_or_after_q("end_date", "end_precision", day),
+            pk__in=[p.pk for p in programmes.values()],
+        )
+        assert {p.end.isoformat() for p in found} == expected, day
+
+
+@pytest.mark.django_db
+def test_the_sql_function_for_the_last_day_agrees_with_python():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("registry_latest is a PostgreSQL function")
+    with connection.cursor() as cursor:
+        for text in PERIODS:
+            value = pd(text)
+            cursor.execute("SELECT registry_latest(%s, %s)", [value.date, value.precision])
+            assert cursor.fetchone()[0] == value.latest, text

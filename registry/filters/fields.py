@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from registry.models import Citation, Source
-from registry.partial_dates import Precision
+from registry.partial_dates import ends_on_or_after_q
 from registry.queries.common import nulls_last
 from registry.search import KINDS_BY_MODEL, filter_matching
 
@@ -160,23 +160,9 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 
 def _end_not_before(day: dt.date, prefix: str = "") -> Q:
-    """The span's end is possibly on or after `day`: a month or year is stored as its first
-    day, so compare it with `day` truncated to the end's precision."""
-    return (
-        Q(**{f"{prefix}end_date__isnull": True})
-        | Q(**{f"{prefix}end_precision": Precision.DAY, f"{prefix}end_date__gte": day})
-        | Q(
-            **{
-                f"{prefix}end_precision": Precision.MONTH,
-                f"{prefix}end_date__gte": day.replace(day=1),
-            }
-        )
-        | Q(
-            **{
-                f"{prefix}end_precision": Precision.YEAR,
-                f"{prefix}end_date__gte": day.replace(month=1, day=1),
-            }
-        )
+    """The span's end is unknown or possibly on or after `day`."""
+    return Q(**{f"{prefix}end_date__isnull": True}) | ends_on_or_after_q(
+        f"{prefix}end_date", f"{prefix}end_precision", day
     )
 
 

@@ -10,12 +10,11 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import TruncMonth, TruncYear
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver
 from django.utils import timezone
 
-from registry.partial_dates import PartialDate, Precision
+from registry.partial_dates import PartialDate, Precision, ends_on_or_after_q
 from registry.publication.visibility import (
     PublicState,
     Status,
@@ -223,7 +222,7 @@ def span_constraints(name: str, *, ongoing: bool = False) -> list[models.BaseCon
 
     The end may not lie certainly before the start: "2004" may end a span that started in
     June 2004, but "May 2004" may not. Because a month or a year is stored as its first day,
-    that is the end's first day compared with the start truncated to the end's precision.
+    that is the end's last day on or after the start's first day (`ends_on_or_after_q`).
     """
     return [
         models.CheckConstraint(
@@ -235,9 +234,7 @@ def span_constraints(name: str, *, ongoing: bool = False) -> list[models.BaseCon
         models.CheckConstraint(
             condition=Q(end_date__isnull=True)
             | Q(start_date__isnull=True)
-            | Q(end_precision=Precision.DAY, end_date__gte=F("start_date"))
-            | Q(end_precision=Precision.MONTH, end_date__gte=TruncMonth("start_date"))
-            | Q(end_precision=Precision.YEAR, end_date__gte=TruncYear("start_date")),
+            | ends_on_or_after_q("end_date", "end_precision", F("start_date")),
             name=f"{name}_end_not_before_start",
             violation_error_message="The end date is before the start date.",
         ),

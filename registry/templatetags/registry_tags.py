@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from registry import links
-from registry.partial_dates import PartialDate, display_span
+from registry.partial_dates import PartialDate, describe
 
 register = template.Library()
 
@@ -63,21 +63,8 @@ def as_time(value: PartialDate | None, unknown: str = "Date unknown"):
 
 @register.filter
 def span(record, unknown: str = "Dates unknown") -> str:
-    """A record's start–end at the precision of each date.
-
-    `ongoing` (known to continue) reads "present"; an end that the sources simply do not give
-    is said to be unrecorded rather than implied to continue."""
-    start, end = record.start, record.end
-    ongoing = bool(getattr(record, "ongoing", False))
-    if ongoing:
-        return f"{start.display()} – present" if start else "Start date not recorded – present"
-    if start and end:
-        return display_span(start, end)
-    if start:
-        return f"From {start.display()}; end not recorded"
-    if end:
-        return f"Until {end.display()}; start not recorded"
-    return unknown
+    """A record's dates as every output shows them (`partial_dates.describe_span`)."""
+    return describe(record, unknown)
 
 
 @register.filter

@@ -48,7 +48,7 @@ from registry.models import (
     Visit,
     VisitLeg,
 )
-from registry.partial_dates import Precision, display_span
+from registry.partial_dates import Precision, describe
 from registry.queries.facts import newest_first
 from registry.search import KINDS, KINDS_BY_KEY, MAX_RESULTS, SearchResults, parse_query, search
 from registry.text import xml_safe
@@ -230,16 +230,9 @@ def feed_visits() -> QuerySet:
 
 def visit_when(visit: Visit) -> str:
     """The visit's dates at their precision, saying what is not recorded."""
-    start, end = visit.start, visit.end
-    if start and end:
-        return display_span(start, end)
-    if start:
-        return f"From {start.display()}; end not recorded"
-    if end:
-        return f"Until {end.display()}; start not recorded"
-    if visit.duration_days:
+    if visit.start is None and visit.end is None and visit.duration_days:
         return f"A {visit.duration_days}-day visit; dates not recorded"
-    return "Dates not recorded"
+    return describe(visit)
 
 
 def visit_traveller(visit: Visit) -> str:

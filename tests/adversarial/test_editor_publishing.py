@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from registry.models import Region, Status, Visit
 from registry.models.history import Versions
+from registry.publication.gate import is_citable
 from tests import factories as f
 from tests.test_admin import form_data, url
 from tests.test_csv import confirm, dry_run, row_errors, visit_row
@@ -38,7 +39,12 @@ CRAFTED = {
 
 
 def make(model: type, **kw: Any) -> Any:
-    return getattr(f, f"create_{model._meta.model_name}")(**kw)
+    """A record with a citation of a public source, so that only the permission (and not
+    the publishing gate) decides whether it may be published."""
+    record = getattr(f, f"create_{model._meta.model_name}")(**kw)
+    if is_citable(model):
+        f.cited(record)
+    return record
 
 
 def status_of(record: Any) -> str:
@@ -194,7 +200,9 @@ def test_a_revert_to_a_published_version(editor: Client, publisher: Client, mode
     record = make(model)
     record.status = Status.DRAFT
     record.save()
-    published = Versions(model, record.pk).list()[-1]
+    # The version before the draft save: published, and cited (the gate would keep a
+    # version without its citation a draft, whoever reverts).
+    published = Versions(model, record.pk).list()[1]
     target = url(model, "version", record.pk, published.key)
     fields = page_fields(editor, target)
     assert editor.post(target, {**fields, "restore_publication": "1"}).status_code == 403
