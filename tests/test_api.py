@@ -115,6 +115,19 @@ def test_programme_dates_keep_their_precision(api):
     assert (ipp["start"], ipp["start_precision"], ipp["end"]) == (None, None, None)
 
 
+def test_dates_read_as_the_site_words_them(api):
+    """`dates_text` is the site's wording (`describe_span`): a summit is a dated point, an
+    end the sources do not give is said to be unrecorded."""
+    nacc = get(api, "programmes/north-atlantic-cooperation-council/")
+    assert nacc["dates_text"] == "December 1991 – 1997"
+    eapc = get(api, "programmes/euro-atlantic-partnership-council/")
+    assert eapc["dates_text"] == "From 1997; end not recorded"
+    istanbul = get(api, "events/istanbul-summit-2004/")
+    assert istanbul["dates_text"] == "June 2004"
+    visit = get(api, "visits/")["results"][0]
+    assert visit["dates_text"] and all("dates_text" in leg for leg in visit["legs"])
+
+
 def test_programme_filters(api):
     assert slugs(get(api, "programmes/", kind="forum")) == [
         "north-atlantic-cooperation-council",

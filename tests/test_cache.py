@@ -115,6 +115,7 @@ def test_a_draft_never_enters_the_cache(client):
 def test_edit_publish_and_unpublish_show_on_the_next_request(client, publisher):
     traveller = f.create_person(name="Open Traveller")
     visit = f.create_visit(title="Visit to Baku", slug="baku", traveller=traveller, start="2024")
+    f.cited(visit)
     urls = ["/visits/baku/", "/visits/", f"{API}/visits/", "/visits/feed/rss/"]
 
     def shown(text: str) -> list[bool]:

@@ -169,16 +169,25 @@ def test_editor_drafts_a_visit_and_a_publisher_publishes_it(site, browser, shots
     context, page = session(browser, site, "publisher")
     page.goto(f"{site}/admin/registry/visit/{visit.pk}/change/")
     assert "Draft" in page.locator("#publication-notice").inner_text()
+    # No source cited yet: the publishing gate keeps it a draft and says why.
     page.click("input[name=_publish]")
     page.wait_for_load_state()
-    assert "published" in page.locator(".messagelist").inner_text()
+    assert "not published: it cites no source" in page.locator(".messagelist").inner_text()
+    visit.refresh_from_db()
+    assert visit.status == Status.DRAFT
+    f.create_citation(record=visit, quote="A visit to Azerbaijan and Georgia.")
+    page.reload()
+    page.click("input[name=_publish]")
+    page.wait_for_load_state()
+    assert "saved and published" in page.locator(".messagelist").inner_text()
     visit.refresh_from_db()
     assert visit.status == Status.PUBLISHED
 
     # --- the public -------------------------------------------------------------------------
     response = page.goto(public_url)
     assert response.status == 200
-    assert page.get_by_role("heading", level=1).inner_text() == TITLE
+    # The title, then the reference to its source.
+    assert page.get_by_role("heading", level=1).inner_text().startswith(TITLE)
     body = page.locator("main").inner_text()
     for text in ("Baku", "Tbilisi", "Students at ADA University", "Jens Stoltenberg"):
         assert text in body

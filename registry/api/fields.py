@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.models import Organisation
-from registry.partial_dates import PartialDate, Precision
+from registry.partial_dates import PartialDate, Precision, describe
 from registry.publication.visibility import is_public
 
 API_NAMESPACE = "api"
@@ -22,6 +22,24 @@ def api_url(request, basename: str, key: Any) -> str:
     kwarg = "pk" if isinstance(key, int) else "slug"
     path = reverse(f"{API_NAMESPACE}:{basename}-detail", kwargs={kwarg: key})
     return request.build_absolute_uri(path) if request is not None else path
+
+
+@extend_schema_field({"type": "string"})
+class DatesTextField(serializers.Field):
+    """The dates in words, as the site shows them (`partial_dates.describe_span`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault(
+            "help_text",
+            'The dates as the site words them: "June 2004" (a dated point), "2013–2017", '
+            '"2004 – present" (known to continue), "From 2004; end not recorded".',
+        )
+        super().__init__(**kwargs)
+
+    def to_representation(self, record: Any) -> str:
+        return describe(record)
 
 
 @extend_schema_field(

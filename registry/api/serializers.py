@@ -34,6 +34,7 @@ from registry.models import (
 from .as_of import AsOfSerializer, HolderSerializer, certainty
 from .fields import (
     CitationSerializer,
+    DatesTextField,
     HtmlUrlField,
     OrganisationSerializer,
     PartialDateField,
@@ -43,7 +44,7 @@ from .fields import (
 )
 
 COMMON = ["url", "html_url", "updated_at", "citations"]
-SPAN = ["start", "start_precision", "end", "end_precision"]
+SPAN = ["start", "start_precision", "end", "end_precision", "dates_text"]
 
 
 def utc_timestamp() -> serializers.DateTimeField:
@@ -62,6 +63,7 @@ class SpanSerializer(RecordSerializer):
     start_precision = PrecisionField(source="start")
     end = PartialDateField()
     end_precision = PrecisionField(source="end")
+    dates_text = DatesTextField()
 
 
 class AsOfSpanSerializer(SpanSerializer):
@@ -270,6 +272,7 @@ class LegSerializer(serializers.ModelSerializer):
     start_precision = PrecisionField(source="start")
     end = PartialDateField()
     end_precision = PrecisionField(source="end")
+    dates_text = DatesTextField()
 
     class Meta:
         model = VisitLeg

@@ -21,7 +21,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from registry.api.pagination import DEFAULT_PAGE_SIZE
 from registry.models import Citation, Meeting, Person, Position, Visit, VisitLeg
-from registry.partial_dates import Precision
+from registry.models.base import to_partial
+from registry.partial_dates import Precision, describe_span
 from registry.publication.visibility import visible_q
 
 
@@ -47,6 +48,10 @@ def _span(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         "start_precision": start_precision,
         "end": end,
         "end_precision": end_precision,
+        "dates_text": describe_span(
+            to_partial(row[f"{prefix}start_date"], row[f"{prefix}start_precision"]),
+            to_partial(row[f"{prefix}end_date"], row[f"{prefix}end_precision"]),
+        ),
     }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -22,6 +23,12 @@ from django.db.models import Exists, OuterRef, Q
 
 NO_CITATION = "it cites no source: add a citation on its page"
 DRAFT_SOURCES_ONLY = "its only sources are not public: publish the source first"
+
+
+def _citation_model() -> type[models.Model]:
+    # Looked up in the app registry: the models import this module (revert and restore
+    # obey the gate), so importing them here would be a cycle.
+    return apps.get_model("registry", "Citation")
 
 
 class PublicationBlocked(Exception):
@@ -34,20 +41,18 @@ class PublicationBlocked(Exception):
 
 def is_citable(model: type[models.Model]) -> bool:
     """Whether citations can back `model`'s records (it has a generic relation to them)."""
-    from registry.models import Citation
-
     return any(
-        isinstance(field, GenericRelation) and field.related_model is Citation
+        isinstance(field, GenericRelation) and field.related_model is _citation_model()
         for field in model._meta.private_fields
     )
 
 
 def public_citations(model: type[models.Model]):
     """Citations of `model`'s records whose source the public sees now."""
-    from registry.models import Citation
-
-    return Citation.objects.published().filter(
-        content_type=ContentType.objects.get_for_model(model)
+    return (
+        _citation_model()
+        .objects.published()
+        .filter(content_type=ContentType.objects.get_for_model(model))
     )
 
 
@@ -64,7 +69,7 @@ def publication_blockers(records: Iterable[models.Model]) -> dict[models.Model, 
     """The records that may not be published, each with the reason in an editor's words.
 
     Two queries a model, whatever the number of records."""
-    from registry.models import Citation
+    Citation = _citation_model()
 
     blockers: dict[models.Model, str] = {}
     by_model: dict[type[models.Model], list[models.Model]] = {}
