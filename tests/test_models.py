@@ -1133,3 +1133,63 @@ def test_visit_published_excludes_a_visit_whose_travellers_post_is_a_draft():
     shown = f.create_visit(traveller_position=f.create_position())
     published = set(Visit.objects.published())
     assert shown in published and hidden not in published
+
+
+# --- Appointments attested in post -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("start", "end", "attested", "error"),
+    [
+        ("2019", "2024", "2024-03", None),
+        ("2019", "2024", "2018-12", "before the start (2019)"),
+        ("2019", "2024-02", "2024-03", "after the end (February 2024)"),
+        ("2024-03-20", None, "2024-03", None),  # the month may contain the start
+        (None, None, "2024-03-17", None),
+    ],
+)
+def test_an_attestation_lies_within_the_term(start, end, attested, error):
+    appointment = f.create_appointment(start=start, end=end)
+    appointment.attested = attested
+    if error is None:
+        appointment.full_clean()
+        return
+    with pytest.raises(ValidationError) as caught:
+        appointment.full_clean()
+    assert error in " ".join(caught.value.message_dict["attested_date"])
+
+
+@pytest.mark.django_db
+def test_an_attested_month_is_stored_as_its_first_day():
+    appointment = f.create_appointment()
+    appointment.attested_date, appointment.attested_precision = dt.date(2024, 3, 17), "month"
+    appointment.full_clean()
+    assert appointment.attested_date == dt.date(2024, 3, 1)
+    assert str(appointment.attested) == "March 2024"
+
+
+@pytest.mark.django_db
+def test_the_last_recorded_holder_is_the_latest_the_sources_place_in_post():
+    from registry.models import Position
+    from registry.queries.facts import positions_with_holders
+
+    post = f.create_position()
+    f.create_appointment(position=post, start="2009", end="2014", person=f.create_person(name="A"))
+    f.create_appointment(
+        position=post,
+        attested_date=dt.date(2024, 3, 1),
+        attested_precision="month",
+        person=f.create_person(name="B"),
+    )
+    f.create_appointment(position=post, ordinal=1, person=f.create_person(name="C"))
+    [shown] = positions_with_holders(Position.objects.filter(pk=post.pk))
+    assert shown.current_appointments == []
+    assert shown.last_recorded.person.name == "B"
+    assert [a.person.name for a in shown.earlier_appointments] == ["A", "C"]
+    f.create_appointment(
+        position=post, start="2025", ongoing=True, person=f.create_person(name="D")
+    )
+    [shown] = positions_with_holders(Position.objects.filter(pk=post.pk))
+    assert [a.person.name for a in shown.current_appointments] == ["D"]
+    assert shown.last_recorded is None

@@ -193,7 +193,7 @@ EXPECTED = {
     "office-closed": ["This office is closed", "2017", "shifted to NATO Headquarters"],
     "position-list": ["NATO Deputy Secretary General", "Robert Simmons"],
     "position": [
-        "No current holder recorded",
+        "Last recorded holder",
         "Recorded holders",
         "Robert Simmons",
         "first holder",
@@ -292,9 +292,14 @@ def test_home_lists_regions_countries_open_offices_and_key_posts(client):
     assert "Central Asia" not in Page(200, offices).text.split("All offices")[0]
     assert 'href="tel:+995322933801"' in offices
     posts = page.section("posts-heading")
-    assert "No current holder recorded." in posts
-    assert "Recorded holders: Robert Simmons" in posts
-    page.assert_order("Secretary General's visit to Armenia", "Deputy Secretary General's visit")
+    # No source says who holds a post today; each names the last holder it records, and when.
+    assert "Last recorded holder: Jens Stoltenberg[source 4]: in post in March 2024" in posts
+    assert "Last recorded holder: Radmila Shekerinska" in posts
+    assert "in post at Deputy Secretary General's visit to Azerbaijan (dates not recorded)" in posts
+    assert "Robert Simmons[source 3]: dates not recorded; the first holder of the post." in posts
+    assert "No current holder recorded" not in posts
+    visits = Page(200, page.html[page.html.index('id="visits-heading"') :])
+    visits.assert_order("Secretary General's visit to Armenia", "Deputy Secretary General's visit")
 
 
 # --- Regions and countries ----------------------------------------------------------------
@@ -388,10 +393,16 @@ def test_closed_office_is_marked_closed_with_what_replaced_it(client):
 
 def test_position_page_current_and_past_holders(client):
     page = get(client, "/positions/special-representative-caucasus-central-asia/")
-    assert "No current holder recorded." in page.section("current-heading")
-    past = page.section("past-heading")
-    assert "Robert Simmons" in past and "Dates not recorded" in past
-    assert "the first holder of the post" in past
+    last = page.section("current-heading")
+    assert "Last recorded holder" in last
+    assert "Robert Simmons" in last and "dates not recorded" in last
+    assert "the first holder of the post" in last
+    assert "Whether they hold it today, the sources do not say." in last
+    assert "No other holder is recorded." in page.section("past-heading")
+    secretary_general = get(client, "/positions/nato-secretary-general/")
+    last = secretary_general.section("current-heading")
+    assert "Jens Stoltenberg" in last
+    assert "in post in March 2024, at Secretary General's visit" in last
     assert "Carries forward the Alliance's policy" in page.section("duties-heading")
     assert "Istanbul Summit" in page.text and "June 2004" in page.text
 

@@ -82,7 +82,15 @@ class AppointmentFormSet(ParentAwareInlineFormSet):
                     )
 
 
-_APPOINTMENT_FIELDS = ("capacity", "start_date", "end_date", "ongoing", "ordinal", "status")
+_APPOINTMENT_FIELDS = (
+    "capacity",
+    "start_date",
+    "end_date",
+    "ongoing",
+    "attested_date",
+    "ordinal",
+    "status",
+)
 
 
 class AppointmentInline(RegistryTabularInline):
@@ -224,10 +232,19 @@ class AppointmentAdmin(PublishableAdmin):
     )
     list_select_related = ("person", "position")
     search_fields = ("person__name", "position__title")
-    autocomplete_fields = ("person", "position")
+    autocomplete_fields = ("person", "position", "attested_visit")
     fieldsets = (
         (None, {"fields": ("person", "position", "capacity", "ordinal")}),
         ("Dates", {"fields": ("start_date", "end_date", "ongoing")}),
+        (
+            "Attested in post",
+            {
+                "fields": ("attested_date", "attested_visit"),
+                "description": "When the sources give no term, record the date or the visit "
+                "at which a cited source shows the person in post: the public pages then "
+                "name them as the last recorded holder, and say when.",
+            },
+        ),
         ("Notes", {"fields": ("notes",)}),
         ("Publication", {"fields": ("status",)}),
     )

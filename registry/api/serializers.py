@@ -223,6 +223,12 @@ class AppointmentSerializer(AsOfSpanSerializer):
     url = SelfUrlField("appointment")
     person = link("person")
     position = link("position")
+    attested = PartialDateField(
+        help_text="A date on which a source shows the person in post, when the sources give "
+        "no term."
+    )
+    attested_precision = PrecisionField(source="attested")
+    attested_visit = link("visit", help_text="A visit at which a source shows the person in post.")
 
     class Meta:
         model = Appointment
@@ -233,6 +239,9 @@ class AppointmentSerializer(AsOfSpanSerializer):
             "capacity",
             *SPAN,
             "ongoing",
+            "attested",
+            "attested_precision",
+            "attested_visit",
             "ordinal",
             "notes",
             "as_of",

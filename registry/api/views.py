@@ -217,6 +217,11 @@ class AppointmentViewSet(RegistryViewSet):
     filterset_class = filters.AppointmentFilterSet
     default_ordering = ("position__title", "start_date")
     select = ("person", "position")
+
+    def prefetches(self) -> list[Prefetch | str]:
+        # A draft visit is not named (the link serializer would follow its dependencies).
+        return [Prefetch("attested_visit", queryset=Visit.objects.published())]
+
     answers_as_of = True
     lookup_field = "pk"
     lookup_value_regex = ID_REGEX

@@ -10,6 +10,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
+from registry.partial_dates import PartialDate, Precision
+
 from .base import (
     Citable,
     Publishable,
@@ -17,7 +19,9 @@ from .base import (
     date_fields,
     date_order_indexes,
     ongoing_field,
+    single_date_constraints,
     span_constraints,
+    to_partial,
 )
 
 
@@ -140,6 +144,17 @@ class Appointment(SpanMixin, Citable, Publishable):
     start_date, start_precision = date_fields("from")
     end_date, end_precision = date_fields("until")
     ongoing = ongoing_field("still in post")
+    # The sources often give no term, only an occasion on which the person was in post.
+    attested_date, attested_precision = date_fields("in post on")
+    attested_visit = models.ForeignKey(
+        "registry.Visit",
+        verbose_name="in post at the visit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attested_appointments",
+        help_text="A visit at which a source shows the person in this post.",
+    )
     ordinal = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="1 for the first holder of the post, if the sources say."
     )
@@ -153,6 +168,7 @@ class Appointment(SpanMixin, Citable, Publishable):
         ordering = ["position__title", "start_date"]
         constraints = [
             *span_constraints("appointment", ongoing=True),
+            *single_date_constraints("appointment", "attested_date", "attested_precision"),
             models.UniqueConstraint(
                 fields=["position", "ordinal"],
                 name="appointment_unique_ordinal",
@@ -189,8 +205,37 @@ class Appointment(SpanMixin, Citable, Publishable):
             if _overlap(mine, other.certain_span())
         ]
 
+    @property
+    def attested(self) -> PartialDate | None:
+        """A date on which a source shows the person in post."""
+        return to_partial(self.attested_date, self.attested_precision)
+
+    @attested.setter
+    def attested(self, value: PartialDate | None) -> None:
+        if isinstance(value, str):
+            value = PartialDate.parse(value)
+        self.attested_date, self.attested_precision = (
+            (value.date, value.precision) if value else (None, Precision.DAY)
+        )
+
+    def clean_attested(self) -> None:
+        attested = self.attested
+        if attested is None or self.attested_precision not in Precision.values:
+            return
+        self.attested = attested  # a month to its first day, a year to 1 January
+        start, end = self.start, self.end
+        if start and attested.latest < start.earliest:
+            raise ValidationError(
+                {"attested_date": f"In post on {attested}, before the start ({start})."}
+            )
+        if end and attested.earliest > end.latest:
+            raise ValidationError(
+                {"attested_date": f"In post on {attested}, after the end ({end})."}
+            )
+
     def clean(self) -> None:
         self.clean_span()
+        self.clean_attested()
         if self.position_id is None:
             return
         clashes = self.overlapping()

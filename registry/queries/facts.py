@@ -101,9 +101,14 @@ def with_holders(
     appointments = (
         Appointment.objects.published()
         .select_related("person")
-        .prefetch_related(published_citations())
+        .prefetch_related(
+            published_citations(),
+            Prefetch("attested_visit", queryset=Visit.objects.published()),
+        )
     )
-    latest = ("-ongoing", *nulls_last("-start_date", "-ordinal"), "-pk")
+    # Holders still in post, then by the latest day the sources place them in it.
+    last_known = Coalesce("end_date", "attested_date", "start_date")
+    latest = ("-ongoing", last_known.desc(nulls_last=True), *nulls_last("-ordinal"), "-pk")
     return (
         queryset.select_related("organisation", "office")
         .annotate(holder_total=holder_count())
@@ -121,16 +126,27 @@ def with_holders(
 def prepare_holders(
     positions: list[Position], *, current: int = CURRENT_HOLDERS, past: int = PAST_HOLDERS
 ) -> list[Position]:
-    """Split each post's holders into `current_appointments` and `past_appointments`, hide
-    hidden offices, and count the holders not shown (`more_holders`).
+    """Split each post's holders into `current_appointments` and `past_appointments`, name
+    the `last_recorded` holder when none is current, hide hidden offices, and count the
+    holders not shown (`more_holders`).
 
     Only an appointment recorded as ongoing makes a current holder: an unknown end is not
-    taken to mean the person is still in post."""
+    taken to mean the person is still in post. Without one, the post names the latest
+    holder the sources record and when they place them in post ("in post in March 2024"),
+    rather than no one."""
     hide_hidden(positions, "office")
     for position in positions:
         latest = position.latest_appointments
         position.current_appointments = [a for a in latest if a.ongoing][:current]
         position.past_appointments = [a for a in latest if not a.ongoing][:past]
+        position.last_recorded = (
+            position.past_appointments[0]
+            if position.past_appointments and not position.current_appointments
+            else None
+        )
+        position.earlier_appointments = [
+            a for a in position.past_appointments if a is not position.last_recorded
+        ]
         shown = len(position.current_appointments) + len(position.past_appointments)
         position.more_holders = max(position.holder_total - shown, 0)
     return positions

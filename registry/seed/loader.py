@@ -59,12 +59,13 @@ SECTIONS: list[tuple[str, type[models.Model]]] = [
     ("offices", Office),
     ("positions", Position),
     ("people", Person),
-    ("appointments", Appointment),
     ("visits", Visit),
+    # After the visits: an appointment may name the visit at which it is attested.
+    ("appointments", Appointment),
 ]
 
 # Keys that are not model fields, handled by the loader itself.
-_SPECIAL = {"key", "cite", "legs", "meetings", "file", "start", "end", "date"}
+_SPECIAL = {"key", "cite", "legs", "meetings", "file", "start", "end", "date", "attested"}
 
 
 class SeedError(Exception):
@@ -159,7 +160,7 @@ def _lookup(model: type[models.Model], slug: str) -> models.Model:
 
 
 def _set_dates(instance: models.Model, entry: dict[str, Any]) -> None:
-    for key in ("start", "end"):
+    for key in ("start", "end", "attested"):
         if key in entry:
             setattr(instance, key, PartialDate.parse(str(entry[key])))
     if "date" in entry:

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from registry import links
-from registry.partial_dates import PartialDate, describe
+from registry.partial_dates import PartialDate, Precision, describe
 
 register = template.Library()
 
@@ -65,6 +65,15 @@ def as_time(value: PartialDate | None, unknown: str = "Date unknown"):
 def span(record, unknown: str = "Dates unknown") -> str:
     """A record's dates as every output shows them (`partial_dates.describe_span`)."""
     return describe(record, unknown)
+
+
+@register.filter
+def in_or_on(value: PartialDate | None) -> str:
+    """ "on 17 March 2024", "in March 2024", "in 2024": a date as the object of "in post"."""
+    if not value:
+        return ""
+    preposition = "on" if value.precision == Precision.DAY else "in"
+    return format_html('{} <time datetime="{}">{}</time>', preposition, value.isoformat(), value)
 
 
 @register.filter

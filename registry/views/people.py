@@ -187,7 +187,14 @@ class PositionDetailView(RecordDetailView):
     def get_meta_description(self):
         position = self.object
         current = ", ".join(a.person.name for a in position.current_appointments)
-        holder = f"Current holder: {current}." if current else "No current holder recorded."
+        last = position.last_recorded
+        holder = (
+            f"Current holder: {current}."
+            if current
+            else f"Last recorded holder: {last.person.name}."
+            if last
+            else "No holder recorded."
+        )
         return f"{position.title}: duties, dates, current and past holders. {holder}"
 
     def get_jsonld(self):

@@ -42,7 +42,8 @@ class HomeView(PageMixin, TemplateView):
                 organisation__in=Organisation.objects.published().filter(
                     kind=Organisation.Kind.INTERNATIONAL
                 ),
-                ongoing=True,
+                # Not known to have ended: the sources seldom say that a post continues.
+                end_date__isnull=True,
             )
             .order_by("title", "pk")[: self.key_posts_shown],
             current=3,
