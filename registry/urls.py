@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
-from .views import discovery
+from .views import calendar, discovery
 from .views import pages as views
 from .views.people import person_suggest
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
     path("visits/feed/rss/", discovery.VisitRssFeed(), name="visit-feed-rss"),
     path("visits/feed/atom/", discovery.VisitAtomFeed(), name="visit-feed-atom"),
-    path("visits/calendar.ics", discovery.VisitCalendarView.as_view(), name="visit-calendar"),
+    path("visits/calendar.ics", calendar.VisitCalendarView.as_view(), name="visit-calendar"),
     path("visits/<slug:slug>/", views.VisitDetailView.as_view(), name="visit-detail"),
     path("topics/", views.TopicListView.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),

@@ -226,7 +226,9 @@ def test_every_page_type_shows_its_facts_and_the_common_parts(client, kind):
     assert page.canonical == f"http://testserver{PAGE_TYPES[kind]}"
     assert 'aria-label="Breadcrumb"' in page.html
     assert '<a class="skip-link" href="#main">' in page.html and '<main id="main"' in page.html
-    assert "Last updated" in text
+    # The registry's change date, told apart from the dates of the facts.
+    assert "records were last changed in the registry on" in text
+    assert "the dates of the facts are those the sources give" in text
     assert "BreadcrumbList" in page.jsonld_types()
     # Static files have hashed names (WhiteNoise's manifest storage), never a CDN.
     assert re.search(r'href="/static/css/site\.[0-9a-f]{12}\.css"', page.html)

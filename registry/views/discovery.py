@@ -6,10 +6,9 @@ the feeds and the calendar three (visits, their stops, their topics), the sitema
 read of the last id per section, and each sitemap section file one (a block of ids).
 
 Dates are never given more precisely than stored. Feed items carry the visit's dates as
-text at their precision; their publication dates are the record's own timestamps. The
-calendar holds, as all-day events, only the visits whose first day is known, spanning the
-days known; visits known only to the month or the year, or not dated at all, are left out
-and named in X-PARTNERSHIP-REGISTRY-OMITTED properties (see `calendar_days`).
+text at their precision; an entry is "published" on the visit's own first day (none when
+the sources give none) and "updated" when its record last changed. The calendar of visits
+is in `calendar.py`.
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ from django.utils.html import escape
 from django.views import View
 from django.views.generic import TemplateView
 
-from registry import calendar as ical
 from registry.models import (
     Country,
     Event,
@@ -48,8 +46,7 @@ from registry.models import (
     Visit,
     VisitLeg,
 )
-from registry.partial_dates import Precision, describe
-from registry.queries.facts import newest_first
+from registry.partial_dates import describe
 from registry.search import KINDS, KINDS_BY_KEY, MAX_RESULTS, SearchResults, parse_query, search
 from registry.text import xml_safe
 
@@ -311,10 +308,15 @@ class VisitRssFeed(Feed):
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, item: Visit) -> dt.datetime:
-        return item.created_at
+    def item_pubdate(self, item: Visit) -> dt.datetime | None:
+        """When the visit happened (its first day, as far as the sources give it), not when
+        it was entered: None when they give no date, so the entry claims none."""
+        if item.start is None:
+            return None
+        return dt.datetime.combine(item.start.earliest, dt.time(), tzinfo=dt.UTC)
 
     def item_updateddate(self, item: Visit) -> dt.datetime:
+        """When the registry's record of the visit last changed."""
         return item.updated_at
 
     def item_author_name(self, item: Visit) -> str | None:
@@ -333,121 +335,6 @@ class VisitAtomFeed(VisitRssFeed):
 
     def item_title(self, item: Visit) -> str:
         return item.title  # an Atom title is plain text
-
-
-def calendar_days(visit: Visit) -> tuple[dt.date, dt.date, str] | None:
-    """The all-day span a visit occupies in the calendar, [first, after last), with a note
-    on what is not known; None when its first day is not known.
-
-    - first and last day known: those days;
-    - first day and the length known: that many days from the first;
-    - only the first day known to the day (no end, or an end known only to the month or
-      year): the first day alone, and the note says so.
-    A visit known only to the month or the year, or not dated, is left out: an all-day
-    event over a whole month would claim days the sources do not give."""
-    start, end = visit.start, visit.end
-    if start is None or start.precision != Precision.DAY:
-        return None
-    first = start.date
-    if end is not None and end.precision == Precision.DAY:
-        return first, end.date + dt.timedelta(days=1), ""
-    if end is None and visit.duration_days:
-        return (
-            first,
-            first + dt.timedelta(days=visit.duration_days),
-            f"The sources give the first day and the length ({visit.duration_days} days).",
-        )
-    if end is None:
-        return first, first + dt.timedelta(days=1), "Only the first day is recorded."
-    return (
-        first,
-        first + dt.timedelta(days=1),
-        f"Only the first day is known to the day; the visit ended in {end.display()}.",
-    )
-
-
-def omission_reason(visit: Visit) -> str:
-    start = visit.start
-    if start is None:
-        return "dates not recorded"
-    precision = "month" if start.precision == Precision.MONTH else "year"
-    return f"dates known only to the {precision}: {visit_when(visit)}"
-
-
-# Visits in the calendar: the latest, so that a subscription stays small.
-CALENDAR_ITEMS = 200
-
-CALENDAR_POLICY = (
-    "Official visits of NATO officials to the South Caucasus and Central Asia, from the "
-    f"Partnership Registry: the latest {CALENDAR_ITEMS}, as all-day events over the days the "
-    "sources give. Visits whose "
-    "first day is not known (dates known only to the month or the year, or not recorded) "
-    "are left out and listed in X-PARTNERSHIP-REGISTRY-OMITTED; see the registry's visit "
-    "pages for them."
-)
-
-
-class VisitCalendarView(View):
-    """/visits/calendar.ics: published visits as an iCalendar (RFC 5545)."""
-
-    def get(self, request, *args, **kwargs):
-        absolute = request.build_absolute_uri
-        cal = ical.Component("VCALENDAR")
-        cal.add("VERSION", "2.0")
-        cal.text("PRODID", f"-//{SITE_NAME}//Visits//EN")
-        cal.add("CALSCALE", "GREGORIAN")
-        cal.text("NAME", f"Visits – {SITE_NAME}")
-        cal.text("X-WR-CALNAME", f"Visits – {SITE_NAME}")
-        cal.text("DESCRIPTION", CALENDAR_POLICY)
-        cal.text("X-WR-CALDESC", CALENDAR_POLICY)
-        cal.add("SOURCE", absolute(reverse("registry:visit-calendar")), VALUE="URI")
-        cal.add("REFRESH-INTERVAL", "P1D", VALUE="DURATION")
-        cal.add("X-PUBLISHED-TTL", "P1D")
-        # The latest visits, in date order: a subscription stays small however long the
-        # record grows (the visit list has the others).
-        latest = feed_visits().order_by(*newest_first())[:CALENDAR_ITEMS]
-        visits = sorted(latest, key=lambda v: (v.start_date is None, v.start_date, v.pk))
-        for visit in visits:
-            url = absolute(visit.get_absolute_url())
-            days = calendar_days(visit)
-            if days is None:
-                cal.text(
-                    "X-PARTNERSHIP-REGISTRY-OMITTED",
-                    f"{visit.title} ({omission_reason(visit)}): {url}",
-                )
-                continue
-            cal.components.append(self.event(visit, url, *days))
-        response = HttpResponse(cal.serialize(), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="partnership-registry-visits.ics"'
-        return response
-
-    @staticmethod
-    def event(visit: Visit, url: str, first: dt.date, after: dt.date, note: str):
-        event = ical.Component("VEVENT")
-        event.add("UID", str(record_uuid("visit", visit.pk)))
-        event.add("DTSTAMP", ical.format_utc(visit.updated_at))
-        event.add("CREATED", ical.format_utc(visit.created_at))
-        event.add("LAST-MODIFIED", ical.format_utc(visit.updated_at))
-        event.add("DTSTART", ical.format_date(first), VALUE="DATE")
-        event.add("DTEND", ical.format_date(after), VALUE="DATE")
-        event.text("SUMMARY", visit.title)
-        lines = [f"Dates: {visit_when(visit)}." + (f" {note}" if note else "")]
-        if traveller := visit_traveller(visit):
-            lines.append(f"Traveller: {traveller}.")
-        if itinerary := visit.itinerary_text():
-            lines.append(f"Itinerary: {itinerary}.")
-            event.text("LOCATION", itinerary)
-        if visit.purpose.strip():
-            lines.append(" ".join(visit.purpose.split()))
-        lines.append(url)
-        event.text("DESCRIPTION", "\n\n".join(lines))
-        event.add("URL", url, VALUE="URI")
-        topics = [topic.name for topic in visit.topics.all()]
-        if topics:
-            event.add("CATEGORIES", ",".join(ical.escape_text(name) for name in topics))
-        event.add("CLASS", "PUBLIC")
-        event.add("TRANSP", "TRANSPARENT")
-        return event
 
 
 # --- Sitemap and robots.txt ---------------------------------------------------------------
