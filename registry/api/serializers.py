@@ -322,7 +322,8 @@ class VisitSerializer(SpanSerializer):
     traveller = link("person")
     traveller_position = link("position")
     topics = link("topic", many=True)
-    legs = LegSerializer(many=True, read_only=True)
+    # `stops()`: in their order when the sources give it, else by country, implying none.
+    legs = LegSerializer(source="stops", many=True, read_only=True)
     meetings = MeetingSerializer(many=True, read_only=True)
 
     class Meta:

@@ -59,6 +59,11 @@ def _public(name: str, model) -> ExpressionWrapper:
     return ExpressionWrapper(visible_q(model, name), output_field=BooleanField())
 
 
+def _by_country(legs: list[dict]) -> list[dict]:
+    """Stops whose order the sources do not give, by country (as `Visit.stops()`)."""
+    return sorted(legs, key=lambda leg: ((leg["country"] or {}).get("name", ""), leg["city"]))
+
+
 def visit_values(request: HttpRequest) -> JsonResponse:
     api = request.build_absolute_uri("/api/v1/")
     site = request.build_absolute_uri("/")
@@ -130,7 +135,7 @@ def visit_values(request: HttpRequest) -> JsonResponse:
             "purpose": v["purpose"],
             "summary": v["summary"],
             "topics": topics[v["pk"]],
-            "legs": legs[v["pk"]],
+            "legs": legs[v["pk"]] if v["stop_order_known"] else _by_country(legs[v["pk"]]),
             "meetings": meetings[v["pk"]],
             "url": f"{api}visits/{v['slug']}/",
             "html_url": f"{site}visits/{v['slug']}/",
