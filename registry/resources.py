@@ -7,7 +7,8 @@ Columns are the model's field names. In both directions:
   "2004-06-15") and written in ISO form at its precision ("2004-06");
 * a related record is given by its slug (a country also by its ISO code, e.g. "GE");
 * several related records are slugs separated by ";";
-* yes/no columns accept yes, no, true, false, 1 or 0.
+* yes/no columns accept yes, no, true, false, 1 or 0; an empty cell is the field's default
+  (no, but yes for a visit's "order of stops known").
 
 A visit's legs are one column, legs separated by ";", each "country | city | from | until",
 e.g. "AZ | Baku | 2024-03-17 | 2024-03-18; GE | Tbilisi | 18 March 2024 |". On import a
@@ -43,7 +44,7 @@ LIST_SEPARATOR = ";"
 LEG_SEPARATOR = ";"
 LEG_PART_SEPARATOR = "|"
 YES = ("yes", "y", "true", "1", "on")
-NO = ("no", "n", "false", "0", "off", "")
+NO = ("no", "n", "false", "0", "off")
 
 # Bookkeeping columns left out of exports.
 SKIPPED = {"created_at", "updated_at", "single_holder", "version"}
@@ -148,8 +149,17 @@ class RecordsWidget(ManyToManyWidget):
 
 
 class YesNoWidget(Widget):
+    """yes or no; an empty cell is the field's default, so that leaving it empty never
+    turns on or off what the form would not."""
+
+    def __init__(self, empty: bool = False) -> None:
+        super().__init__()
+        self.empty = empty
+
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
         text = _text(value).lower()
+        if not text:
+            return self.empty
         if text in YES:
             return True
         if text in NO:
@@ -236,7 +246,7 @@ def _field_for(model: type[models.Model], model_field: models.Field) -> Field | 
     elif model_field.many_to_one or model_field.one_to_one:
         widget = RecordWidget(model_field.related_model)
     elif isinstance(model_field, models.BooleanField):
-        widget = YesNoWidget()
+        widget = YesNoWidget(empty=model_field.default is True)
     elif model_field.choices:
         widget = ChoiceWidget(list(model_field.flatchoices))
     else:
@@ -328,6 +338,7 @@ class VisitResource(RegistryResource):
     traveller_position = Field("traveller_position", "traveller_position", RecordWidget(Position))
     start_date = PartialDateField("start_date", "start_precision", "start_date")
     end_date = PartialDateField("end_date", "end_precision", "end_date")
+    stop_order_known = Field("stop_order_known", "stop_order_known", YesNoWidget(empty=True))
     topics = Field("topics", "topics", RecordsWidget(Topic))
     legs = Field(column_name="legs", readonly=True)
     status = Field("status", "status", readonly=True)
