@@ -187,12 +187,20 @@ class ChoiceWidget(Widget):
 
 
 class PreviewDiff(Diff):
-    """The before/after of a row, as HTML only for the rows the preview shows: the
-    character diff of every cell of thousands of rows would take most of the dry run."""
+    """The before/after of a row, read and written as HTML only for the rows the preview
+    shows (the character diff of every cell of thousands of rows would take most of the dry
+    run), each cell as the export writes it, so that the legs column shows the legs."""
 
     def __init__(self, resource: resources.Resource, instance: Any, new: bool) -> None:
-        super().__init__(resource, instance, new)
         self.shown = getattr(resource, "row_number", 0) <= PREVIEW_ROWS
+        self.new, self.left, self.right = new, self._cells(resource, instance), []
+
+    def compare_with(self, resource: resources.Resource, instance: Any) -> None:
+        self.right = self._cells(resource, instance)
+
+    def _cells(self, resource: resources.Resource, instance: Any) -> list[str]:
+        fields = resource.get_import_fields() if self.shown else []
+        return [resource.export_field(field, instance) for field in fields]
 
     def as_html(self) -> list[str]:
         return super().as_html() if self.shown else []
@@ -368,8 +376,9 @@ class VisitResource(RegistryResource):
         return super().filter_export(queryset, **kwargs).prefetch_related(Prefetch("legs", legs))
 
     def dehydrate_legs(self, visit: Visit) -> str:
-        if visit.pk is None:
-            return ""
+        imported = getattr(visit, "_imported_legs", None)  # an import row's, not yet stored
+        if imported is not None or visit.pk is None:
+            return render_legs(imported or [])
         return render_legs(list(visit.legs.all()))
 
     def import_instance(self, instance: Visit, row: Any, **kwargs: Any) -> None:
