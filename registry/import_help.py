@@ -18,11 +18,7 @@ from django.db.models import Q
 from import_export.fields import Field
 
 from registry.csv_safety import write_csv
-from registry.models import Appointment, Country, Person, Position, Topic, Visit, VisitLeg
-from registry.resources import (
-    IMPORT_RESOURCES,
-    LEG_PART_SEPARATOR,
-    LEG_SEPARATOR,
+from registry.csv_widgets import (
     LIST_SEPARATOR,
     ChoiceWidget,
     PartialDateWidget,
@@ -30,6 +26,8 @@ from registry.resources import (
     RecordWidget,
     YesNoWidget,
 )
+from registry.models import Appointment, Country, Person, Position, Topic, Visit, VisitLeg
+from registry.resources import IMPORT_RESOURCES, LEG_PART_SEPARATOR, LEG_SEPARATOR
 
 DATE_FORMAT = (
     "A date as precise as the source gives it: a year, a month or a day. "
