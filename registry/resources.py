@@ -1,13 +1,15 @@
 """CSV export of every registry list, and CSV import of visits (with their legs) and
 appointments, with django-import-export (README, "Dependencies"; docs/editors.md).
 
-Columns are the model's field names. In both directions:
+Columns are the model's field names. In both directions (cells are read and written by
+registry/csv_widgets.py):
 
 * a partial date is one column, read with `PartialDate.parse` ("2004", "June 2004",
   "2004-06-15") and written in ISO form at its precision ("2004-06");
 * a related record is given by its slug (a country also by its ISO code, e.g. "GE");
 * several related records are slugs separated by ";";
-* yes/no columns accept yes, no, true, false, 1 or 0.
+* yes/no columns accept yes, no, true, false, 1 or 0; an empty cell is the field's default
+  (no, but yes for a visit's "order of stops known").
 
 A visit's legs are one column, legs separated by ";", each "country | city | from | until",
 e.g. "AZ | Baku | 2024-03-17 | 2024-03-18; GE | Tbilisi | 18 March 2024 |". On import a
@@ -23,27 +25,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from import_export import resources
 from import_export.fields import Field
 from import_export.resources import Diff
-from import_export.widgets import ManyToManyWidget, Widget
+from import_export.widgets import ManyToManyWidget
 
 from registry import import_versions
+from registry.csv_widgets import (
+    ChoiceWidget,
+    PartialDateField,
+    PartialDateWidget,
+    RecordsWidget,
+    RecordWidget,
+    YesNoWidget,
+    find_record,
+)
+from registry.csv_widgets import cell_text as _text
 from registry.forms import partial_date_pairs
 from registry.models import Appointment, Country, Person, Position, Topic, Visit, VisitLeg
-from registry.models.base import to_partial
 from registry.models.visits import _outside
 from registry.partial_dates import PartialDate, Precision
 
-LIST_SEPARATOR = ";"
 LEG_SEPARATOR = ";"
 LEG_PART_SEPARATOR = "|"
-YES = ("yes", "y", "true", "1", "on")
-NO = ("no", "n", "false", "0", "off", "")
 
 # Bookkeeping columns left out of exports.
 SKIPPED = {"created_at", "updated_at", "single_holder", "version"}
@@ -51,138 +58,21 @@ SKIPPED = {"created_at", "updated_at", "single_holder", "version"}
 PREVIEW_ROWS = 100
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-class PartialDateWidget(Widget):
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> PartialDate | None:
-        text = _text(value)
-        if not text:
-            return None
-        return PartialDate.parse(text)  # PartialDateError is a ValueError: a row error
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.isoformat() if value else ""
-
-
-class PartialDateField(Field):
-    """One column for a date and its precision."""
-
-    def __init__(self, date_name: str, precision_name: str, column_name: str) -> None:
-        super().__init__(attribute=date_name, column_name=column_name, widget=PartialDateWidget())
-        self.precision_name = precision_name
-
-    def get_value(self, instance: models.Model) -> PartialDate | None:
-        return to_partial(getattr(instance, self.attribute), getattr(instance, self.precision_name))
-
-    def save(self, instance: models.Model, row: Any, is_m2m: bool = False, **kwargs: Any) -> None:
-        value = self.clean(row, **kwargs)
-        setattr(instance, self.attribute, value.date if value else None)
-        setattr(instance, self.precision_name, value.precision if value else Precision.DAY)
-
-
-def _lookup_name(model: type[models.Model]) -> str:
-    names = {f.name for f in model._meta.get_fields()}
-    return "slug" if "slug" in names else "pk"
-
-
-def find_record(model: type[models.Model], text: str) -> models.Model:
-    """A record named in a CSV cell: by slug (a country also by ISO code or name)."""
-    if model is ContentType:
-        app_label, _, name = text.partition(".")
-        found = ContentType.objects.filter(app_label=app_label, model=name.lower()).first()
-    elif model is Country:
-        found = Country.objects.filter(
-            Q(slug=text) | Q(iso_code=text.upper()) | Q(name__iexact=text)
-        ).first()
-    else:
-        lookup = _lookup_name(model)
-        found = None
-        if lookup != "pk" or text.isdigit():
-            found = model._default_manager.filter(**{lookup: text}).first()
-    if found is None:
-        label = model._meta.verbose_name
-        how = "ISO code, slug or name" if model is Country else _lookup_name(model)
-        raise ValueError(f"There is no {label} with the {how} “{text}”.")
-    return found
-
-
-def record_name(obj: models.Model | None) -> str:
-    if obj is None:
-        return ""
-    if isinstance(obj, ContentType):
-        return f"{obj.app_label}.{obj.model}"
-    return str(getattr(obj, _lookup_name(type(obj))))
-
-
-class RecordWidget(Widget):
-    """A foreign key given by the related record's slug."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        super().__init__()
-        self.model = model
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> models.Model | None:
-        text = _text(value)
-        return find_record(self.model, text) if text else None
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return record_name(value)
-
-
-class RecordsWidget(ManyToManyWidget):
-    """Many related records, slugs separated by ";"; an unknown slug is a row error."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        super().__init__(model, separator=LIST_SEPARATOR, field=_lookup_name(model))
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> list[models.Model]:
-        names = [part.strip() for part in _text(value).split(self.separator) if part.strip()]
-        return [find_record(self.model, name) for name in dict.fromkeys(names)]
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        if value is None:
-            return ""
-        return f"{self.separator} ".join(record_name(item) for item in value.all())
-
-
-class YesNoWidget(Widget):
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
-        text = _text(value).lower()
-        if text in YES:
-            return True
-        if text in NO:
-            return False
-        raise ValueError(f"Enter yes or no, not “{value}”.")
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return "yes" if value else "no"
-
-
-class ChoiceWidget(Widget):
-    """A choice given by its stored value or its label, in any case."""
-
-    def __init__(self, choices: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.choices = choices
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        text = _text(value).lower()
-        for stored, label in self.choices:
-            if text in (str(stored).lower(), str(label).lower()):
-                return stored
-        allowed = ", ".join(str(stored) for stored, _ in self.choices)
-        raise ValueError(f"“{value}” is not one of: {allowed}.")
-
-
 class PreviewDiff(Diff):
-    """The before/after of a row, as HTML only for the rows the preview shows: the
-    character diff of every cell of thousands of rows would take most of the dry run."""
+    """The before/after of a row, read and written as HTML only for the rows the preview
+    shows (the character diff of every cell of thousands of rows would take most of the dry
+    run), each cell as the export writes it, so that the legs column shows the legs."""
 
     def __init__(self, resource: resources.Resource, instance: Any, new: bool) -> None:
-        super().__init__(resource, instance, new)
         self.shown = getattr(resource, "row_number", 0) <= PREVIEW_ROWS
+        self.new, self.left, self.right = new, self._cells(resource, instance), []
+
+    def compare_with(self, resource: resources.Resource, instance: Any) -> None:
+        self.right = self._cells(resource, instance)
+
+    def _cells(self, resource: resources.Resource, instance: Any) -> list[str]:
+        fields = resource.get_import_fields() if self.shown else []
+        return [resource.export_field(field, instance) for field in fields]
 
     def as_html(self) -> list[str]:
         return super().as_html() if self.shown else []
@@ -236,7 +126,7 @@ def _field_for(model: type[models.Model], model_field: models.Field) -> Field | 
     elif model_field.many_to_one or model_field.one_to_one:
         widget = RecordWidget(model_field.related_model)
     elif isinstance(model_field, models.BooleanField):
-        widget = YesNoWidget()
+        widget = YesNoWidget(empty=model_field.default is True)
     elif model_field.choices:
         widget = ChoiceWidget(list(model_field.flatchoices))
     else:
@@ -328,6 +218,7 @@ class VisitResource(RegistryResource):
     traveller_position = Field("traveller_position", "traveller_position", RecordWidget(Position))
     start_date = PartialDateField("start_date", "start_precision", "start_date")
     end_date = PartialDateField("end_date", "end_precision", "end_date")
+    stop_order_known = Field("stop_order_known", "stop_order_known", YesNoWidget(empty=True))
     topics = Field("topics", "topics", RecordsWidget(Topic))
     legs = Field(column_name="legs", readonly=True)
     status = Field("status", "status", readonly=True)
@@ -357,8 +248,9 @@ class VisitResource(RegistryResource):
         return super().filter_export(queryset, **kwargs).prefetch_related(Prefetch("legs", legs))
 
     def dehydrate_legs(self, visit: Visit) -> str:
-        if visit.pk is None:
-            return ""
+        imported = getattr(visit, "_imported_legs", None)  # an import row's, not yet stored
+        if imported is not None or visit.pk is None:
+            return render_legs(imported or [])
         return render_legs(list(visit.legs.all()))
 
     def import_instance(self, instance: Visit, row: Any, **kwargs: Any) -> None:

@@ -302,6 +302,28 @@ def test_exported_visits_import_back_unchanged(admin_client: Client, tour) -> No
     assert export_selected(admin_client, Visit, [visit.pk]) == before
 
 
+def test_the_stop_order_column_reads_yes_and_no(admin_client: Client, tour) -> None:
+    rows = [
+        visit_row(slug="in-order", stop_order_known="yes"),
+        visit_row(slug="no-order", stop_order_known="no"),
+        visit_row(slug="not-said", stop_order_known=""),  # the form's default: known
+    ]
+    preview = dry_run(admin_client, Visit, rows)
+    assert not row_errors(preview)
+    confirm(admin_client, Visit, preview)
+    known = dict(Visit.objects.values_list("slug", "stop_order_known"))
+    assert known == {"in-order": True, "no-order": False, "not-said": True}
+    pks = list(Visit.objects.values_list("pk", flat=True))
+    exported = export_selected(admin_client, Visit, pks)
+    assert {row["slug"]: row["stop_order_known"] for row in exported} == {
+        "in-order": "yes",
+        "no-order": "no",
+        "not-said": "yes",
+    }
+    bad = dry_run(admin_client, Visit, [visit_row(stop_order_known="perhaps")])
+    assert "perhaps" in row_errors(bad)[1]
+
+
 def test_parse_legs_reads_the_documented_format(tour) -> None:
     legs = parse_legs("AZ|Baku|2004; GE | Tbilisi | June 2004 | 15 June 2004;")
     assert [(leg.order, leg.country.name, leg.city) for leg in legs] == [

@@ -158,7 +158,7 @@ def test_a_formula_is_stored_as_text_and_exported_neutralised(admin_client: Clie
 
 
 def _table_rows(page: str) -> int:
-    table = page.split('<table class="import-preview">', 1)[1].split("</table>", 1)[0]
+    table = page.split('<table class="import-preview"', 1)[1].split("</table>", 1)[0]
     return table.count("<tr") - 1  # the header row
 
 

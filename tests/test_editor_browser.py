@@ -258,11 +258,14 @@ def test_admin_screenshots_for_the_editors_guide(site, browser, shots, tmp_path)
         "bad-row,A visit with a bad date,jens-stoltenberg,31 Febtember 2025,,\n"
     )
     page.goto(site + "/admin/registry/visit/import/")
+    assert page.locator("#import-columns").is_visible()  # the formats, before any upload
+    page.locator("#import-help").screenshot(path=str(shots / "admin-import-columns.png"))
     page.set_input_files("#id_import_file", str(rows))
     page.click("input[type=submit]")
     page.wait_for_load_state()
-    page.locator(".validation-error-count").first.hover()
-    assert "not a month we know" in page.locator(".validation-error-list").first.inner_text()
+    errors = page.locator("#import-invalid-rows .row-errors").first
+    assert errors.is_visible()  # written beside the row, not only on hover
+    assert "not a month we know" in errors.inner_text()
     assert not Visit.objects.filter(slug=SLUG).exists()  # a dry run writes nothing
     page.screenshot(path=str(shots / "admin-import-errors.png"))
     # Without the bad row: the preview of what would be written, then the confirmation.
@@ -271,8 +274,10 @@ def test_admin_screenshots_for_the_editors_guide(site, browser, shots, tmp_path)
     page.click("input[type=submit]")
     page.wait_for_load_state()
     assert "New" in page.locator("#content").inner_text()
+    # The legs column shows the legs the row imports.
+    assert "AZ | Baku | 2025-03-17; GE | Tbilisi" in page.locator(".import-preview").inner_text()
     assert not Visit.objects.filter(slug=SLUG).exists()
-    page.screenshot(path=str(shots / "admin-import-preview.png"))
+    page.screenshot(path=str(shots / "admin-import-preview.png"), full_page=True)
     page.click("input[name=confirm]")
     page.wait_for_load_state()
     assert "Import finished: 1 new" in page.locator(".messagelist").inner_text()

@@ -7,7 +7,8 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Length
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -193,6 +194,28 @@ class PositionAdmin(PublishableAdmin):
             .get_queryset(request)
             .prefetch_related(Prefetch("appointments", maybe_current, to_attr="maybe_current"))
         )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Position], search_term: str
+    ) -> tuple[QuerySet[Position], bool]:
+        """Posts whose title is the term come first, then those whose title starts with it,
+        then the rest, shortest title first: "Secretary General" finds the Secretary
+        General before the Deputy. A title is also matched as its organisation writes it
+        ("NATO Secretary General" is an exact match of "Secretary General" at NATO). The
+        changelist sorts its rows itself; this order is the autocomplete's."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.replace("\x00", "").strip()
+        if not term:
+            return queryset, may_have_duplicates
+        in_organisation = Concat("organisation__short_name", Value(f" {term}"))
+        rank = Case(
+            When(Q(title__iexact=term) | Q(title__iexact=in_organisation), then=Value(0)),
+            When(Q(title__istartswith=term) | Q(title__istartswith=in_organisation), then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        ranked = queryset.annotate(match_rank=rank, title_length=Length("title"))
+        return ranked.order_by("match_rank", "title_length", "title", "pk"), may_have_duplicates
 
     def _current(self, obj: Position) -> list[Appointment]:
         appointments = getattr(obj, "maybe_current", None)

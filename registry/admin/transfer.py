@@ -31,18 +31,18 @@ from typing import Any
 import tablib
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV
 from import_export.forms import ImportForm
 from import_export.resources import Resource
 from import_export.tmp_storages import CacheStorage
 
-from registry import import_versions
+from registry import import_help, import_versions
 from registry.csv_safety import neutralise, write_csv
 from registry.resources import IMPORT_RESOURCES, PREVIEW_ROWS, resource_for
 
@@ -238,10 +238,39 @@ class TransferAdminMixin(ImportMixin, ExportActionMixin):
     def get_import_resource_classes(self, request: HttpRequest) -> list[Any]:
         return [IMPORT_RESOURCES[self.model]] if self.model in IMPORT_RESOURCES else []
 
+    def get_urls(self) -> list:
+        opts = self.model._meta
+        example = path(
+            "import/example.csv",
+            self.admin_site.admin_view(self.import_example_view),
+            name=f"{opts.app_label}_{opts.model_name}_import_example",
+        )
+        return [example, *super().get_urls()]
+
+    def import_example_view(self, request: HttpRequest) -> HttpResponse:
+        """A CSV file with every column the import reads, filled in with this registry's
+        records, that imports as it is (registry/import_help.py)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(
+            import_help.example_csv(self.model), content_type="text/csv; charset=utf-8"
+        )
+        name = str(self.model._meta.verbose_name_plural).replace(" ", "-")
+        response["Content-Disposition"] = f'attachment; filename="{name}-example.csv"'
+        return response
+
     def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         with import_versions.noting() as notes:
             response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
+        context = getattr(response, "context_data", None)
+        if context is None:
+            return response
+        if self.model in IMPORT_RESOURCES:
+            opts = self.model._meta
+            context["import_columns"] = import_help.columns(self.model)
+            context["import_example_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_import_example"
+            )
         confirm = context.get("confirm_form")
         if confirm is not None and confirm.initial.get("import_file_name"):
             import_versions.keep(confirm.initial["import_file_name"], notes)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Field, QuerySet
 from django.forms.utils import flatatt
@@ -245,6 +245,20 @@ class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
         if self._moves_dates(obj, form, change):
             # A full save (not update()) so that the history has the visit's final state.
             obj.save()
+        self._warn_about_the_post(request, obj)
+
+    def _warn_about_the_post(self, request: HttpRequest, obj: Visit) -> None:
+        # A warning, not a form error: the save stands, because the appointments may be the
+        # incomplete side (Visit.traveller_post_problem flags only what they rule out).
+        problem = obj.traveller_post_problem()
+        if problem:
+            self.message_user(
+                request,
+                f"Saved, but check the traveller's post: {problem} If the sources say "
+                f"{obj.traveller} held it then, record or correct the appointment on "
+                "their page; if not, correct this visit's post or dates.",
+                messages.WARNING,
+            )
 
     @staticmethod
     def _moves_dates(obj: Visit, form: Any, change: bool) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -91,6 +92,39 @@ def _keep_stored_publication(obj: Publishable, fields: tuple[str, ...]) -> None:
         stored = {name: type(obj)._meta.get_field(name).get_default() for name in fields}
     for name, value in stored.items():
         setattr(obj, name, value)
+
+
+# The published records a refused bulk delete names; the rest are counted.
+NAMED_RECORDS = 10
+
+
+@admin.action(permissions=["delete"], description=delete_selected.short_description)
+def delete_selected_drafts(
+    modeladmin: PublicationAdminMixin, request: HttpRequest, queryset: QuerySet
+) -> HttpResponse | None:
+    """Django's "Delete selected", refused at once, with the records named, when the
+    selection holds published records and the user may not publish: Django's own answer
+    there blames "related objects" the user may not delete, which sends them looking for
+    children that are not the cause."""
+    if not modeladmin.has_publish_permission(request):
+        published = list(queryset.filter(status=Status.PUBLISHED)[: NAMED_RECORDS + 1])
+        if published:
+            message = refused_deletion(queryset.model, published)
+            modeladmin.message_user(request, message, messages.ERROR)
+            return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+def refused_deletion(model: type[models.Model], published: list[Publishable]) -> str:
+    names = ", ".join(f"“{obj}”" for obj in published[:NAMED_RECORDS])
+    if len(published) > NAMED_RECORDS:
+        names += " and others"
+    plural = model._meta.verbose_name_plural
+    return (
+        f"Nothing was deleted: only a Publisher may delete published {plural}, and these are "
+        f"published: {names}. Ask a Publisher to unpublish them (you may then delete them) "
+        "or to delete them, or untick them to delete the rest of the selection."
+    )
 
 
 class PublicationAdminMixin:
@@ -337,6 +371,13 @@ class PublicationAdminMixin:
         )
 
     # --- bulk actions -----------------------------------------------------------------------
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions[name] = (delete_selected_drafts, name, description)
+        return actions
 
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Publishable]) -> None:

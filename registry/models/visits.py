@@ -10,6 +10,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from registry.partial_dates import display_span
+
 from .base import (
     Citable,
     Publishable,
@@ -20,7 +22,11 @@ from .base import (
     span_constraints,
     to_partial,
 )
+from .people import Appointment
 from .versioning import Versioned
+
+# The longest visit the database accepts (constraint visit_duration_range).
+MAX_VISIT_DAYS = 366
 
 # The orders of public lists of visits and of the API's cursor, undated visits last either
 # way; each is served by an index (Visit.Meta.indexes). A NULL cannot be compared in a
@@ -118,6 +124,48 @@ class Visit(SpanMixin, Citable, Publishable):
 
     def clean(self) -> None:
         self.clean_span()
+
+    def possible_days(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last day the visit may have covered, whatever the unknown parts of
+        its dates; None when it has none. A missing end (or start) is as far as a visit may
+        last (duration_days, else the 366 days the database allows)."""
+        start, end = self.start, self.end
+        if start is None and end is None:
+            return None
+        reach = dt.timedelta(days=(self.duration_days or MAX_VISIT_DAYS) - 1)
+        first = start.earliest if start else end.earliest - reach
+        last = end.latest if end else start.latest + reach
+        return first, last
+
+    def traveller_post_problem(self) -> str:
+        """Why the recorded appointments say the traveller cannot have held the post named
+        for this visit at its dates, or "" when they may have (or say nothing either way).
+
+        Sources are often incomplete, so only an impossibility counts: the person has no
+        appointment to the post at all, or every appointment surely ended before the visit
+        or began after it (`possibly_active_on`, which reads partial dates generously).
+        """
+        if self.traveller_id is None or self.traveller_position_id is None:
+            return ""
+        traveller, post = self.traveller, self.traveller_position
+        held = list(Appointment.objects.filter(person=traveller, position=post))
+        if not held:
+            return f"No appointment of {traveller} as {post} is recorded."
+        days = self.possible_days()
+        if days is None or any(_may_have_held(appointment, *days) for appointment in held):
+            return ""
+        spans = "; ".join(display_span(a.start, a.end) for a in held)
+        return (
+            f"{traveller}'s recorded appointments as {post} ({spans}) do not cover the "
+            f"visit's dates ({display_span(self.start, self.end)})."
+        )
+
+
+def _may_have_held(appointment: Appointment, first: dt.date, last: dt.date) -> bool:
+    """Whether the appointment may have been current on some day from `first` to `last`."""
+    start = appointment.start
+    day = max(first, start.earliest) if start else first
+    return day <= last and appointment.possibly_active_on(day)
 
 
 class VisitLeg(SpanMixin, Versioned):

@@ -123,9 +123,34 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def refused(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    context = {"title": title, "message": message}
+ASK_FOR_A_NEW_LINK = "Ask the editor who sent it for a new link. You could also:"
+
+
+def refused(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    message: str,
+    advice: str = ASK_FOR_A_NEW_LINK,
+    admin_link: tuple[str, str] | None = None,
+) -> HttpResponse:
+    """The site's error page for a preview that cannot be shown: what happened (`message`)
+    and what to do (`advice`, then a link into the admin, (url, label), and one to the
+    public site)."""
+    context = {
+        "title": title,
+        "message": message,
+        "advice": advice,
+        "admin_link": admin_link,
+        "status": status,
+    }
     return _private(render(request, REFUSED_TEMPLATE, context, status=status))
+
+
+def _change_link(record: models.Model) -> tuple[str, str]:
+    opts = record._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+    return url, "back to the record in the admin"
 
 
 def render_preview(
@@ -144,8 +169,9 @@ def render_preview(
                 200,
                 f"“{record}” cannot be shown yet",
                 "Even once published, this record stays hidden while a record it depends on "
-                "(such as a visit's traveller or their post) is not public. Publish that "
-                "record first.",
+                "(such as a visit's traveller or their post) is not public.",
+                "Publish that record first, then preview this one again. You could also:",
+                admin_link=None if shared else _change_link(record),
             )
         if hasattr(response, "render"):
             response.render()  # inside the block: the page reads with the record visible
@@ -172,10 +198,28 @@ def staff_preview(request: HttpRequest, app_label: str, model_name: str, pk: int
         f"{opts.app_label}.change_{opts.model_name}"
     )
     if not (user.is_active and user.is_staff and may_view):
-        return refused(request, 403, "Preview not allowed", "Your account may not see this record.")
+        return refused(
+            request,
+            403,
+            "Preview not allowed",
+            "Your account may not see this record, so its preview is not shown.",
+            "Ask a registry administrator for the Editor or Publisher role, or log in with "
+            "an account that has it. You could also:",
+        )
     record = model._default_manager.filter(pk=pk).first()
     if record is None:
-        return refused(request, 404, "No such record", "It may have been deleted.")
+        return refused(
+            request,
+            404,
+            "No such record",
+            f"There is no {opts.verbose_name} with this id: it may have been deleted.",
+            "Look for it in the list of deleted records, from where it can be restored. "
+            "You could also:",
+            admin_link=(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_recoverlist"),
+                f"to the deleted {opts.verbose_name_plural}",
+            ),
+        )
     return render_preview(request, record, shared=False)
 
 
@@ -187,23 +231,25 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
             request,
             403,
             "This preview link has expired",
-            f"Share links are valid for {settings.PREVIEW_LINK_MAX_AGE_DAYS} days. Ask the "
-            "editor who sent it for a new one.",
+            f"Share links are valid for {settings.PREVIEW_LINK_MAX_AGE_DAYS} days, and this "
+            "one is older, so the draft it showed is no longer shown.",
         )
     except RevokedLink:
         return refused(
             request,
             403,
             "This preview link is no longer valid",
-            "The editors have withdrawn the share links of this record. Ask the editor who "
-            "sent it for a new one.",
+            "The editors have withdrawn the share links of this record, so the draft it "
+            "showed is no longer shown.",
         )
     except InvalidLink:
         return refused(
             request,
             404,
             "This preview link is not valid",
-            "Check that the whole link was copied, or ask the editor who sent it for a new one.",
+            "The link is incomplete or has been changed, so it leads to no preview.",
+            "Check that the whole link was copied (it is long, and some mail programs break "
+            "it across lines), or ask the editor who sent it for a new one. You could also:",
         )
     record = model._default_manager.filter(pk=pk).first() if is_previewable(model) else None
     if record is None:
