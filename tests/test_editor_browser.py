@@ -270,3 +270,75 @@ def test_admin_screenshots_for_the_editors_guide(site, browser, shots, tmp_path)
     assert Visit.objects.get(slug=SLUG).legs.count() == 2
     context.close()
     assert (shots / "admin-dashboard.png").stat().st_size > 10_000
+
+
+# --- the layout at 1,280 px --------------------------------------------------------------------
+
+
+def page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def scrolling_inside(page, selector: str) -> list[str]:
+    """The boxes matching `selector` whose content is wider than they are."""
+    return page.eval_on_selector_all(
+        selector,
+        "boxes => boxes.filter(b => b.scrollWidth > b.clientWidth)"
+        ".map(b => b.id || b.closest('[id]').id)",
+    )
+
+
+def test_the_visit_form_and_the_import_preview_fit_a_1280_px_window(
+    site, browser, tmp_path
+) -> None:
+    context, page = session(browser, site, "editor", width=1280)
+    visit = Visit.objects.get(slug="secretary-general-south-caucasus-march-2024")
+    page.goto(f"{site}/admin/registry/visit/{visit.pk}/change/")
+    add_leg(page, "Georgia", "Batumi", "19 March 2024")  # a new leg is laid out the same way
+    assert page_width(page) <= 1280
+    # Nothing is hidden in a box that scrolls either: every input of the legs is in view.
+    assert scrolling_inside(page, ".inline-group fieldset") == []
+    rights = page.eval_on_selector_all(
+        "#legs-group tr.form-row:not(.empty-form) :is(input:not([type=hidden]), textarea,"
+        " .select2-container, .leg-move, .inline-deletelink)",
+        "inputs => inputs.map(i => i.getBoundingClientRect().right)",
+    )
+    assert len(rights) == 4 * 9 and max(rights) <= 1280
+    # Each leg: its short inputs on one line, its notes on the next.
+    leg = page.locator("#legs-group tr.form-row.dynamic-legs").last
+    city = leg.locator("input[name$='-city']").bounding_box()
+    until = leg.locator("input[name$='-end_date']").bounding_box()
+    notes = leg.locator("textarea[name$='-notes']").bounding_box()
+    assert abs(city["y"] - until["y"]) < 2
+    assert notes["y"] >= city["y"] + city["height"]
+    assert notes["width"] > 400
+    leg.locator("textarea[name$='-notes']").fill("Stop added on the way back.")
+    page.screenshot(path=str(tmp_path / "visit-form-1280.png"), full_page=True)
+
+    # The CSV import: the list of invalid rows, then the preview.
+    rows = tmp_path / "visits.csv"
+    good = (
+        f'{SLUG},"{TITLE}",jens-stoltenberg,17 March 2025,2025-03-19,'
+        '"AZ | Baku | 2025-03-17; GE | Tbilisi | 18 March 2025 | 19 March 2025"\n'
+    )
+    rows.write_text(
+        "slug,title,traveller,start_date,end_date,legs\n"
+        + good
+        + "bad-row,A visit with a bad date,jens-stoltenberg,31 Febtember 2025,,\n"
+    )
+    page.goto(site + "/admin/registry/visit/import/")
+    page.set_input_files("#id_import_file", str(rows))
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".validation-error-count").count() == 1
+    assert page_width(page) <= 1280
+    rows.write_text("slug,title,traveller,start_date,end_date,legs\n" + good)
+    page.set_input_files("#id_import_file", str(rows))
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    preview = page.locator("table.import-preview")
+    assert "traveller_position" in preview.locator("thead").inner_text().lower()
+    assert page_width(page) <= 1280
+    assert scrolling_inside(page, ".import-preview-box") == []
+    page.screenshot(path=str(tmp_path / "import-preview-1280.png"), full_page=True)
+    context.close()

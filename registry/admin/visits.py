@@ -35,7 +35,8 @@ from .base import (
     partial_date_column,
 )
 from .filters import AutocompleteFilter, PageCountsAdminMixin, year_filter
-from .legs import LEG_ORDER_CSS, LEG_ORDER_JS, LegOrderFormSet
+from .legs import LEG_ORDER_CSS, LEG_ORDER_JS, LEGS_CSS, LegOrderFormSet
+from .prefetch import unwrap_widget
 
 _MEETING_AUTOCOMPLETE = ("counterpart", "counterpart_position", "topics")
 _DATE_COLUMNS = ("start_date", "start_precision", "end_date", "end_precision")
@@ -52,7 +53,15 @@ class VisitLegInline(RegistryTabularInline):
 
     class Media:
         js = (LEG_ORDER_JS,)
-        css = {"all": (LEG_ORDER_CSS,)}
+        css = {"all": (LEG_ORDER_CSS, LEGS_CSS)}
+
+    def formfield_for_dbfield(self, db_field: Field, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "country" and formfield is not None:
+            # select2 would fix the menu's width when it starts; the menu fills its column
+            # of the legs' layout instead (static/css/admin-legs.css).
+            unwrap_widget(formfield.widget).attrs["data-width"] = "100%"
+        return formfield
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[VisitLeg]:
         # Each row is labelled "Visit: City, Country"; the model's clean() reads the visit.
