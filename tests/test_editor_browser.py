@@ -342,3 +342,70 @@ def test_the_visit_form_and_the_import_preview_fit_a_1280_px_window(
     assert scrolling_inside(page, ".import-preview-box") == []
     page.screenshot(path=str(tmp_path / "import-preview-1280.png"), full_page=True)
     context.close()
+
+
+# --- a meeting on a leg added in the same save -------------------------------------------------
+
+
+def leg_menu(page, meeting: int) -> list[tuple[str, str]]:
+    """(value, label) of each option of a meeting's Leg menu."""
+    options = page.eval_on_selector_all(
+        f"#id_meetings-{meeting}-leg option", "options => options.map(o => [o.value, o.text])"
+    )
+    return [tuple(option) for option in options]
+
+
+def test_a_meeting_is_put_on_a_leg_added_in_the_same_save(site, browser) -> None:
+    context, page = session(browser, site, "editor")
+    page.goto(site + "/admin/registry/visit/add/")
+    page.fill("#id_title", TITLE)
+    page.press("#id_title", "Tab")
+    page.fill("#id_slug", SLUG)
+    choose(page, "id_traveller", "Jens Stoltenberg")
+    page.fill("#id_start_date", "17 March 2025")
+    page.fill("#id_end_date", "2025-03-19")
+    add_leg(page, "Azerbaijan", "Baku", "17 March 2025")
+    add_leg(page, "Armenia", "Yerevan", "18 March 2025")
+    add_leg(page, "Georgia", "Tbilisi", "18 March 2025", "19 March 2025")
+    page.click("#meetings-group .add-row a")
+    assert leg_menu(page, 0) == [
+        ("", "---------"),
+        ("new-0", "New leg: 1. Baku, Azerbaijan"),
+        ("new-1", "New leg: 2. Yerevan, Armenia"),
+        ("new-2", "New leg: 3. Tbilisi, Georgia"),
+    ]
+    page.select_option("#id_meetings-0-leg", label="New leg: 3. Tbilisi, Georgia")
+    # Moving a leg renumbers it in the menu; the meeting stays on it.
+    page.locator("#legs-group tr.form-row.dynamic-legs").nth(2).locator(".leg-up").click()
+    assert page.locator("#id_meetings-0-leg option:checked").inner_text() == (
+        "New leg: 2. Tbilisi, Georgia"
+    )
+    page.locator("#legs-group tr.form-row.dynamic-legs").nth(1).locator(".leg-down").click()
+    assert leg_orders(page) == [["Baku", "1"], ["Yerevan", "2"], ["Tbilisi", "3"]]
+    # Taking the Yerevan leg out renumbers the rows after it: the meeting follows its leg.
+    assert page.input_value("#id_legs-1-city") == "Yerevan"
+    page.click("#legs-1 .inline-deletelink")
+    assert leg_menu(page, 0) == [
+        ("", "---------"),
+        ("new-0", "New leg: 1. Baku, Azerbaijan"),
+        ("new-1", "New leg: 3. Tbilisi, Georgia"),
+    ]
+    assert page.input_value("#id_meetings-0-leg") == "new-1"
+    page.fill("#id_meetings-0-order", "1")
+    page.fill("#id_meetings-0-counterpart_group", "Students at Tbilisi State University")
+    page.fill("#id_meetings-0-date", "18 March 2025")
+    page.click("input[name=_save]")
+    page.wait_for_url(site + "/admin/registry/visit/")
+    context.close()
+
+    visit = Visit.objects.get(slug=SLUG)
+    tbilisi = visit.legs.get(city="Tbilisi")
+    assert visit.meetings.get().leg == tbilisi
+    visit.status = Status.PUBLISHED  # a Publisher's step, shown in the test above
+    visit.save()
+    context, page = session(browser, site, "editor")
+    page.goto(f"{site}/visits/{SLUG}/")
+    stop = page.locator(".itinerary > li", has=page.get_by_role("heading", name="Tbilisi"))
+    assert "Students at Tbilisi State University" in stop.inner_text()
+    assert page.get_by_role("heading", name="Other meetings").count() == 0
+    context.close()
