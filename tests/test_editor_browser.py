@@ -409,3 +409,38 @@ def test_a_meeting_is_put_on_a_leg_added_in_the_same_save(site, browser) -> None
     assert "Students at Tbilisi State University" in stop.inner_text()
     assert page.get_by_role("heading", name="Other meetings").count() == 0
     context.close()
+
+
+# --- "View on site" ----------------------------------------------------------------------------
+
+
+def test_view_on_site_opens_the_preview_of_a_draft_and_the_page_of_a_published_record(
+    site, browser
+) -> None:
+    from registry.models import Person
+
+    published_visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
+    draft_visit = Visit.objects.get(slug="secretary-general-south-caucasus-march-2024")
+    published_person = Person.objects.get(slug="jens-stoltenberg")
+    draft_person = Person.objects.exclude(pk=published_person.pk).first()
+    for record in (draft_visit, draft_person):
+        type(record).objects.filter(pk=record.pk).update(status=Status.DRAFT)
+    context, page = session(browser, site, "editor")
+    for record, public in (
+        (draft_visit, False),
+        (published_visit, True),
+        (draft_person, False),
+        (published_person, True),
+    ):
+        opts = record._meta
+        page.goto(f"{site}/admin/registry/{opts.model_name}/{record.pk}/change/")
+        page.click("a.viewsitelink")
+        page.wait_for_load_state()
+        assert page.get_by_role("heading", level=1).inner_text().startswith(str(record))
+        if public:
+            assert page.url == site + record.get_absolute_url()
+            assert page.locator("#preview-banner").count() == 0
+        else:
+            assert page.url == f"{site}/preview/registry/{opts.model_name}/{record.pk}/"
+            assert "this page is not public" in page.locator("#preview-banner").inner_text()
+    context.close()
