@@ -444,3 +444,73 @@ def test_view_on_site_opens_the_preview_of_a_draft_and_the_page_of_a_published_r
             assert page.url == f"{site}/preview/registry/{opts.model_name}/{record.pk}/"
             assert "this page is not public" in page.locator("#preview-banner").inner_text()
     context.close()
+
+
+# --- the conflict screen's choices -------------------------------------------------------------
+
+# For each label of the conflict screen, the number of lines each of its words is set on.
+WORD_LINES = """ths => ths.map(th => {
+  const node = th.firstChild, words = [];
+  let at = 0;
+  for (const part of node.textContent.split(/(\\s+)/)) {
+    if (part.trim()) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + part.length);
+      const tops = Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => r.top);
+      words.push([part, new Set(tops.map(Math.round)).size]);
+    }
+    at += part.length;
+  }
+  return words;
+})"""
+
+
+def test_conflict_choices_fill_the_box_and_the_box_is_what_is_saved(site, browser) -> None:
+    visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
+    target = f"{site}/admin/registry/visit/{visit.pk}/change/"
+    first, alice = session(browser, site, "editor")
+    second, bob = session(browser, site, "editor")
+    alice.goto(target)
+    bob.goto(target)
+    long_text = " and ".join(["partnership talks on interoperability"] * 12)
+    alice.fill("#id_title", "Alice's title")
+    alice.fill("#id_purpose", "Alice's purpose: " + long_text)
+    alice.click("input[name=_continue]")
+    alice.wait_for_load_state()
+    bob.fill("#id_title", "Bob's title")
+    bob.fill("#id_purpose", "Bob's purpose: " + long_text)
+    bob.click("input[name=_continue]")
+    bob.wait_for_load_state()
+    screen = bob.locator("#edit-conflict")
+    assert screen.is_visible()
+    # One box says why nothing was saved; no second one above the form says it again.
+    assert bob.locator(".errornote").count() == 0
+    assert bob.locator(".errorlist.nonfield").count() == 0
+    assert "nothing was saved" in screen.inner_text().lower()
+    # No label of the screen is broken inside a word.
+    labels = bob.eval_on_selector_all("#edit-conflict th[scope=row]", WORD_LINES)
+    assert [word for label in labels for word, lines in label if lines != 1] == []
+    assert ["Purpose", 1] in [word for label in labels for word in label]
+
+    title = screen.locator("tr.edit-conflict-choose", has_text="Title")
+    purpose = screen.locator("tr.edit-conflict-choose", has_text="Purpose")
+    assert bob.input_value("#id_title") == "Bob's title"
+    title.get_by_label("the saved value").check()
+    assert bob.input_value("#id_title") == "Alice's title"  # the box takes the saved value
+    title.get_by_label("yours").check()
+    assert bob.input_value("#id_title") == "Bob's title"  # and gives Bob's back
+    title.get_by_label("the saved value").check()
+    purpose.get_by_label("the saved value").check()
+    assert bob.input_value("#id_purpose").startswith("Alice's purpose: ")
+    # Bob edits the saved value: the box is his own now, and it is what is saved.
+    bob.fill("#id_purpose", "Alice's purpose, as Bob puts it")
+    assert purpose.get_by_label("yours").is_checked()
+    bob.evaluate("window.scrollTo(0, 0)")
+    bob.click("input[name=_continue]")
+    bob.wait_for_load_state()
+    assert bob.locator("#edit-conflict").count() == 0
+    visit.refresh_from_db()
+    assert (visit.title, visit.purpose) == ("Alice's title", "Alice's purpose, as Bob puts it")
+    first.close()
+    second.close()
