@@ -284,3 +284,247 @@ def test_admin_screenshots_for_the_editors_guide(site, browser, shots, tmp_path)
     assert Visit.objects.get(slug=SLUG).legs.count() == 2
     context.close()
     assert (shots / "admin-dashboard.png").stat().st_size > 10_000
+
+
+# --- the layout at 1,280 px --------------------------------------------------------------------
+
+
+def page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def scrolling_inside(page, selector: str) -> list[str]:
+    """The boxes matching `selector` whose content is wider than they are."""
+    return page.eval_on_selector_all(
+        selector,
+        "boxes => boxes.filter(b => b.scrollWidth > b.clientWidth)"
+        ".map(b => b.id || b.closest('[id]').id)",
+    )
+
+
+def test_the_visit_form_and_the_import_preview_fit_a_1280_px_window(
+    site, browser, tmp_path
+) -> None:
+    context, page = session(browser, site, "editor", width=1280)
+    visit = Visit.objects.get(slug="secretary-general-south-caucasus-march-2024")
+    page.goto(f"{site}/admin/registry/visit/{visit.pk}/change/")
+    add_leg(page, "Georgia", "Batumi", "19 March 2024")  # a new leg is laid out the same way
+    assert page_width(page) <= 1280
+    # Nothing is hidden in a box that scrolls either: every input of the legs is in view.
+    assert scrolling_inside(page, ".inline-group fieldset") == []
+    rights = page.eval_on_selector_all(
+        "#legs-group tr.form-row:not(.empty-form) :is(input:not([type=hidden]), textarea,"
+        " .select2-container, .leg-move, .inline-deletelink)",
+        "inputs => inputs.map(i => i.getBoundingClientRect().right)",
+    )
+    assert len(rights) == 4 * 9 and max(rights) <= 1280
+    # Each leg: its short inputs on one line, its notes on the next.
+    leg = page.locator("#legs-group tr.form-row.dynamic-legs").last
+    city = leg.locator("input[name$='-city']").bounding_box()
+    until = leg.locator("input[name$='-end_date']").bounding_box()
+    notes = leg.locator("textarea[name$='-notes']").bounding_box()
+    assert abs(city["y"] - until["y"]) < 2
+    assert notes["y"] >= city["y"] + city["height"]
+    assert notes["width"] > 400
+    leg.locator("textarea[name$='-notes']").fill("Stop added on the way back.")
+    page.screenshot(path=str(tmp_path / "visit-form-1280.png"), full_page=True)
+
+    # The CSV import: the list of invalid rows, then the preview.
+    rows = tmp_path / "visits.csv"
+    good = (
+        f'{SLUG},"{TITLE}",jens-stoltenberg,17 March 2025,2025-03-19,'
+        '"AZ | Baku | 2025-03-17; GE | Tbilisi | 18 March 2025 | 19 March 2025"\n'
+    )
+    rows.write_text(
+        "slug,title,traveller,start_date,end_date,legs\n"
+        + good
+        + "bad-row,A visit with a bad date,jens-stoltenberg,31 Febtember 2025,,\n"
+    )
+    page.goto(site + "/admin/registry/visit/import/")
+    page.set_input_files("#id_import_file", str(rows))
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".validation-error-count").count() == 1
+    assert page_width(page) <= 1280
+    rows.write_text("slug,title,traveller,start_date,end_date,legs\n" + good)
+    page.set_input_files("#id_import_file", str(rows))
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    preview = page.locator("table.import-preview")
+    assert "traveller_position" in preview.locator("thead").inner_text().lower()
+    assert page_width(page) <= 1280
+    assert scrolling_inside(page, ".import-preview-box") == []
+    page.screenshot(path=str(tmp_path / "import-preview-1280.png"), full_page=True)
+    context.close()
+
+
+# --- a meeting on a leg added in the same save -------------------------------------------------
+
+
+def leg_menu(page, meeting: int) -> list[tuple[str, str]]:
+    """(value, label) of each option of a meeting's Leg menu."""
+    options = page.eval_on_selector_all(
+        f"#id_meetings-{meeting}-leg option", "options => options.map(o => [o.value, o.text])"
+    )
+    return [tuple(option) for option in options]
+
+
+def test_a_meeting_is_put_on_a_leg_added_in_the_same_save(site, browser) -> None:
+    context, page = session(browser, site, "editor")
+    page.goto(site + "/admin/registry/visit/add/")
+    page.fill("#id_title", TITLE)
+    page.press("#id_title", "Tab")
+    page.fill("#id_slug", SLUG)
+    choose(page, "id_traveller", "Jens Stoltenberg")
+    page.fill("#id_start_date", "17 March 2025")
+    page.fill("#id_end_date", "2025-03-19")
+    add_leg(page, "Azerbaijan", "Baku", "17 March 2025")
+    add_leg(page, "Armenia", "Yerevan", "18 March 2025")
+    add_leg(page, "Georgia", "Tbilisi", "18 March 2025", "19 March 2025")
+    page.click("#meetings-group .add-row a")
+    assert leg_menu(page, 0) == [
+        ("", "---------"),
+        ("new-0", "New leg: 1. Baku, Azerbaijan"),
+        ("new-1", "New leg: 2. Yerevan, Armenia"),
+        ("new-2", "New leg: 3. Tbilisi, Georgia"),
+    ]
+    page.select_option("#id_meetings-0-leg", label="New leg: 3. Tbilisi, Georgia")
+    # Moving a leg renumbers it in the menu; the meeting stays on it.
+    page.locator("#legs-group tr.form-row.dynamic-legs").nth(2).locator(".leg-up").click()
+    assert page.locator("#id_meetings-0-leg option:checked").inner_text() == (
+        "New leg: 2. Tbilisi, Georgia"
+    )
+    page.locator("#legs-group tr.form-row.dynamic-legs").nth(1).locator(".leg-down").click()
+    assert leg_orders(page) == [["Baku", "1"], ["Yerevan", "2"], ["Tbilisi", "3"]]
+    # Taking the Yerevan leg out renumbers the rows after it: the meeting follows its leg.
+    assert page.input_value("#id_legs-1-city") == "Yerevan"
+    page.click("#legs-1 .inline-deletelink")
+    assert leg_menu(page, 0) == [
+        ("", "---------"),
+        ("new-0", "New leg: 1. Baku, Azerbaijan"),
+        ("new-1", "New leg: 3. Tbilisi, Georgia"),
+    ]
+    assert page.input_value("#id_meetings-0-leg") == "new-1"
+    page.fill("#id_meetings-0-order", "1")
+    page.fill("#id_meetings-0-counterpart_group", "Students at Tbilisi State University")
+    page.fill("#id_meetings-0-date", "18 March 2025")
+    page.click("input[name=_save]")
+    page.wait_for_url(site + "/admin/registry/visit/")
+    context.close()
+
+    visit = Visit.objects.get(slug=SLUG)
+    tbilisi = visit.legs.get(city="Tbilisi")
+    assert visit.meetings.get().leg == tbilisi
+    visit.status = Status.PUBLISHED  # a Publisher's step, shown in the test above
+    visit.save()
+    context, page = session(browser, site, "editor")
+    page.goto(f"{site}/visits/{SLUG}/")
+    stop = page.locator(".itinerary > li", has=page.get_by_role("heading", name="Tbilisi"))
+    assert "Students at Tbilisi State University" in stop.inner_text()
+    assert page.get_by_role("heading", name="Other meetings").count() == 0
+    context.close()
+
+
+# --- "View on site" ----------------------------------------------------------------------------
+
+
+def test_view_on_site_opens_the_preview_of_a_draft_and_the_page_of_a_published_record(
+    site, browser
+) -> None:
+    from registry.models import Person
+
+    published_visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
+    draft_visit = Visit.objects.get(slug="secretary-general-south-caucasus-march-2024")
+    published_person = Person.objects.get(slug="jens-stoltenberg")
+    draft_person = Person.objects.exclude(pk=published_person.pk).first()
+    for record in (draft_visit, draft_person):
+        type(record).objects.filter(pk=record.pk).update(status=Status.DRAFT)
+    context, page = session(browser, site, "editor")
+    for record, public in (
+        (draft_visit, False),
+        (published_visit, True),
+        (draft_person, False),
+        (published_person, True),
+    ):
+        opts = record._meta
+        page.goto(f"{site}/admin/registry/{opts.model_name}/{record.pk}/change/")
+        page.click("a.viewsitelink")
+        page.wait_for_load_state()
+        assert page.get_by_role("heading", level=1).inner_text().startswith(str(record))
+        if public:
+            assert page.url == site + record.get_absolute_url()
+            assert page.locator("#preview-banner").count() == 0
+        else:
+            assert page.url == f"{site}/preview/registry/{opts.model_name}/{record.pk}/"
+            assert "this page is not public" in page.locator("#preview-banner").inner_text()
+    context.close()
+
+
+# --- the conflict screen's choices -------------------------------------------------------------
+
+# For each label of the conflict screen, the number of lines each of its words is set on.
+WORD_LINES = """ths => ths.map(th => {
+  const node = th.firstChild, words = [];
+  let at = 0;
+  for (const part of node.textContent.split(/(\\s+)/)) {
+    if (part.trim()) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + part.length);
+      const tops = Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => r.top);
+      words.push([part, new Set(tops.map(Math.round)).size]);
+    }
+    at += part.length;
+  }
+  return words;
+})"""
+
+
+def test_conflict_choices_fill_the_box_and_the_box_is_what_is_saved(site, browser) -> None:
+    visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
+    target = f"{site}/admin/registry/visit/{visit.pk}/change/"
+    first, alice = session(browser, site, "editor")
+    second, bob = session(browser, site, "editor")
+    alice.goto(target)
+    bob.goto(target)
+    long_text = " and ".join(["partnership talks on interoperability"] * 12)
+    alice.fill("#id_title", "Alice's title")
+    alice.fill("#id_purpose", "Alice's purpose: " + long_text)
+    alice.click("input[name=_continue]")
+    alice.wait_for_load_state()
+    bob.fill("#id_title", "Bob's title")
+    bob.fill("#id_purpose", "Bob's purpose: " + long_text)
+    bob.click("input[name=_continue]")
+    bob.wait_for_load_state()
+    screen = bob.locator("#edit-conflict")
+    assert screen.is_visible()
+    # One box says why nothing was saved; no second one above the form says it again.
+    assert bob.locator(".errornote").count() == 0
+    assert bob.locator(".errorlist.nonfield").count() == 0
+    assert "nothing was saved" in screen.inner_text().lower()
+    # No label of the screen is broken inside a word.
+    labels = bob.eval_on_selector_all("#edit-conflict th[scope=row]", WORD_LINES)
+    assert [word for label in labels for word, lines in label if lines != 1] == []
+    assert ["Purpose", 1] in [word for label in labels for word in label]
+
+    title = screen.locator("tr.edit-conflict-choose", has_text="Title")
+    purpose = screen.locator("tr.edit-conflict-choose", has_text="Purpose")
+    assert bob.input_value("#id_title") == "Bob's title"
+    title.get_by_label("the saved value").check()
+    assert bob.input_value("#id_title") == "Alice's title"  # the box takes the saved value
+    title.get_by_label("yours").check()
+    assert bob.input_value("#id_title") == "Bob's title"  # and gives Bob's back
+    title.get_by_label("the saved value").check()
+    purpose.get_by_label("the saved value").check()
+    assert bob.input_value("#id_purpose").startswith("Alice's purpose: ")
+    # Bob edits the saved value: the box is his own now, and it is what is saved.
+    bob.fill("#id_purpose", "Alice's purpose, as Bob puts it")
+    assert purpose.get_by_label("yours").is_checked()
+    bob.evaluate("window.scrollTo(0, 0)")
+    bob.click("input[name=_continue]")
+    bob.wait_for_load_state()
+    assert bob.locator("#edit-conflict").count() == 0
+    visit.refresh_from_db()
+    assert (visit.title, visit.purpose) == ("Alice's title", "Alice's purpose, as Bob puts it")
+    first.close()
+    second.close()

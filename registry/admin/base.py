@@ -89,6 +89,9 @@ INLINE_FORMFIELD_OVERRIDES = {
     },
 }
 
+# Inputs in tabular inlines take their column's width (the page fits the window).
+INLINES_CSS = "css/admin-inlines.css"
+
 # Stands in for the id of a parent that is not saved yet; no row ever has a negative id.
 _UNSAVED_PARENT_ID = -1
 
@@ -126,6 +129,9 @@ class CitationInline(
     extra = 0
     verbose_name = "citation"
     verbose_name_plural = "citations (sources backing this record)"
+
+    class Media:
+        css = {"all": (INLINES_CSS,)}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Each row is labelled with its source ("Title (p. 4)").
@@ -232,6 +238,9 @@ class RegistryTabularInline(
     formset = ParentAwareInlineFormSet
     formfield_overrides = INLINE_FORMFIELD_OVERRIDES
     extra = 0
+
+    class Media:
+        css = {"all": (INLINES_CSS,)}
 
 
 class RegistryStackedInline(

@@ -18,6 +18,8 @@ from .base import SMALL_INT_MAX, ParentAwareInlineFormSet
 
 LEG_ORDER_JS = "js/admin-leg-order.js"
 LEG_ORDER_CSS = "css/admin-leg-order.css"
+# Each leg on two lines, so that the visit's form fits the window.
+LEGS_CSS = "css/admin-legs.css"
 
 
 def free_numbers(taken: set[int], count: int) -> list[int]:

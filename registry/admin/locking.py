@@ -17,10 +17,11 @@ On save, inside one transaction:
    value saved now and the editor's own value. Fields only the other person changed take
    the saved value; fields only the editor changed keep theirs; where both changed, the
    editor picks one (a radio button; their own value, which the form shows, is the
-   default). A row deleted by someone else
-   is dropped from the form, or, if the editor had changed it, kept as a new row they may
-   delete. The new form carries a snapshot of the current state, so saving it again works
-   unless yet another change has come in.
+   default), and what the field's box holds when they save is stored (edit_merge.py). The
+   refused save is told once, by the screen, not again as an error above the form.
+   A row deleted by someone else is dropped from the form, or, if the editor had changed
+   it, kept as a new row they may delete. The new form carries a snapshot of the current
+   state, so saving it again works unless yet another change has come in.
 
 The snapshot is taken from the very objects the form was filled from (no second read), and
 includes each row's `version` (registry/models/versioning.py). The write itself is guarded by
@@ -38,10 +39,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.core import signing
-from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation, ValidationError
 from django.db import models, router, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.loader import select_template
@@ -50,8 +50,18 @@ from django.utils.text import capfirst
 from registry.models.versioning import VERSION_FIELD, StaleRecord
 from registry.publication.notices import local_time
 
+from .edit_merge import (
+    MERGE_CHOICE_PREFIX,
+    MERGE_SAVED_FIELD,  # noqa: F401 (the screen's field, named here with the others)
+    MINE,
+    SAVED,
+    apply_merge_choices,
+    choice_values,
+    field_data,
+    put,
+    sign_choices,
+)
 from .edit_snapshot import (
-    SALT,
     Snapshot,
     changed_fields,
     changed_since,
@@ -68,9 +78,6 @@ from .edit_snapshot import (
 )
 
 TOKEN_FIELD = "_edit_token"
-MERGE_SAVED_FIELD = "_merge_saved"
-MERGE_CHOICE_PREFIX = "_merge:"
-MINE, SAVED = "mine", "saved"
 UNCHECKED_MESSAGE = (
     "This form was sent without the version of the record it was opened at, so it could "
     "not be checked against later saves and nothing was saved. The form shows what you sent: "
@@ -84,59 +91,6 @@ WRAPPER_TEMPLATE = "admin/registry/locking/change_form.html"
 
 
 # --- form data -------------------------------------------------------------------------------
-
-
-def _unwrap(widget: forms.Widget) -> forms.Widget:
-    while isinstance(widget, RelatedFieldWidgetWrapper):
-        widget = widget.widget
-    return widget
-
-
-def _widget_data(widget: forms.Widget, name: str, value: Any) -> dict[str, list[str]]:
-    widget = _unwrap(widget)
-    if isinstance(widget, forms.MultiWidget):
-        parts = value if isinstance(value, list | tuple) else widget.decompress(value)
-        data: dict[str, list[str]] = {}
-        for suffix, sub, part in zip(widget.widgets_names, widget.widgets, parts, strict=False):
-            data.update(_widget_data(sub, name + suffix, part))
-        return data
-    if isinstance(widget, forms.CheckboxInput):
-        return {name: ["on"] if widget.check_test(value) else []}
-    formatted = widget.format_value(value)
-    if isinstance(formatted, list | tuple):
-        return {name: [str(item) for item in formatted if item not in (None, "")]}
-    return {name: ["" if formatted is None else str(formatted)]}
-
-
-def field_data(unbound: forms.BaseForm, name: str) -> dict[str, list[str]]:
-    """What a browser submits for one field of an unbound form, left as rendered."""
-    bound = unbound[name]
-    return _widget_data(bound.field.widget, bound.html_name, bound.value())
-
-
-def _put(data: QueryDict, values: dict[str, list[str]]) -> None:
-    for key, items in values.items():
-        if items:
-            data.setlist(key, items)
-        else:
-            data.pop(key, None)
-
-
-def apply_merge_choices(post: QueryDict) -> QueryDict:
-    """Where the editor chose "the saved value" on a conflict screen, submit that value."""
-    if MERGE_SAVED_FIELD not in post:
-        return post
-    data = post.copy()
-    try:
-        choices = signing.loads(data.pop(MERGE_SAVED_FIELD)[-1], salt=SALT)
-    except (signing.BadSignature, IndexError):
-        choices = {}
-    for name, values in choices.items():
-        if post.get(name) == SAVED:
-            _put(data, values)
-    for name in [key for key in data if key.startswith(MERGE_CHOICE_PREFIX)]:
-        data.pop(name)
-    return data
 
 
 def _renumber(data: QueryDict, prefix: str, drop: set[int], to_new: set[int]) -> dict[str, str]:
@@ -206,10 +160,12 @@ class Conflict:
     records: list[RecordReport]
     saved_by: str = ""
     added: list[str] = field(default_factory=list)
-    # Signed form data of the saved values, applied where the editor picks them.
+    # Signed form data of each choice's values (edit_merge.py).
     merge_saved: str = ""
     # The form came without a snapshot: there is nothing to compare, only to check again.
     unchecked: bool = False
+    # Each choice's values with their labels, for the screen's script.
+    choice_values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def choices(self) -> int:
@@ -332,6 +288,7 @@ class LockingAdminMixin:
         data = request.POST.copy()
         records: list[RecordReport] = []
         choices: dict[str, dict[str, list[str]]] = {}
+        choice_fields: dict[str, tuple[forms.BaseForm, str]] = {}
         drop: dict[str, set[int]] = {}
         to_new: dict[str, set[int]] = {}
         fresh = self._fresh_instances(started, saved, using)
@@ -406,10 +363,11 @@ class LockingAdminMixin:
                         unbound = type(row_form)(instance=fresh[key], prefix=row_form.prefix)
                     values = field_data(unbound, name)
                     if outcome == "theirs":
-                        _put(data, values)
+                        put(data, values)
                     else:
                         entry.choice_name = MERGE_CHOICE_PREFIX + row_form.add_prefix(name)
                         choices[entry.choice_name] = values
+                        choice_fields[entry.choice_name] = (row_form, name)
                 report.fields.append(entry)
             records.append(report)
 
@@ -430,19 +388,28 @@ class LockingAdminMixin:
                         to_new.get(formset.prefix, set()),
                     )
                 )
-        choices = {
-            _rename(name, renamed): {_rename(k, renamed): v for k, v in values.items()}
-            for name, values in choices.items()
-        }
+        # Each choice: the saved value and the editor's as the form below shows it.
+        merge: dict[str, dict[str, dict[str, list[str]]]] = {}
+        script: dict[str, Any] = {}
+        for name, values in choices.items():
+            renamed_name = _rename(name, renamed)
+            saved_values = {_rename(k, renamed): v for k, v in values.items()}
+            mine_values = {k: data.getlist(k) for k in saved_values}
+            merge[renamed_name] = {SAVED: saved_values, MINE: mine_values}
+            script[renamed_name] = choice_values(*choice_fields[name], saved_values, mine_values)
         for report in records:
             for entry in report.fields:
                 entry.choice_name = _rename(entry.choice_name, renamed) if entry.choice_name else ""
         current = self.get_object(request, unquote(object_id))
         data[TOKEN_FIELD] = make_token(snapshot(current, form, formsets, using))
-        merge_saved = signing.dumps(choices, salt=SALT, compress=True) if choices else ""
         request.POST = data
         request._registry_conflict = Conflict(
-            CONFLICT_MESSAGE, records, _saved_by(self.model, obj.pk), added, merge_saved
+            CONFLICT_MESSAGE,
+            records,
+            _saved_by(self.model, obj.pk),
+            added,
+            sign_choices(merge),
+            choice_values=script,
         )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -474,6 +441,8 @@ class LockingAdminMixin:
         return ConflictForm
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if getattr(request, "_registry_conflict", None) is not None:
+            _one_error_box(context)
         response = super().render_change_form(request, context, add, change, form_url, obj)
         if add or obj is None or obj.pk is None or not hasattr(response, "template_name"):
             return response
@@ -489,3 +458,16 @@ class LockingAdminMixin:
         )
         response.template_name = WRAPPER_TEMPLATE
         return response
+
+
+def _one_error_box(context: dict[str, Any]) -> None:
+    """The conflict screen says why nothing was saved: the error that stopped the save is
+    not repeated above the form, which lists only the form's other errors, if any."""
+    form = context["adminform"].form
+    errors = form.errors.get(NON_FIELD_ERRORS)
+    if errors is not None:
+        errors.data = [e for e in errors.data if getattr(e, "code", None) != "edit_conflict"]
+        if not errors.data:
+            del form.errors[NON_FIELD_ERRORS]
+    formsets = [inline.formset for inline in context.get("inline_admin_formsets", ())]
+    context["errors"] = helpers.AdminErrorList(form, formsets)

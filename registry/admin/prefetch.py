@@ -66,7 +66,8 @@ class PrefetchedAutocompleteSelectMultiple(PrefetchedAutocompleteMixin, Autocomp
     pass
 
 
-def _unwrap(widget: forms.Widget) -> forms.Widget:
+def unwrap_widget(widget: forms.Widget) -> forms.Widget:
+    """The input inside the admin's related-record buttons ("add another"...)."""
     while isinstance(widget, RelatedFieldWidgetWrapper):
         widget = widget.widget
     return widget
@@ -82,12 +83,12 @@ def prime_autocomplete(rows: Iterable[forms.BaseForm]) -> int:
         return 0
     queries = 0
     for name, field in rows[0].fields.items():
-        if not isinstance(_unwrap(field.widget), PrefetchedAutocompleteMixin):
+        if not isinstance(unwrap_widget(field.widget), PrefetchedAutocompleteMixin):
             continue
         selected: set[str] = set()
         widgets = []
         for row in rows:
-            widget = _unwrap(row.fields[name].widget)
+            widget = unwrap_widget(row.fields[name].widget)
             widgets.append(widget)
             value = widget.format_value(row[name].value())
             selected.update(v for v in value if v not in field.empty_values)

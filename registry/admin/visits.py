@@ -5,29 +5,23 @@ migration 0010), filtered by traveller through an autocomplete and by year throu
 range, its leg count one query for the rows shown (filters.PageCountsAdminMixin). The
 change form renders in a fixed number of queries however many legs, meetings and citations
 the visit has: the autocomplete labels of all rows come in one query per column
-(prefetch.py), and a meeting's leg is chosen among the visit's own legs, loaded once.
+(prefetch.py), and a meeting's leg is chosen among the visit's own legs, loaded once, or
+among the legs added in the same form (meeting_legs.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Field, QuerySet
-from django.forms.utils import flatatt
 from django.http import HttpRequest
-from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from registry.models import Meeting, Visit, VisitLeg
 from registry.partial_dates import display_span
 
 from .base import (
     EMPTY,
-    ParentAwareInlineFormSet,
     PublishableAdmin,
     RegistryModelAdmin,
     RegistryStackedInline,
@@ -35,7 +29,9 @@ from .base import (
     partial_date_column,
 )
 from .filters import AutocompleteFilter, PageCountsAdminMixin, year_filter
-from .legs import LEG_ORDER_CSS, LEG_ORDER_JS, LegOrderFormSet
+from .legs import LEG_ORDER_CSS, LEG_ORDER_JS, LEGS_CSS, LegOrderFormSet
+from .meeting_legs import MEETING_LEGS_JS, MeetingFormSet
+from .prefetch import unwrap_widget
 
 _MEETING_AUTOCOMPLETE = ("counterpart", "counterpart_position", "topics")
 _DATE_COLUMNS = ("start_date", "start_precision", "end_date", "end_precision")
@@ -52,95 +48,19 @@ class VisitLegInline(RegistryTabularInline):
 
     class Media:
         js = (LEG_ORDER_JS,)
-        css = {"all": (LEG_ORDER_CSS,)}
+        css = {"all": (LEG_ORDER_CSS, LEGS_CSS)}
+
+    def formfield_for_dbfield(self, db_field: Field, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "country" and formfield is not None:
+            # select2 would fix the menu's width when it starts; the menu fills its column
+            # of the legs' layout instead (static/css/admin-legs.css).
+            unwrap_widget(formfield.widget).attrs["data-width"] = "100%"
+        return formfield
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[VisitLeg]:
         # Each row is labelled "Visit: City, Country"; the model's clean() reads the visit.
         return super().get_queryset(request).select_related("visit", "country")
-
-
-def leg_label(leg: VisitLeg) -> str:
-    """A leg as a meeting's form offers it: "2. Tbilisi, Georgia" (its visit goes unsaid)."""
-    place = f"{leg.city}, {leg.country}" if leg.city else str(leg.country)
-    return f"{leg.order}. {place}"
-
-
-class LegSelect(forms.Select):
-    """A plain select written out directly: one per meeting, each listing every leg, so the
-    per-option templates of Django's widget were most of a 50-meeting form's render time."""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> str:
-        chosen = self.format_value(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, mark_safe(" selected") if str(option) in chosen else "", label)
-                for option, label in self.choices
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            options,
-        )
-
-
-class LegChoiceField(forms.ChoiceField):
-    """One of the visit's own legs, from a list loaded once for the whole formset."""
-
-    widget = LegSelect
-
-    def __init__(self, legs: list[VisitLeg], **kwargs: Any) -> None:
-        self.legs = {str(leg.pk): leg for leg in legs}
-        choices = [("", "---------"), *((str(leg.pk), leg_label(leg)) for leg in legs)]
-        super().__init__(choices=choices, **kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        return value.pk if isinstance(value, VisitLeg) else value
-
-    def to_python(self, value: Any) -> VisitLeg | None:
-        if value in self.empty_values:
-            return None
-        leg = self.legs.get(str(self.prepare_value(value)))
-        if leg is None:
-            raise ValidationError(
-                "This leg belongs to another visit, or is not saved yet: choose one of this "
-                "visit's legs (save new legs first).",
-                code="invalid_choice",
-            )
-        return leg
-
-    def validate(self, value: Any) -> None:
-        forms.Field.validate(self, value)  # to_python has checked the choice
-
-    def has_changed(self, initial: Any, data: Any) -> bool:
-        before = self.prepare_value(initial)
-        return str("" if before is None else before) != str(data or "")
-
-
-class MeetingFormSet(ParentAwareInlineFormSet):
-    """A meeting's leg is picked among the visit's legs: a short list, loaded once."""
-
-    @cached_property
-    def visit_legs(self) -> list[VisitLeg]:
-        if self.instance.pk is None:
-            return []
-        legs = VisitLeg.objects.filter(visit=self.instance).select_related("country")
-        return list(legs.order_by("order", "start_date", "pk"))
-
-    def add_fields(self, form: Any, index: int | None) -> None:
-        super().add_fields(form, index)
-        model_field = Meeting._meta.get_field("leg")
-        form.fields["leg"] = LegChoiceField(
-            self.visit_legs,
-            required=False,
-            label=model_field.verbose_name.capitalize(),
-            help_text=model_field.help_text,
-        )
 
 
 class MeetingInline(RegistryStackedInline):
@@ -157,6 +77,10 @@ class MeetingInline(RegistryStackedInline):
     )
     autocomplete_fields = _MEETING_AUTOCOMPLETE
     ordering = ("order", "date")
+
+    class Media:
+        # The Leg menu offers the legs being added in the same form (meeting_legs.py).
+        js = (MEETING_LEGS_JS,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         # Each row is titled "Meeting with <counterpart>"; its topics fill the form.
@@ -240,6 +164,13 @@ class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
                 setattr(obj, name, value)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The legs first: a meeting may be on a leg added in this same save, which it is
+        # given once that leg exists (meeting_legs.py).
+        formsets = sorted(formsets, key=lambda formset: not isinstance(formset, LegOrderFormSet))
+        legs = next((fs for fs in formsets if isinstance(fs, LegOrderFormSet)), None)
+        for formset in formsets:
+            if isinstance(formset, MeetingFormSet):
+                formset.legs_formset = legs
         super().save_related(request, form, formsets, change)
         obj = form.instance
         if self._moves_dates(obj, form, change):

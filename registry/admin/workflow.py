@@ -44,7 +44,7 @@ from registry.publication.share_links import (
     share_url,
     staff_preview_url,
 )
-from registry.publication.visibility import PublicState
+from registry.publication.visibility import PublicState, is_public
 
 PUBLICATION_FIELDS = ("status", "publish_at", "expire_at")
 SCHEDULE_FIELDS = ("publish_at", "expire_at")
@@ -305,6 +305,14 @@ class PublicationAdminMixin:
                 )
         context["workflow"] = workflow
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_view_on_site_url(self, obj: Any = None) -> str | None:
+        url = super().get_view_on_site_url(obj)
+        if url is None or obj is None or obj.pk is None or not is_previewable(self.model):
+            return url
+        # The public page of a record the public does not see (a draft, scheduled, expired,
+        # or hanging from a draft) is "not found": "View on site" opens its preview instead.
+        return url if is_public(obj) else staff_preview_url(obj)
 
     # --- the share-link page ----------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from registry.admin.dashboard import Line, dashboard_lines
 
@@ -18,3 +20,10 @@ def registry_dashboard(context: dict[str, Any]) -> list[Line]:
     if request is None or not getattr(request.user, "is_staff", False):
         return []
     return dashboard_lines(request)
+
+
+@register.filter
+def wrap_at_underscores(name: Any) -> SafeString:
+    """A CSV column name that may wrap after each underscore ("traveller_<wbr>position"):
+    as one long word, each header held its column wider than the page."""
+    return mark_safe(conditional_escape(str(name)).replace("_", "_<wbr>"))
