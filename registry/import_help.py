@@ -72,6 +72,9 @@ MEANINGS: dict[type[models.Model], dict[str, str]] = {
         "start_date": "When the appointment began.",
         "end_date": "When it ended.",
         "ongoing": "Whether the sources say the person is still in post.",
+        "attested_date": "A date on which a source shows the person in post, when the "
+        "sources give no term.",
+        "attested_visit": "A visit at which a source shows the person in post (its slug).",
         "ordinal": "1 for the first holder of the post, if the sources say; unique in the post.",
         "notes": "Anything else editors should know.",
     },

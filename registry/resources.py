@@ -47,7 +47,7 @@ from registry.csv_widgets import cell_text as _text
 from registry.forms import partial_date_pairs
 from registry.models import Appointment, Country, Person, Position, Topic, Visit, VisitLeg
 from registry.models.visits import _outside
-from registry.partial_dates import PartialDate, Precision
+from registry.partial_dates import PartialDate, Precision, describe
 
 LEG_SEPARATOR = ";"
 LEG_PART_SEPARATOR = "|"
@@ -56,6 +56,11 @@ LEG_PART_SEPARATOR = "|"
 SKIPPED = {"created_at", "updated_at", "single_holder", "version"}
 # The import preview shows the changes of this many rows, then counts (admin/transfer.py).
 PREVIEW_ROWS = 100
+
+
+# Columns written by an export for readers (the dates in the site's words, the status) and
+# ignored by an import.
+EXPORT_ONLY = {"status", "dates_text"}
 
 
 class PreviewDiff(Diff):
@@ -90,8 +95,11 @@ class RegistryResource(resources.ModelResource):
         return super().import_row(row, instance_loader, **kwargs)
 
     def get_user_visible_fields(self) -> list[Field]:
-        # The import page lists the columns it reads: the status is exported, never imported.
-        return [f for f in super().get_user_visible_fields() if f.column_name != "status"]
+        # The import page lists the columns it reads: these are exported, never imported.
+        return [f for f in super().get_user_visible_fields() if f.column_name not in EXPORT_ONLY]
+
+    def dehydrate_dates_text(self, record: Any) -> str:
+        return describe(record)
 
     def filter_export(self, queryset: models.QuerySet, **kwargs: Any) -> models.QuerySet:
         queryset = super().filter_export(queryset, **kwargs)
@@ -221,6 +229,7 @@ class VisitResource(RegistryResource):
     stop_order_known = Field("stop_order_known", "stop_order_known", YesNoWidget(empty=True))
     topics = Field("topics", "topics", RecordsWidget(Topic))
     legs = Field(column_name="legs", readonly=True)
+    dates_text = Field(column_name="dates_text", readonly=True)
     status = Field("status", "status", readonly=True)
 
     class Meta:
@@ -238,6 +247,7 @@ class VisitResource(RegistryResource):
             "summary",
             "topics",
             "legs",
+            "dates_text",
             "status",
         )
         import_id_fields = ("slug",)
@@ -348,6 +358,9 @@ class AppointmentResource(RegistryResource):
     start_date = PartialDateField("start_date", "start_precision", "start_date")
     end_date = PartialDateField("end_date", "end_precision", "end_date")
     ongoing = Field("ongoing", "ongoing", YesNoWidget())
+    attested_date = PartialDateField("attested_date", "attested_precision", "attested_date")
+    attested_visit = Field("attested_visit", "attested_visit", RecordWidget(Visit))
+    dates_text = Field(column_name="dates_text", readonly=True)
     status = Field("status", "status", readonly=True)
 
     class Meta:
@@ -360,8 +373,11 @@ class AppointmentResource(RegistryResource):
             "start_date",
             "end_date",
             "ongoing",
+            "attested_date",
+            "attested_visit",
             "ordinal",
             "notes",
+            "dates_text",
             "status",
         )
         import_id_fields = ()

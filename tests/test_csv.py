@@ -4,6 +4,7 @@ with a dry run that writes nothing until the editor confirms (registry/resources
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -124,8 +125,21 @@ def test_export_selected_visits_writes_readable_columns(admin_client: Client, to
     assert row["end_date"] == "2004"
     assert row["topics"] == "energy-security"
     assert row["legs"] == "AZ | Baku; GE | Tbilisi | 2004"
+    assert row["dates_text"] == "June 2004 – 2004"  # the site's wording, for readers
     assert row["status"] == "published"
     assert other.slug not in {r["slug"] for r in rows}
+
+
+def test_appointments_export_their_attestation_and_dates_in_words(admin_client: Client) -> None:
+    appointment = f.create_appointment(start="2019", ongoing=True)
+    attested = f.create_appointment(attested_date=dt.date(2024, 3, 1), attested_precision="month")
+    rows = {
+        row["id"]: row
+        for row in export_selected(admin_client, Appointment, [appointment.pk, attested.pk])
+    }
+    assert rows[str(appointment.pk)]["dates_text"] == "2019 – present"
+    assert rows[str(attested.pk)]["attested_date"] == "2024-03"
+    assert rows[str(attested.pk)]["dates_text"] == "Dates not recorded"
 
 
 def test_every_registry_list_exports_to_csv(admin_client: Client) -> None:
