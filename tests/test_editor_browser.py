@@ -173,6 +173,8 @@ def test_editor_drafts_a_visit_and_a_publisher_publishes_it(site, browser, shots
     page.click("input[name=_publish]")
     page.wait_for_load_state()
     assert "not published: it cites no source" in page.locator(".messagelist").inner_text()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(shots / "admin-publish-blocked.png"))
     visit.refresh_from_db()
     assert visit.status == Status.DRAFT
     f.create_citation(record=visit, quote="A visit to Azerbaijan and Georgia.")
