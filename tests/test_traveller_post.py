@@ -96,7 +96,10 @@ def test_a_visit_without_an_end_may_last_as_long_as_a_visit_can(stoltenberg, dsg
     f.create_appointment(person=stoltenberg, position=dsg, start="2024-06-01", ongoing=True)
     assert visit(stoltenberg, dsg, "2024-03-17", None).traveller_post_problem() == ""
     short = visit(stoltenberg, dsg, "2024-03-17", None, duration_days=3)
-    assert "do not cover the visit's dates (From 17 March 2024)" in short.traveller_post_problem()
+    assert (
+        "do not cover the visit's dates (From 17 March 2024; end not recorded)"
+        in short.traveller_post_problem()
+    )
 
 
 def test_no_traveller_or_no_post_is_nothing_to_check(stoltenberg, dsg) -> None:

@@ -18,7 +18,7 @@ from django.db.models import Field, QuerySet
 from django.http import HttpRequest
 
 from registry.models import Meeting, Visit, VisitLeg
-from registry.partial_dates import display_span
+from registry.partial_dates import describe
 
 from .base import (
     EMPTY,
@@ -205,7 +205,7 @@ class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
     def dates_summary(self, obj: Visit) -> str:
         if obj.pk is None:
             return EMPTY
-        span = display_span(obj.start, obj.end)
+        span = describe(obj)  # as the public pages word it
         return f"{span} ({obj.duration_days} days)" if obj.duration_days else span
 
 

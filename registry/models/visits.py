@@ -10,7 +10,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from registry.partial_dates import display_span
+from registry.partial_dates import describe
 
 from .base import (
     Citable,
@@ -154,10 +154,10 @@ class Visit(SpanMixin, Citable, Publishable):
         days = self.possible_days()
         if days is None or any(_may_have_held(appointment, *days) for appointment in held):
             return ""
-        spans = "; ".join(display_span(a.start, a.end) for a in held)
+        spans = "; ".join(describe(a) for a in held)
         return (
             f"{traveller}'s recorded appointments as {post} ({spans}) do not cover the "
-            f"visit's dates ({display_span(self.start, self.end)})."
+            f"visit's dates ({describe(self)})."
         )
 
 
