@@ -162,3 +162,29 @@ def test_a_leg_taken_out_in_the_same_save_cannot_hold_a_meeting(admin_client, pl
     )
     assert "no longer in the form" in all_row_errors(response, "meetings")
     assert not Visit.objects.exists()
+
+
+def test_after_a_conflict_the_meeting_still_names_its_new_leg(places) -> None:
+    """Someone else deleted a stored leg: the conflict screen renumbers the leg rows, and
+    the meeting on a new leg follows its row."""
+    from tests.test_locking import again, change_url, conflict, editor, open_form
+
+    visit = f.create_visit(start="2024-03-17", end="2024-03-19")
+    f.create_leg(visit=visit, order=1, country=places["azerbaijan"], city="Baku")
+    f.create_leg(visit=visit, order=2, country=places["azerbaijan"], city="Ganja")
+    alice, bob = editor(), editor()
+    target = change_url(visit)
+    form_a, form_b = open_form(alice, target), open_form(bob, target)
+    form_a["legs-0-DELETE"] = "on"
+    assert alice.post(target, form_a).status_code == 302
+    form_b.update({f"legs-2-{k}": v for k, v in leg(places["georgia"], 3, "Tbilisi", "").items()})
+    form_b["legs-TOTAL_FORMS"] = "3"
+    form_b.update({f"meetings-0-{k}": v for k, v in meeting("new-2").items()})
+    form_b["meetings-TOTAL_FORMS"] = "1"
+    refused = bob.post(target, form_b)
+    conflict(refused)
+    data = again(refused)
+    assert data["legs-1-city"] == "Tbilisi"  # Baku's row is gone: Tbilisi is row 1 now
+    assert data["meetings-0-leg"] == "new-1"
+    assert bob.post(target, data).status_code == 302
+    assert visit.meetings.get().leg == visit.legs.get(city="Tbilisi")

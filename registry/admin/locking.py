@@ -388,6 +388,10 @@ class LockingAdminMixin:
                         to_new.get(formset.prefix, set()),
                     )
                 )
+        for formset in formsets:
+            # A row may name another formset's row (a meeting on a new leg): it follows it.
+            if renamed and hasattr(formset, "follow_renamed_rows"):
+                formset.follow_renamed_rows(data, renamed)
         # Each choice: the saved value and the editor's as the form below shows it.
         merge: dict[str, dict[str, dict[str, list[str]]]] = {}
         script: dict[str, Any] = {}

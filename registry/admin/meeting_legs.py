@@ -187,6 +187,15 @@ class MeetingFormSet(ParentAwareInlineFormSet):
             help_text=model_field.help_text,
         )
 
+    def follow_renamed_rows(self, data: Any, renamed: dict[str, str]) -> None:
+        """The conflict screen renumbered the legs' rows (locking.py): each meeting's value
+        naming a new leg row names it by its new number."""
+        for key in [k for k in data if k.startswith(f"{self.prefix}-") and k.endswith("-leg")]:
+            row = new_leg_row(data.get(key))
+            moved = renamed.get(f"{LEGS_PREFIX}-{row}") if row is not None else None
+            if moved is not None:
+                data[key] = NEW_LEG + moved.rsplit("-", 1)[1]
+
     def save_new(self, form: Any, commit: bool = True) -> Any:
         self._link_new_leg(form)
         return super().save_new(form, commit)
