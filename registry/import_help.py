@@ -110,7 +110,7 @@ def _format(model: type[models.Model], field: Field) -> tuple[str, tuple[str, ..
     model_field = _model_field(model, field.attribute)
     if model_field is None:
         return "Text.", ()
-    if isinstance(model_field, models.IntegerField | models.AutoField):
+    if isinstance(model_field, models.IntegerField):  # ids too: an AutoField is one
         limit = " between 1 and 366" if model_field.name == "duration_days" else ""
         return f"A whole number{limit}, or empty.", ()
     if isinstance(model_field, models.SlugField):

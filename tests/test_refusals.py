@@ -173,3 +173,17 @@ def test_a_publisher_deletes_published_records_in_bulk() -> None:
     assert "Are you sure" in bulk_delete(client, [published]).text
     bulk_delete(client, [published], post="yes")
     assert not Visit.objects.filter(pk=published.pk).exists()
+
+
+def test_a_form_refused_by_the_csrf_check_gets_the_sites_403_page(editor: Client) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = editor.cookies  # logged in, but the form carries no CSRF token
+    topic = f.create_topic(name="Before")
+    response = strict.post(url(Topic, "change", topic.pk), {"name": "After"})
+    assert response.status_code == 403
+    site_layout(response)
+    text = main_text(response)
+    assert text.startswith("Error 403 This form could not be accepted")
+    assert "nothing was saved" in text and "reload it, enter your changes again" in text
+    topic.refresh_from_db()
+    assert topic.name == "Before"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import ForeignKey, QuerySet
@@ -20,10 +20,13 @@ from registry.models import Appointment, Citation, Participation, Source
 
 from .base import EMPTY, PublishableAdmin, RegistryModelAdmin, is_citable, partial_date_column
 from .filters import AutocompleteFilter, subquery_count
+from .text_repairs import APPLY_FIELD, SourceForm, repairs_reason, repairs_record
 
 
 @admin.register(Source)
 class SourceAdmin(PublishableAdmin):
+    # Offers the PDF text repair of a pasted full text (text_repairs.py).
+    form = SourceForm
     list_display = (
         "title",
         "kind",
@@ -37,9 +40,10 @@ class SourceAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "publisher", "author", "date", "url")}),
-        ("Text", {"fields": ("full_text", "editorial_note")}),
+        ("Text", {"fields": ("full_text", APPLY_FIELD, "editorial_note", "text_repairs")}),
         ("Publication", {"fields": ("status",)}),
     )
+    readonly_fields = ("text_repairs",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return (
@@ -51,6 +55,30 @@ class SourceAdmin(PublishableAdmin):
     @admin.display(description="citations", ordering="citation_count")
     def citation_count(self, obj: Source) -> int:
         return obj.citation_count
+
+    def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
+        repairs = getattr(form, "applied_repairs", [])
+        if repairs:
+            obj.text_repairs = repairs_record(repairs)
+            # Publishing names its own reason, which the public notices read: it wins.
+            obj._change_reason = repairs_reason(repairs)
+        super().save_model(request, obj, form, change)
+        if repairs:
+            self.message_user(
+                request,
+                f"The full text was saved with {len(repairs)} repair(s); they are listed under "
+                "“Last repairs applied to the text” and in the history.",
+                messages.INFO,
+            )
+        unrepaired = getattr(form, "unrepaired", [])
+        if unrepaired:
+            words = ", ".join(f"“{word}”" for word in unrepaired[:20])
+            self.message_user(
+                request,
+                f"These words of the full text still look damaged and were saved as they "
+                f"are; correct them by hand: {words}.",
+                messages.WARNING,
+            )
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "url":

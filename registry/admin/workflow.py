@@ -99,7 +99,7 @@ NAMED_RECORDS = 10
 
 
 @admin.action(permissions=["delete"], description=delete_selected.short_description)
-def delete_selected_drafts(
+def delete_selected_if_allowed(
     modeladmin: PublicationAdminMixin, request: HttpRequest, queryset: QuerySet
 ) -> HttpResponse | None:
     """Django's "Delete selected", refused at once, with the records named, when the
@@ -384,7 +384,7 @@ class PublicationAdminMixin:
         actions = super().get_actions(request)
         if "delete_selected" in actions:
             _func, name, description = actions["delete_selected"]
-            actions[name] = (delete_selected_drafts, name, description)
+            actions[name] = (delete_selected_if_allowed, name, description)
         return actions
 
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["publish"])

@@ -35,6 +35,13 @@ class Source(Publishable):
     editorial_note = models.TextField(
         blank=True, help_text="What was repaired or left out of the text, and why."
     )
+    text_repairs = models.TextField(
+        "last repairs applied to the text",
+        blank=True,
+        editable=False,
+        help_text="Each change the PDF text repair made the last time an editor accepted it, "
+        "one a line (“as pasted” → “repaired”); the history keeps the earlier lists.",
+    )
 
     class Meta:
         ordering = ["title"]

@@ -254,7 +254,12 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
     record = model._default_manager.filter(pk=pk).first() if is_previewable(model) else None
     if record is None:
         return refused(
-            request, 404, "Nothing to preview", "The record of this link no longer exists."
+            request,
+            404,
+            "Nothing to preview",
+            "The record of this link no longer exists.",
+            "If it was deleted by mistake, ask the editor who sent the link to restore it and "
+            "to send a new link. You could also:",
         )
     return render_preview(request, record, shared=True, expires=local_time(token_expires(token)))
 
