@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0016_visit_stop_order_known'),
+        ('registry', '0018_appointment_attested'),
     ]
 
     operations = [
