@@ -2,6 +2,8 @@
 last day of a partial date with `registry_latest` (migration 0004) instead of its own copy
 of the rule, so that the SQL side states it once, as `partial_dates.LAST_DAY_SQL` does."""
 
+from importlib import import_module
+
 from django.db import migrations
 
 CERTAIN_SPAN = """
@@ -15,22 +17,8 @@ CASE
 END
 """
 
-OLD_SPAN = """
-CASE
-  WHEN start_date IS NULL OR (end_date IS NULL AND NOT ongoing) THEN 'empty'::daterange
-  ELSE daterange(
-    (CASE start_precision
-       WHEN 'year' THEN (start_date + interval '1 year' - interval '1 day')::date
-       WHEN 'month' THEN (start_date + interval '1 month' - interval '1 day')::date
-       ELSE start_date END),
-    CASE WHEN end_date IS NULL THEN NULL ELSE GREATEST(end_date,
-      (CASE start_precision
-         WHEN 'year' THEN (start_date + interval '1 year' - interval '1 day')::date
-         WHEN 'month' THEN (start_date + interval '1 month' - interval '1 day')::date
-         ELSE start_date END)) END,
-    '[)')
-END
-"""
+# Undoing this migration puts back migration 0002's own copy of the rule.
+OLD_SPAN = import_module("registry.migrations.0002_appointment_exclusion").CERTAIN_SPAN
 
 
 def _replace(span: str) -> str:
