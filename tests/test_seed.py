@@ -243,6 +243,15 @@ def test_partial_dates_keep_the_sources_precision(seeded):
     assert Programme.objects.get(short_name="EAPC").replaces == nacc
 
 
+def test_kabul_is_named_only_as_the_source_describes_it(seeded):
+    # The source says the representative was based in Kabul until 2021 and names no office.
+    kabul = Office.objects.get(slug="nato-senior-civilian-representative-afghanistan-office")
+    assert kabul.name == "Kabul base of the NATO Senior Civilian Representative in Afghanistan"
+    for label, fields, _ in seed_texts():
+        for name, text in fields.items():
+            assert "Office of the NATO Senior Civilian" not in text, (label, name)
+
+
 def test_unknown_dates_stay_unknown(seeded):
     dsg_visit = Visit.objects.get(traveller__name="Radmila Shekerinska")
     assert dsg_visit.start is None and dsg_visit.end is None
