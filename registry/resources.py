@@ -44,6 +44,7 @@ LEG_SEPARATOR = ";"
 LEG_PART_SEPARATOR = "|"
 YES = ("yes", "y", "true", "1", "on")
 NO = ("no", "n", "false", "0", "off", "")
+NOT_STATED = ("", "unknown", "not stated")
 
 # Bookkeeping columns left out of exports.
 SKIPPED = {"created_at", "updated_at", "single_holder", "version"}
@@ -148,15 +149,27 @@ class RecordsWidget(ManyToManyWidget):
 
 
 class YesNoWidget(Widget):
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
+    """yes or no; for a field that may be not stated (null), an empty cell or "unknown"
+    leaves it not stated, and a not-stated value is written as an empty cell."""
+
+    def __init__(self, nullable: bool = False) -> None:
+        super().__init__()
+        self.nullable = nullable
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool | None:
         text = _text(value).lower()
+        if self.nullable and text in NOT_STATED:
+            return None
         if text in YES:
             return True
         if text in NO:
             return False
-        raise ValueError(f"Enter yes or no, not “{value}”.")
+        also = ", or leave it empty if no source says" if self.nullable else ""
+        raise ValueError(f"Enter yes or no{also}, not “{value}”.")
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        if value is None and self.nullable:
+            return ""
         return "yes" if value else "no"
 
 
@@ -236,7 +249,7 @@ def _field_for(model: type[models.Model], model_field: models.Field) -> Field | 
     elif model_field.many_to_one or model_field.one_to_one:
         widget = RecordWidget(model_field.related_model)
     elif isinstance(model_field, models.BooleanField):
-        widget = YesNoWidget()
+        widget = YesNoWidget(nullable=model_field.null)
     elif model_field.choices:
         widget = ChoiceWidget(list(model_field.flatchoices))
     else:

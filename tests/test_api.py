@@ -82,7 +82,11 @@ def test_country_filters_and_ordering(api):
         "turkmenistan",
         "uzbekistan",
     ]
-    assert slugs(get(api, "countries/", is_partner="false")) == ["afghanistan"]
+    # No source says Afghanistan is or is not a partner: it is neither true nor false.
+    assert slugs(get(api, "countries/", is_partner="false")) == []
+    assert slugs(get(api, "countries/", is_partner="unknown")) == ["afghanistan"]
+    assert len(slugs(get(api, "countries/", is_partner="true"))) == 8
+    assert get(api, "countries/afghanistan/")["is_partner"] is None
     assert slugs(get(api, "countries/", q="kyrgyz")) == ["kyrgyz-republic"]
     assert slugs(get(api, "countries/", ordering="-iso_code"))[:2] == ["uzbekistan", "turkmenistan"]
 

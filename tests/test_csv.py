@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from registry import import_versions
 from registry.models import Appointment, Status, Visit, VisitLeg
-from registry.resources import parse_legs
+from registry.resources import YesNoWidget, parse_legs
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -300,6 +300,18 @@ def test_exported_visits_import_back_unchanged(admin_client: Client, tour) -> No
     assert not row_errors(again)
     confirm(admin_client, Visit, again)
     assert export_selected(admin_client, Visit, [visit.pk]) == before
+
+
+def test_a_yes_no_the_sources_may_leave_open_reads_and_writes_an_empty_cell() -> None:
+    open_ = YesNoWidget(nullable=True)
+    assert [open_.clean(v) for v in ("yes", "no", "", "Unknown")] == [True, False, None, None]
+    assert [open_.render(v) for v in (True, False, None)] == ["yes", "no", ""]
+    with pytest.raises(ValueError, match="leave it empty if no source says"):
+        open_.clean("maybe")
+    strict = YesNoWidget()
+    assert strict.clean("") is False and strict.render(None) == "no"
+    with pytest.raises(ValueError):
+        strict.clean("unknown")
 
 
 def test_parse_legs_reads_the_documented_format(tour) -> None:

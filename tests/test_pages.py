@@ -285,7 +285,7 @@ def test_home_lists_regions_countries_open_offices_and_key_posts(client):
     regions = page.section("regions-heading")
     for name in ["Armenia", "Azerbaijan", "Georgia", "Kazakhstan", "Uzbekistan"]:
         assert name in regions
-    assert "Afghanistan" not in regions  # not a partner, in no region
+    assert "Afghanistan" not in regions  # in no region
     offices = page.html[page.html.index('id="offices-heading"') :]
     offices = offices[: offices.index("</aside>")]
     assert "NATO Liaison Office in Georgia" in offices
@@ -349,7 +349,12 @@ def test_afghanistan_is_reachable_from_the_kabul_office(client):
     page = get(client, "/offices/nato-senior-civilian-representative-afghanistan-office/")
     assert 'href="/countries/afghanistan/"' in page.html
     assert "Closed" in page.text and "2021" in page.text
-    get(client, "/countries/afghanistan/")
+    afghanistan = get(client, "/countries/afghanistan/")
+    # No source says whether Afghanistan is a partner: the page says so, not "No".
+    assert '<dd><span class="unknown">Not stated in the sources</span></dd>' in afghanistan.html
+    assert "Country on record" in afghanistan.text
+    georgia = get(client, "/countries/georgia/")
+    assert "<dt>Partner of NATO in the region</dt><dd>Yes</dd>" in georgia.html
 
 
 # --- Offices ------------------------------------------------------------------------------
