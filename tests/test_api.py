@@ -432,7 +432,7 @@ def test_topics(api):
 
 def test_sources(api):
     data = get(api, "sources/")
-    assert data["count"] == 5
+    assert data["count"] == 7  # the five documents and the two one of them cites
     assert "full_text" not in data["results"][0]
     news = get(api, "sources/secretary-general-visit-south-caucasus-2024/")
     assert (news["date"], news["date_precision"]) == ("2024-03-16", "day")
@@ -444,6 +444,24 @@ def test_sources(api):
         "2018-07",
         "month",
         "Fabio Indeo",
+    )
+    assert [s["slug"] for s in analysis["cites"]] == [
+        "brussels-summit-declaration-2018",
+        "partners-in-central-asia-2014",
+    ]
+    assert analysis["cited_in"] == []
+    declaration = get(api, "sources/brussels-summit-declaration-2018/")
+    assert declaration["cited_in"] == [
+        {
+            "slug": "afghanistan-in-cenasia-after-the-nato-summit",
+            "name": "Afghanistan in Cenasia after the NATO summit",
+            "url": "http://testserver/api/v1/sources/afghanistan-in-cenasia-after-the-nato-summit/",
+        }
+    ]
+    assert declaration["full_text"] == ""  # known only from the analysis's reference
+    assert (declaration["date"], declaration["kind"]) == ("2018-07-11", "official_text")
+    assert declaration["document_url"] == (
+        "https://www.nato.int/cps/en/natohq/official_texts_156624.htm"
     )
     assert slugs(get(api, "sources/", kind="analysis")) == [
         "afghanistan-in-cenasia-after-the-nato-summit"

@@ -689,6 +689,20 @@ def test_source_page_keeps_line_breaks_escapes_text_and_lists_citing_records(cli
     assert source.pk
 
 
+def test_a_source_page_links_the_documents_it_cites_and_the_source_citing_it(client):
+    analysis = get(client, "/sources/afghanistan-in-cenasia-after-the-nato-summit/")
+    cites = analysis.section("cites-heading")
+    assert "Brussels Summit Declaration (11 July 2018)" in cites
+    assert "Partners in Central Asia (2014)" in cites
+    assert 'href="/sources/brussels-summit-declaration-2018/"' in analysis.html
+    declaration = get(client, "/sources/brussels-summit-declaration-2018/")
+    cited_in = declaration.section("cited-in-heading")
+    assert "Afghanistan in Cenasia after the NATO summit" in cited_in
+    assert "The registry knows this document from its citation in" in cited_in
+    assert "The text of this source is not recorded." in declaration.text
+    assert 'href="https://www.nato.int/cps/en/natohq/official_texts_156624.htm"' in declaration.html
+
+
 def test_sources_section_numbers_the_sources_with_quotes_and_locators(client):
     page = get(client, "/programmes/individual-partnership-action-plan/")
     sources = page.section("sources-heading")

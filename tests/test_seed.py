@@ -144,7 +144,9 @@ def shares_a_run(text: str, quote: str, run: int = 4) -> bool:
 
 
 def test_counts(seeded):
-    assert Source.objects.count() == 5
+    # The five documents, and the two that one of them cites, known only by that reference.
+    assert Source.objects.count() == 7
+    assert Source.objects.exclude(full_text="").count() == 5
     assert Country.objects.filter(is_partner=True).count() == 8
     # The eight partners and Afghanistan (the Kabul base), whose partnership no source states.
     assert Country.objects.count() == 9
@@ -204,6 +206,25 @@ def test_the_backing_check_tells_backed_from_unbacked():
     assert not unbacked("The source does not give its dates.", [])
     assert shares_a_run("Georgia was among the early participants in the Council.", quote)
     assert not shares_a_run("The Council's early participants included Georgia.", quote)
+
+
+def test_documents_known_only_by_reference_are_sources_linked_to_the_one_citing_them(seeded):
+    analysis = Source.objects.get(slug="afghanistan-in-cenasia-after-the-nato-summit")
+    declaration, backgrounder = analysis.cites.order_by("title")
+    assert (declaration.title, declaration.kind) == ("Brussels Summit Declaration", "official_text")
+    assert declaration.published_on.display() == "11 July 2018"
+    assert declaration.url == "https://www.nato.int/cps/en/natohq/official_texts_156624.htm"
+    assert "Press Release (2018) 074" in declaration.editorial_note
+    assert (backgrounder.title, backgrounder.publisher) == ("Partners in Central Asia", "NATO")
+    assert backgrounder.published_on.display() == "2014"
+    assert backgrounder.url.endswith("/20140505_140505-Backgrounder_CentralAsia_EN_lowres.pdf")
+    for cited in (declaration, backgrounder):
+        # As the analysis gives them: its text names each document and its address.
+        assert cited.title in analysis.full_text
+        assert cited.url in analysis.full_text
+        assert cited.full_text == "" and not cited.citations.exists()
+        assert list(cited.cited_in.all()) == [analysis]
+        assert cited.status == Status.PUBLISHED
 
 
 def test_source_texts_are_stored_repaired(seeded):

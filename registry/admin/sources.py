@@ -35,9 +35,10 @@ class SourceAdmin(PublishableAdmin):
     list_filter = ("status", "kind")
     search_fields = ("title", "publisher", "author", "url")
     prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("cited_in",)
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "publisher", "author", "date", "url")}),
-        ("Text", {"fields": ("full_text", "editorial_note")}),
+        ("Text", {"fields": ("full_text", "editorial_note", "cited_in")}),
         ("Publication", {"fields": ("status",)}),
     )
 
