@@ -128,23 +128,30 @@ class RecordsWidget(ManyToManyWidget):
 
 class YesNoWidget(Widget):
     """yes or no; an empty cell is the field's default, so that leaving it empty never
-    turns on or off what the form would not."""
+    turns on or off what the form would not. For a field that may be not stated (null),
+    an empty cell or "unknown" leaves it not stated, written back as an empty cell."""
 
-    def __init__(self, empty: bool = False) -> None:
+    def __init__(self, empty: bool = False, nullable: bool = False) -> None:
         super().__init__()
         self.empty = empty
+        self.nullable = nullable
 
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool | None:
         text = cell_text(value).lower()
+        if self.nullable and text in ("", "unknown", "not stated"):
+            return None
         if not text:
             return self.empty
         if text in YES:
             return True
         if text in NO:
             return False
-        raise ValueError(f"Enter yes or no, not “{value}”.")
+        also = ", or leave it empty if no source says" if self.nullable else ""
+        raise ValueError(f"Enter yes or no{also}, not “{value}”.")
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        if value is None and self.nullable:
+            return ""
         return "yes" if value else "no"
 
 

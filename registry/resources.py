@@ -134,7 +134,7 @@ def _field_for(model: type[models.Model], model_field: models.Field) -> Field | 
     elif model_field.many_to_one or model_field.one_to_one:
         widget = RecordWidget(model_field.related_model)
     elif isinstance(model_field, models.BooleanField):
-        widget = YesNoWidget(empty=model_field.default is True)
+        widget = YesNoWidget(empty=model_field.default is True, nullable=model_field.null)
     elif model_field.choices:
         widget = ChoiceWidget(list(model_field.flatchoices))
     else:

@@ -543,9 +543,24 @@ def test_partner_country_without_region_is_an_error_on_region(admin_client: Any)
     response = submit(
         admin_client,
         url(Country, "add"),
-        {"name": "Georgia", "slug": "georgia", "iso_code": "GE", "is_partner": "on"},
+        {"name": "Georgia", "slug": "georgia", "iso_code": "GE", "is_partner": "true"},
     )
     assert form_errors(response)["region"] == ["A partner country belongs to a region."]
+
+
+def test_partnership_not_stated_is_a_choice_of_its_own(admin_client: Any) -> None:
+    form = admin_client.get(url(Country, "add")).content.decode()
+    assert '<option value="unknown" selected>Not stated in the sources</option>' in form
+    response = submit(
+        admin_client,
+        url(Country, "add"),
+        {"name": "Afghanistan", "slug": "afghanistan", "iso_code": "AF", "is_partner": "unknown"},
+    )
+    assert response.status_code == 302
+    assert Country.objects.get(slug="afghanistan").is_partner is None
+    listing = admin_client.get(url(Country, "changelist")).content.decode()
+    assert '<td class="field-partner">Not stated in the sources</td>' in listing
+    assert "is_partner__isnull=True" in listing  # the filter's own choice for it
 
 
 def test_duplicate_slug_and_name_are_field_errors(admin_client: Any) -> None:

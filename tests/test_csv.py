@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from registry import import_versions
+from registry.csv_widgets import YesNoWidget
 from registry.models import Appointment, Status, Visit, VisitLeg
 from registry.resources import parse_legs
 from tests import factories as f
@@ -336,6 +337,18 @@ def test_the_stop_order_column_reads_yes_and_no(admin_client: Client, tour) -> N
     }
     bad = dry_run(admin_client, Visit, [visit_row(stop_order_known="perhaps")])
     assert "perhaps" in row_errors(bad)[1]
+
+
+def test_a_yes_no_the_sources_may_leave_open_reads_and_writes_an_empty_cell() -> None:
+    open_ = YesNoWidget(nullable=True)
+    assert [open_.clean(v) for v in ("yes", "no", "", "Unknown")] == [True, False, None, None]
+    assert [open_.render(v) for v in (True, False, None)] == ["yes", "no", ""]
+    with pytest.raises(ValueError, match="leave it empty if no source says"):
+        open_.clean("maybe")
+    strict = YesNoWidget()
+    assert strict.clean("") is False and strict.render(None) == "no"
+    with pytest.raises(ValueError):
+        strict.clean("unknown")
 
 
 def test_parse_legs_reads_the_documented_format(tour) -> None:

@@ -312,9 +312,9 @@ def test_sitemap_lists_every_published_page(seed, client):
     ]:
         assert f"http://testserver{path}" in locations, path
     # 2 regions, 9 countries, 8 programmes, 3 offices, 9 posts, 6 people, 3 events,
-    # 2 visits, 14 topics and 5 sources, with the home and list pages.
+    # 2 visits, 14 topics and 7 sources, with the home and list pages.
     records = [loc for loc in locations if loc.count("/") == 5]
-    assert len(records) == 61
+    assert len(records) == 63
 
 
 def test_sitemap_pages_resolve(seed, client):

@@ -355,3 +355,13 @@ def test_links_removed_by_a_deletion_are_recorded() -> None:
     assert (last.leg_id, last.history_change_reason) == (None, "Linked visit leg deleted")
     topic.delete()
     assert visit.history.first().history_m2m == {"topics": []}
+
+
+def test_a_source_citing_another_is_recorded_in_the_cited_sources_history() -> None:
+    analysis = f.create_source(title="Analysis", slug="analysis")
+    declaration = f.create_source(title="Declaration", slug="declaration")
+    declaration.cited_in.add(analysis)
+    assert declaration.history.first().history_m2m == {"cited_in": [analysis.pk]}
+    assert list(analysis.cites.all()) == [declaration]
+    analysis.delete()
+    assert declaration.history.first().history_m2m == {"cited_in": []}

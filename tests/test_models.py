@@ -405,6 +405,17 @@ def test_db_accepts_non_partner_country_without_region():
     assert country.region is None
 
 
+def test_partner_not_stated_is_neither_yes_nor_no_and_needs_no_region():
+    country = f.create_country(is_partner=None)
+    country.region = None
+    country.full_clean()  # the constraint holds for a country whose partnership is not stated
+    assert update_row(country, region=None) == 1
+    country.refresh_from_db()
+    assert country.is_partner is None and country.partner_text == "Not stated in the sources"
+    assert not Country.objects.filter(is_partner=False).filter(pk=country.pk).exists()
+    assert Country._meta.get_field("is_partner").default is None  # not "no" by default
+
+
 def test_db_refuses_making_a_regionless_country_a_partner():
     country = f.create_country(is_partner=False)
     update_row(country, region=None)

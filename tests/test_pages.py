@@ -287,7 +287,7 @@ def test_home_lists_regions_countries_open_offices_and_key_posts(client):
     regions = page.section("regions-heading")
     for name in ["Armenia", "Azerbaijan", "Georgia", "Kazakhstan", "Uzbekistan"]:
         assert name in regions
-    assert "Afghanistan" not in regions  # not a partner, in no region
+    assert "Afghanistan" not in regions  # in no region
     offices = page.html[page.html.index('id="offices-heading"') :]
     offices = offices[: offices.index("</aside>")]
     assert "NATO Liaison Office in Georgia" in offices
@@ -351,7 +351,12 @@ def test_afghanistan_is_reachable_from_the_kabul_office(client):
     page = get(client, "/offices/nato-senior-civilian-representative-afghanistan-office/")
     assert 'href="/countries/afghanistan/"' in page.html
     assert "Closed" in page.text and "2021" in page.text
-    get(client, "/countries/afghanistan/")
+    afghanistan = get(client, "/countries/afghanistan/")
+    # No source says whether Afghanistan is a partner: the page says so, not "No".
+    assert '<dd><span class="unknown">Not stated in the sources</span></dd>' in afghanistan.html
+    assert "Country on record" in afghanistan.text
+    georgia = get(client, "/countries/georgia/")
+    assert "<dt>Partner of NATO in the region</dt><dd>Yes</dd>" in georgia.html
 
 
 # --- Offices ------------------------------------------------------------------------------
@@ -684,6 +689,20 @@ def test_source_page_keeps_line_breaks_escapes_text_and_lists_citing_records(cli
     )
     assert "No published record cites this source yet." in odd.text
     assert source.pk
+
+
+def test_a_source_page_links_the_documents_it_cites_and_the_source_citing_it(client):
+    analysis = get(client, "/sources/afghanistan-in-cenasia-after-the-nato-summit/")
+    cites = analysis.section("cites-heading")
+    assert "Brussels Summit Declaration (11 July 2018)" in cites
+    assert "Partners in Central Asia (2014)" in cites
+    assert 'href="/sources/brussels-summit-declaration-2018/"' in analysis.html
+    declaration = get(client, "/sources/brussels-summit-declaration-2018/")
+    cited_in = declaration.section("cited-in-heading")
+    assert "Afghanistan in Cenasia after the NATO summit" in cited_in
+    assert "The registry knows this document from its citation in" in cited_in
+    assert "The text of this source is not recorded." in declaration.text
+    assert 'href="https://www.nato.int/cps/en/natohq/official_texts_156624.htm"' in declaration.html
 
 
 def test_sources_section_numbers_the_sources_with_quotes_and_locators(client):

@@ -31,6 +31,33 @@ pytestmark = pytest.mark.django_db
 
 DAMAGE = re.compile(r"[\ufffd\u0400-\u04ff]|\w[ýþ]\w|\wôs\b| ï ")
 
+# What "backed by its quotes" means for a sentence of the seed's own words: most of its
+# content words (not stop-words, three letters or more, lightly stemmed) occur in the
+# passages its record cites.
+BACKED_SHARE = 0.6
+STOP_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """
+    about above after again against all also among and any are around because been before
+    being between both but can could did does doing down during each either for from further
+    had has have having her here hers him his how into its itself just more most not now off
+    once only other our ours out over own same she should some such than that the their theirs
+    them then there these they this those through too under until upon very was were what
+    when where which while who whom whose why will with within would you your
+    """,
+    )
+)
+WORD = re.compile(r"[^\W_]+")
+# One sentence a line in list fields (duties, decisions); clauses after "." ";" "!" "?".
+SENTENCE_BREAK = re.compile(r"(?<=[.;!?])\s+|\n+")
+# A sentence that speaks only of the sources themselves ("the source does not give its
+# dates") states no fact of its own, so no quote can back it.
+ABOUT_THE_SOURCES = re.compile(r"\bsources?\b.*\b(not|no|neither)\b", re.IGNORECASE)
+# Free text in a record's own words; names, addresses and codes are not sentences.
+NOT_FREE_TEXT = {"address", "full_text", "editorial_note"}
+FREE_TEXT_CHARFIELDS = {"launch_note", "counterpart_group"}
+
 
 @pytest.fixture
 def seeded(db):
@@ -45,10 +72,85 @@ def citable_models() -> list[type[models.Model]]:
     ]
 
 
+def stem(word: str) -> str:
+    """A light stem, enough to let "joined", "joining" and "joins" meet."""
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + replacement
+            break
+    else:
+        if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            word = word[:-1]
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def content_words(text: str) -> list[str]:
+    words = (w for w in WORD.findall(text.lower().replace("’", "'")) if len(w) >= 3)
+    return [stem(w) for w in words if w not in STOP_WORDS]
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_BREAK.split(text) if s.strip()]
+
+
+def free_text(instance: models.Model) -> dict[str, str]:
+    """The record's free-text fields that hold something."""
+    return {
+        f.name: getattr(instance, f.name)
+        for f in instance._meta.fields
+        if (isinstance(f, models.TextField) and f.name not in NOT_FREE_TEXT)
+        or f.name in FREE_TEXT_CHARFIELDS
+        if getattr(instance, f.name)
+    }
+
+
+def seed_texts() -> list[tuple[str, dict[str, str], list[str]]]:
+    """Each seed record's free text with the quotes that back it: (label, fields, quotes).
+
+    A visit's legs and meetings are not cited on their own: they rest on their visit's
+    citations."""
+    found = []
+    for model in citable_models():
+        for record in model.objects.prefetch_related("citations"):
+            quotes = [c.quote for c in record.citations.all()]
+            label = f"{model.__name__} {record}"
+            found.append((label, free_text(record), quotes))
+            if model is Visit:
+                for child in [*record.legs.all(), *record.meetings.all()]:
+                    child_label = f"{label} / {type(child).__name__} {child.order}"
+                    found.append((child_label, free_text(child), quotes))
+    return found
+
+
+def unbacked(text: str, quotes: list[str]) -> list[str]:
+    """The sentences of `text` whose content words the quotes mostly do not contain."""
+    quoted = set(content_words(" ".join(quotes)))
+    failures = []
+    for sentence in sentences(text):
+        if ABOUT_THE_SOURCES.search(sentence):
+            continue
+        words = content_words(sentence)
+        missing = [w for w in words if w not in quoted]
+        if words and 1 - len(missing) / len(words) < BACKED_SHARE:
+            failures.append(f"{sentence!r} (not quoted: {', '.join(missing)})")
+    return failures
+
+
+def shares_a_run(text: str, quote: str, run: int = 4) -> bool:
+    """Whether `quote` repeats `run` consecutive content words of `text`."""
+    words, quoted = content_words(text), content_words(quote)
+    grams = {tuple(quoted[i : i + run]) for i in range(len(quoted) - run + 1)}
+    return any(tuple(words[i : i + run]) in grams for i in range(len(words) - run + 1))
+
+
 def test_counts(seeded):
-    assert Source.objects.count() == 5
+    # The five documents, and the two that one of them cites, known only by that reference.
+    assert Source.objects.count() == 7
+    assert Source.objects.exclude(full_text="").count() == 5
     assert Country.objects.filter(is_partner=True).count() == 8
-    assert Country.objects.count() == 9  # the eight partners and Afghanistan (Kabul office)
+    # The eight partners and Afghanistan (the Kabul base), whose partnership no source states.
+    assert Country.objects.count() == 9
+    assert Country.objects.get(slug="afghanistan").is_partner is None
     assert Programme.objects.count() == 8
     assert Participation.objects.count() == 13
     assert Office.objects.count() == 3
@@ -71,6 +173,58 @@ def test_every_record_cites_a_source_and_every_quote_is_in_it(seeded):
             assert citations, f"{model.__name__} {record} has no citation"
             for citation in citations:
                 assert collapse(citation.quote) in collapse(citation.source.full_text), citation
+
+
+def test_every_sentence_is_backed_by_its_records_quotes(seeded):
+    failures = [
+        f"{label}.{name}: {failure}"
+        for label, fields, quotes in seed_texts()
+        for name, text in fields.items()
+        for failure in unbacked(text, quotes)
+    ]
+    assert not failures, f"{len(failures)} sentences no quote backs:\n" + "\n".join(failures)
+
+
+def test_every_record_with_text_quotes_a_run_of_it(seeded):
+    """Beyond words in common, one quote repeats four content words of the record's text in
+    a row: the record paraphrases a passage it cites, not a patchwork of them. (A text of
+    fewer than four content words, such as "An early participant.", has only the check of
+    its sentences.)"""
+    failures = []
+    for label, fields, quotes in seed_texts():
+        own = [s for t in fields.values() for s in sentences(t) if not ABOUT_THE_SOURCES.search(s)]
+        text = " ".join(own)
+        if len(content_words(text)) >= 4 and not any(shares_a_run(text, q) for q in quotes):
+            failures.append(label)
+    assert not failures, "records whose quotes repeat no run of their text: " + ", ".join(failures)
+
+
+def test_the_backing_check_tells_backed_from_unbacked():
+    quote = "Armenia, Azerbaijan and Georgia were early participants in the Council"
+    assert not unbacked("Armenia was an early participant in the Council.", [quote])
+    assert unbacked("Armenia joined the Partnership for Peace in 1994.", [quote])
+    assert not unbacked("The source does not give its dates.", [])
+    assert shares_a_run("Georgia was among the early participants in the Council.", quote)
+    assert not shares_a_run("The Council's early participants included Georgia.", quote)
+
+
+def test_documents_known_only_by_reference_are_sources_linked_to_the_one_citing_them(seeded):
+    analysis = Source.objects.get(slug="afghanistan-in-cenasia-after-the-nato-summit")
+    declaration, backgrounder = analysis.cites.order_by("title")
+    assert (declaration.title, declaration.kind) == ("Brussels Summit Declaration", "official_text")
+    assert declaration.published_on.display() == "11 July 2018"
+    assert declaration.url == "https://www.nato.int/cps/en/natohq/official_texts_156624.htm"
+    assert "Press Release (2018) 074" in declaration.editorial_note
+    assert (backgrounder.title, backgrounder.publisher) == ("Partners in Central Asia", "NATO")
+    assert backgrounder.published_on.display() == "2014"
+    assert backgrounder.url.endswith("/20140505_140505-Backgrounder_CentralAsia_EN_lowres.pdf")
+    for cited in (declaration, backgrounder):
+        # As the analysis gives them: its text names each document and its address.
+        assert cited.title in analysis.full_text
+        assert cited.url in analysis.full_text
+        assert cited.full_text == "" and not cited.citations.exists()
+        assert list(cited.cited_in.all()) == [analysis]
+        assert cited.status == Status.PUBLISHED
 
 
 def test_source_texts_are_stored_repaired(seeded):
@@ -110,6 +264,15 @@ def test_partial_dates_keep_the_sources_precision(seeded):
     nacc = Programme.objects.get(short_name="NACC")
     assert (nacc.start.display(), nacc.end.display()) == ("December 1991", "1997")
     assert Programme.objects.get(short_name="EAPC").replaces == nacc
+
+
+def test_kabul_is_named_only_as_the_source_describes_it(seeded):
+    # The source says the representative was based in Kabul until 2021 and names no office.
+    kabul = Office.objects.get(slug="nato-senior-civilian-representative-afghanistan-office")
+    assert kabul.name == "Kabul base of the NATO Senior Civilian Representative in Afghanistan"
+    for label, fields, _ in seed_texts():
+        for name, text in fields.items():
+            assert "Office of the NATO Senior Civilian" not in text, (label, name)
 
 
 def test_unknown_dates_stay_unknown(seeded):
@@ -156,7 +319,8 @@ def test_tbilisi_office_contact_details(seeded):
     assert office.phone == "+995 (32) 293 38 01"
     assert "162 Tsinamdzgvrishvili" in office.address and "0112 Tbilisi" in office.address
     assert office.ongoing and office.end is None
-    assert set(office.countries_covered.values_list("iso_code", flat=True)) == {"AM", "AZ", "GE"}
+    # A source says only that the office facilitates NATO's engagement with Georgia.
+    assert set(office.countries_covered.values_list("iso_code", flat=True)) == {"GE"}
     tashkent = Office.objects.get(city="Tashkent")
     assert "NATO Headquarters" in tashkent.closure_note
     assert tashkent.countries_covered.count() == 5

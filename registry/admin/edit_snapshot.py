@@ -25,6 +25,7 @@ from registry.publication.notices import local_time
 
 SALT = "registry.admin.locking"
 EMPTY = "—"
+NOT_STATED = "Not stated"
 
 # {"app_label.model:pk": {field name: stored value}}; values are JSON (see `canonical`).
 Snapshot = dict[str, dict[str, Any]]
@@ -205,6 +206,9 @@ def shown(model: type[models.Model], name: str, value: Any) -> str:
         text = ", ".join(map(str, raw)) if isinstance(raw, list | tuple) else str(raw or "")
         return f"{text} (not valid)" if text else EMPTY
     if value is None or value == "" or value == []:
+        fields = {f.name: f for f in model._meta.get_fields()}
+        if value is None and isinstance(fields.get(name), models.BooleanField):
+            return NOT_STATED  # a yes/no the sources may leave open (Country.is_partner)
         return EMPTY
     model_field = model._meta.get_field(name)
     pairs = dict(partial_date_pairs(model))

@@ -48,6 +48,7 @@ from registry.publication.notices import local_time
 from registry.publication.permissions import can_publish
 
 EMPTY = "—"
+NOT_STATED = "Not stated"
 LONG_TEXT = 200
 
 
@@ -88,6 +89,8 @@ def _link_label(model: type[models.Model], pk: Any) -> str:
 
 
 def _display(model_field: models.Field, value: Any, resolve: bool) -> str:
+    if value is None and isinstance(model_field, models.BooleanField):
+        return NOT_STATED  # a yes/no the sources may leave open (Country.is_partner)
     if value is None or value == "":
         return EMPTY
     if model_field.many_to_one:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from registry.forms import PartialDateModelForm
 from registry.models import Country, Office, Organisation, Region
+from registry.models.places import PARTNER_TEXT
 
 from .base import EMPTY, PublishableAdmin, partial_date_column
 from .programmes import CountryParticipationInline
@@ -40,7 +43,33 @@ class RegionAdmin(PublishableAdmin):
         return obj.country_count
 
 
+class PartnerSelect(forms.NullBooleanSelect):
+    """Yes, no, or not stated: a country is not made a non-partner by default."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", PARTNER_TEXT[None]),
+            ("true", PARTNER_TEXT[True]),
+            ("false", PARTNER_TEXT[False]),
+        ]
+
+
+class PartnerListFilter(admin.BooleanFieldListFilter):
+    """The list filter names the empty state as the site does."""
+
+    def choices(self, changelist: Any):
+        choices = list(super().choices(changelist))
+        if self.field.null:  # the last choice is the empty state, with its count if shown
+            empty = choices[-1]
+            empty["display"] = str(empty["display"]).replace(str(_("Unknown")), PARTNER_TEXT[None])
+        return choices
+
+
 class CountryForm(PartialDateModelForm):
+    class Meta:
+        widgets = {"is_partner": PartnerSelect}
+
     def clean_iso_code(self) -> str:
         code = self.cleaned_data["iso_code"]
         if not _ISO_CODE.fullmatch(code):
@@ -62,8 +91,8 @@ class CountryForm(PartialDateModelForm):
 @admin.register(Country)
 class CountryAdmin(PublishableAdmin):
     form = CountryForm
-    list_display = ("name", "iso_code", "region", "is_partner", "status")
-    list_filter = ("status", "is_partner", "region")
+    list_display = ("name", "iso_code", "region", "partner", "status")
+    list_filter = ("status", ("is_partner", PartnerListFilter), "region")
     list_select_related = ("region",)
     search_fields = ("name", "iso_code")
     prepopulated_fields = {"slug": ("name",)}
@@ -74,6 +103,10 @@ class CountryAdmin(PublishableAdmin):
         ("Publication", {"fields": ("status",)}),
     )
     inlines = (CountryParticipationInline,)
+
+    @admin.display(description="NATO partner in the region", ordering="is_partner")
+    def partner(self, obj: Country) -> str:
+        return obj.partner_text
 
 
 @admin.register(Organisation)

@@ -38,9 +38,13 @@ class SourceAdmin(PublishableAdmin):
     list_filter = ("status", "kind")
     search_fields = ("title", "publisher", "author", "url")
     prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("cited_in",)
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "publisher", "author", "date", "url")}),
-        ("Text", {"fields": ("full_text", APPLY_FIELD, "editorial_note", "text_repairs")}),
+        (
+            "Text",
+            {"fields": ("full_text", APPLY_FIELD, "editorial_note", "text_repairs", "cited_in")},
+        ),
         ("Publication", {"fields": ("status",)}),
     )
     readonly_fields = ("text_repairs",)

@@ -359,6 +359,8 @@ class SourceSerializer(serializers.ModelSerializer):
     date = PartialDateField(source="published_on")
     date_precision = PrecisionField(source="published_on")
     document_url = serializers.SerializerMethodField()
+    cited_in = link("source", many=True)
+    cites = link("source", many=True)
     updated_at = utc_timestamp()
 
     class Meta:
@@ -373,6 +375,8 @@ class SourceSerializer(serializers.ModelSerializer):
             "date_precision",
             "document_url",
             "editorial_note",
+            "cited_in",
+            "cites",
             "url",
             "html_url",
             "updated_at",

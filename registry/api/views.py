@@ -272,6 +272,10 @@ class SourceViewSet(RegistryViewSet):
     filterset_class = filters.SourceFilterSet
     default_ordering = ("title",)
 
+    def prefetches(self) -> list[Prefetch | str]:
+        published = Source.objects.published().order_by("title", "pk")
+        return [Prefetch("cited_in", queryset=published), Prefetch("cites", queryset=published)]
+
     def get_serializer_class(self):
         # The full text only on a source's own page: lists stay light.
         return s.SourceDetailSerializer if self.action == "retrieve" else s.SourceSerializer

@@ -159,6 +159,34 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+NOT_STATED = "unknown"
+
+
+class ThreeStateBooleanField(StrictBooleanField):
+    """true, false or `unknown`: for a yes/no fact that the sources may leave unstated."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and str(value).strip().lower() == NOT_STATED:
+            return NOT_STATED
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError("Use true, false or unknown.", code="invalid") from None
+
+
+@extend_schema_field({"type": "string", "enum": ["true", "false", NOT_STATED]})
+class ThreeStateBooleanFilter(StrictBooleanFilter):
+    """`true` or `false` as a source states it; `unknown` for the records where no source
+    says (the field is empty)."""
+
+    field_class = ThreeStateBooleanField
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if value == NOT_STATED:
+            return qs.filter(**{f"{self.field_name}__isnull": True})
+        return super().filter(qs, value)
+
+
 def _end_not_before(day: dt.date, prefix: str = "") -> Q:
     """The span's end is unknown or possibly on or after `day`."""
     return Q(**{f"{prefix}end_date__isnull": True}) | ends_on_or_after_q(

@@ -36,7 +36,7 @@ from .fields import (
     SlugChoiceFilter,
     SpanFilterSet,
     StableOrderingFilter,
-    StrictBooleanFilter,
+    ThreeStateBooleanFilter,
     published,
 )
 
@@ -152,7 +152,7 @@ class RegionFilterSet(django_filters.FilterSet):
 
 class CountryFilterSet(django_filters.FilterSet):
     region = SlugChoiceFilter(queryset=published(Region), field_name="region", label="Region")
-    is_partner = StrictBooleanFilter(field_name="is_partner", label="Partner country")
+    is_partner = ThreeStateBooleanFilter(field_name="is_partner", label="Partner country")
     q = SearchFilter(search_fields=["name", "iso_code", "profile"])
     ordering = StableOrderingFilter(fields=(("name", "name"), ("iso_code", "iso_code")))
 

@@ -152,7 +152,7 @@ TRACKED: dict[str, dict[str, tuple[str, ...]]] = {
     "Participation": {},
     "Event": {"m2m": ("topics",)},
     "Topic": {},
-    "Source": {},
+    "Source": {"m2m": ("cited_in",)},
     "Visit": {"m2m": ("topics",)},
     "VisitLeg": {},
     "Meeting": {"m2m": ("topics",)},

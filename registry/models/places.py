@@ -25,6 +25,9 @@ class Region(Citable, Publishable):
         return reverse("registry:region-detail", kwargs={"slug": self.slug})
 
 
+PARTNER_TEXT = {True: "Yes", False: "No", None: "Not stated in the sources"}
+
+
 class Country(Citable, Publishable):
     name = models.CharField(
         max_length=100, unique=True, help_text='The name as NATO writes it, e.g. "Kyrgyz Republic".'
@@ -44,10 +47,17 @@ class Country(Citable, Publishable):
         related_name="countries",
         help_text="Empty for countries outside the two partner regions (e.g. a host country).",
     )
+    # Three states: yes, no, or not stated (null). A source that lists NATO's partners in
+    # the two regions makes a country a partner; only a source that says so makes it not one.
     is_partner = models.BooleanField(
         "NATO partner in the region",
-        default=False,
-        help_text="A partner country of the South Caucasus or Central Asia.",
+        null=True,
+        blank=True,
+        default=None,
+        help_text=(
+            "A partner country of the South Caucasus or Central Asia. Leave it not stated "
+            "unless a source says whether the country is a partner."
+        ),
     )
     profile = models.TextField(blank=True)
 
@@ -61,7 +71,8 @@ class Country(Citable, Publishable):
                 violation_error_message="The ISO code is two capital letters.",
             ),
             models.CheckConstraint(
-                condition=Q(is_partner=False) | Q(region__isnull=False),
+                # ~Q(is_partner=True) also holds when it is not stated (NULL).
+                condition=~Q(is_partner=True) | Q(region__isnull=False),
                 name="country_partner_has_region",
                 violation_error_message="A partner country belongs to a region.",
             ),
@@ -72,6 +83,11 @@ class Country(Citable, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:country-detail", kwargs={"slug": self.slug})
+
+    @property
+    def partner_text(self) -> str:
+        """Whether it is a NATO partner in the region, in the site's words."""
+        return PARTNER_TEXT[self.is_partner]
 
 
 class Organisation(Citable, Publishable):

@@ -42,6 +42,19 @@ class Source(Publishable):
         help_text="Each change the PDF text repair made the last time an editor accepted it, "
         "one a line (“as pasted” → “repaired”); the history keeps the earlier lists.",
     )
+    # A document known from another source's reference to it: the Brussels Summit
+    # Declaration, cited by an analysis. Its `cites` are the documents a source refers to.
+    cited_in = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="cites",
+        verbose_name="cited in",
+        help_text=(
+            "The sources that cite this document. A document known only from such a "
+            "reference has no full text of its own."
+        ),
+    )
 
     class Meta:
         ordering = ["title"]

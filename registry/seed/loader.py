@@ -169,6 +169,9 @@ def _set_dates(instance: models.Model, entry: dict[str, Any]) -> None:
 
 
 def _source_text(entry: dict[str, Any]) -> dict[str, str]:
+    if "file" not in entry:
+        # A document known only from another source's reference to it: no text to load.
+        return {}
     raw = (SEED_DIR / "sources" / entry["file"]).read_text(encoding="utf-8")
     report = repair_text(raw)
     if not report.clean:

@@ -130,7 +130,12 @@ class SourceDetailView(RecordDetailView):
                 for record in records
             ]
             groups.append((heading, records))
-        return {"cited_by": groups}
+        return {
+            "cited_by": groups,
+            # Sources citing this one, and the ones it cites: each a short list.
+            "cited_in": list(source.cited_in.published().order_by("title", "pk")),
+            "cites": list(source.cites.published().order_by("title", "pk")),
+        }
 
     def get_meta_description(self):
         source = self.object
