@@ -172,8 +172,11 @@ def test_post_page_caps_holders_and_links_to_every_holder(client):
     body = page.content.decode()
     past = section(page, "past-heading")
     names = re.findall(r'<h3><a href="/people/[^"]+">([^<]+)</a>', past)
-    # The latest twenty, latest first.
-    assert names == [f"Envoy {n:02d}" for n in range(29, 9, -1)]
+    # The latest twenty, latest first: the latest as the last recorded holder, then the
+    # nineteen before.
+    last = section(page, "current-heading")
+    assert "Last recorded holder" in text_of(last) and "Envoy 29" in text_of(last)
+    assert names == [f"Envoy {n:02d}" for n in range(28, 9, -1)]
     assert "See all 30 holders" in text_of(past)
     assert "/people/?position=envoy" in links(body)
     listed = client.get("/people/?position=envoy")

@@ -127,7 +127,8 @@ def test_visitor_clicks_from_home_to_the_special_representatives_past_holders(si
         exact=True,
     ).click()
     assert "Special Representative" in page.get_by_role("heading", level=1).inner_text()
-    past = page.get_by_role("region", name="Recorded holders")
+    # No source says who holds the post today: the last holder the sources record.
+    past = page.get_by_role("region", name="Last recorded holder")
     assert "Robert Simmons" in past.inner_text()
     assert "the first holder of the post" in past.inner_text()
     past.get_by_role("link", name="Robert Simmons").click()

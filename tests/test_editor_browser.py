@@ -346,7 +346,7 @@ def test_the_visit_form_and_the_import_preview_fit_a_1280_px_window(
     page.set_input_files("#id_import_file", str(rows))
     page.click("input[type=submit]")
     page.wait_for_load_state()
-    assert page.locator(".validation-error-count").count() == 1
+    assert page.locator("#import-invalid-rows .row-errors").count() == 1
     assert page_width(page) <= 1280
     rows.write_text("slug,title,traveller,start_date,end_date,legs\n" + good)
     page.set_input_files("#id_import_file", str(rows))

@@ -12,7 +12,7 @@ from django.test import Client
 
 from registry.models import Meeting, Status, Visit, VisitLeg
 from tests import factories as f
-from tests.test_admin import all_row_errors, form_data, submit, url
+from tests.test_admin import CITATIONS, all_row_errors, form_data, submit, url
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,8 @@ def meeting(leg_value: str, group: str = "Students at Tbilisi State University")
 
 
 def new_visit(client: Client, legs: list[dict], meetings: list[dict], **extra: str) -> Any:
+    # Cited, so that "Save and publish" passes the publishing gate.
+    cite = {"source": str(f.create_source().pk), "quote": "A tour of the South Caucasus."}
     return submit(
         client,
         url(Visit, "add"),
@@ -52,7 +54,7 @@ def new_visit(client: Client, legs: list[dict], meetings: list[dict], **extra: s
             "end_date": "2024-03-19",
             **extra,
         },
-        {"legs": legs, "meetings": meetings},
+        {"legs": legs, "meetings": meetings, CITATIONS: [cite]},
     )
 
 
