@@ -76,6 +76,23 @@ if TEST_DB_TEMPLATE:
         yield
 
 
+def pytest_collection_modifyitems(config, items):
+    """`make mutation` runs each set of rules with its own tests only (MUTATION_TESTS, test
+    files or test ids), so that a mutant is tried on the tests written for that rule."""
+    focus = os.environ.get("MUTATION_TESTS", "").split()
+    if not focus:
+        return
+    kept = [item for item in items if any(_within(item.nodeid, name) for name in focus)]
+    dropped = [item for item in items if item not in kept]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def _within(nodeid: str, name: str) -> bool:
+    return nodeid == name or nodeid.startswith((f"{name}::", f"{name}["))
+
+
 def clear_caches() -> None:
     """Empties every cache. In Redis only this run's keys (CACHE_KEY_PREFIX, made up per run
     by `make test`) go: `clear()` would flush the whole database under other runs' feet."""
