@@ -107,7 +107,8 @@ MUTANTS_as_of := registry.api.as_of.* registry.models.base.x_to_partial__mutmut_
 	registry.filters.fields.x__end_not_before__mutmut_*
 MUTATION_TESTS_as_of := tests/test_api.py::test_programmes_as_of \
 	tests/test_api.py::test_kazakhstan_ipap_as_of tests/test_api.py::test_tashkent_office_as_of \
-	tests/test_api.py::test_positions_as_of_reports_vacancies tests/test_api_behaviour.py
+	tests/test_api.py::test_positions_as_of_reports_vacancies tests/test_api_behaviour.py \
+	tests/test_as_of.py
 # The conflict check: everything in edit_snapshot.py but `shown`, which words the values
 # on the conflict screen.
 MUTANTS_conflict := $(foreach f,record_key parse_key canonical _normal same tracked_fields \
