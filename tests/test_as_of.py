@@ -94,3 +94,21 @@ def test_current_shares_the_end_rule_an_end_not_passed_yet_or_going_on():
     assert still_open in found
     assert ended not in found
     assert unknown_end not in found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["never", "2015-02-29", "01/01/2015"])
+def test_a_bad_as_of_is_refused_with_the_form_it_needs(client, value):
+    response = client.get("/api/v1/offices/", {"as_of": value})
+    assert response.status_code == 400
+    assert response.json() == {"as_of": ["Enter a valid date. Use YYYY-MM-DD."]}
+
+
+@pytest.mark.django_db
+def test_an_empty_as_of_asks_for_no_day(client):
+    f.create_office(start="2000", end="2001")
+    response = client.get("/api/v1/offices/", {"as_of": ""})
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert rows
+    assert all(row["as_of"] is None for row in rows)
