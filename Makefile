@@ -109,12 +109,14 @@ MUTATION_TESTS_as_of := tests/test_api.py::test_programmes_as_of \
 	tests/test_api.py::test_kazakhstan_ipap_as_of tests/test_api.py::test_tashkent_office_as_of \
 	tests/test_api.py::test_positions_as_of_reports_vacancies tests/test_api_behaviour.py \
 	tests/test_as_of.py
-# The conflict check: everything in edit_snapshot.py but `shown`, which words the values
-# on the conflict screen.
-MUTANTS_conflict := $(foreach f,record_key parse_key canonical _normal same tracked_fields \
-	read_state instance_state form_snapshot form_values make_token read_token snapshot \
-	lock_and_read changed_fields changed_since,registry.admin.edit_snapshot.x_$(f)__mutmut_*)
-MUTATION_TESTS_conflict := tests/test_locking.py tests/test_conflict_merge.py
+# The conflict check of edit_snapshot.py: reading the form's token, reading the records
+# under lock and comparing them with the token. How the token is first filled (snapshot,
+# form_snapshot, instance_state) and the conflict screen (form_values, shown) are not in it.
+MUTANTS_conflict := $(foreach f,read_token record_key parse_key canonical _normal same \
+	tracked_fields read_state lock_and_read changed_fields changed_since, \
+	registry.admin.edit_snapshot.x_$(f)__mutmut_*)
+MUTATION_TESTS_conflict := tests/test_locking.py tests/test_conflict_merge.py \
+	tests/test_conflict_check.py
 MUTATION_ENV := $(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 \
 	TEST_DB_TEMPLATE=$(CURDIR)/mutants/test-db.sqlite3 TEST_STATIC_ROOT=$(CURDIR)/mutants/static-test
 comma := ,

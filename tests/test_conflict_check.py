@@ -1,0 +1,69 @@
+"""The conflict check of the change forms (registry/admin/edit_snapshot.py): which stored
+values count as a change by someone else, and what the new form's token carries after a
+conflict. The conflict screen itself is tested in test_locking.py and test_conflict_merge.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.admin import locking
+from registry.admin.edit_snapshot import Unreadable, changed_fields, same
+from registry.models import Visit, VisitLeg
+from tests.test_locking import change_url, conflict, editor, open_form, rows, visit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_line_breaks_written_the_windows_way_are_no_change(visit: Visit) -> None:  # noqa: F811
+    """A script (or an import) that stores the same text with CRLF line breaks changed
+    nothing an editor can see: the save goes through."""
+    bob = editor()
+    target = change_url(visit)
+    form_b = open_form(bob, target)
+    Visit.objects.filter(pk=visit.pk).update(summary="First line\r\nsecond line \r\n")
+    form_b["title"] = "Bob's title"
+    assert bob.post(target, form_b).status_code == 302
+    visit.refresh_from_db()
+    assert visit.title == "Bob's title"
+
+
+def test_an_entry_that_did_not_validate_is_the_editors_change(visit: Visit) -> None:  # noqa: F811
+    """Bob typed a date that is not one where Alice saved another: the screen asks him to
+    choose, rather than taking Alice's date as if he had left the field alone."""
+    alice, bob = editor(), editor()
+    target = change_url(visit)
+    form_a, form_b = open_form(alice, target), open_form(bob, target)
+    form_a["end_date"] = "2024-03-20"
+    assert alice.post(target, form_a).status_code == 302
+    form_b["end_date"] = "not a date"
+    found = conflict(bob.post(target, form_b))
+    assert rows(found)[("Visit “Original title”", "Until")] == (
+        "19 March 2024",
+        "20 March 2024",
+        "not a date (not valid)",
+        "choose",
+    )
+
+
+def test_an_empty_value_and_a_blank_box_are_the_same_and_an_invalid_entry_never_is() -> None:
+    assert same(None, "")
+    assert same("", None)
+    assert not same(Unreadable("x"), "x")
+    assert not same("x", Unreadable("x"))
+    assert changed_fields({"version": 1, "purpose": None}, {"version": 2, "purpose": ""}) == []
+
+
+def test_the_conflict_screens_token_carries_the_versions_saved_now(visit: Visit) -> None:  # noqa: F811
+    alice, bob = editor(), editor()
+    target = change_url(visit)
+    form_a, form_b = open_form(alice, target), open_form(bob, target)
+    form_a["title"] = "Alice's title"
+    assert alice.post(target, form_a).status_code == 302
+    form_b["title"] = "Bob's title"
+    response = bob.post(target, form_b)
+    conflict(response)
+    visit.refresh_from_db()
+    now = locking.read_token(response.context["edit_token"])
+    assert now[locking.record_key(Visit, visit.pk)]["version"] == visit.version
+    for leg in visit.legs.all():
+        assert now[locking.record_key(VisitLeg, leg.pk)]["version"] == leg.version
