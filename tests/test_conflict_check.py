@@ -4,11 +4,14 @@ conflict. The conflict screen itself is tested in test_locking.py and test_confl
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from registry.admin import locking
 from registry.admin.edit_snapshot import Unreadable, changed_fields, same
 from registry.models import Visit, VisitLeg
+from tests import factories as f
 from tests.test_locking import change_url, conflict, editor, open_form, rows, visit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +70,49 @@ def test_the_conflict_screens_token_carries_the_versions_saved_now(visit: Visit)
     assert now[locking.record_key(Visit, visit.pk)]["version"] == visit.version
     for leg in visit.legs.all():
         assert now[locking.record_key(VisitLeg, leg.pk)]["version"] == leg.version
+
+
+def shown_time(data: dict, day: str, time: str) -> None:
+    """The publication time as the admin's date and time boxes hold it."""
+    data.pop("publish_at", None)
+    data.update(publish_at_0=day, publish_at_1=time)
+
+
+def test_a_time_left_as_the_form_showed_it_is_no_change_of_yours(visit: Visit) -> None:  # noqa: F811
+    """Times are stored in UTC and shown in the site's time zone. Alice moved the publication
+    time; Bob left it as his form showed it: the screen keeps Alice's time."""
+    Visit.objects.filter(pk=visit.pk).update(
+        publish_at=dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC)
+    )
+    alice = editor(f.create_user(role="publisher"))
+    bob = editor(f.create_user(role="publisher"))
+    target = change_url(visit)
+    form_a, form_b = open_form(alice, target), open_form(bob, target)
+    shown_time(form_a, "02/01/2030", "10:00:00")
+    form_a["title"] = "Alice's title"
+    assert alice.post(target, form_a).status_code == 302
+    shown_time(form_b, "01/01/2030", "10:00:00")
+    form_b["purpose"] = "Bob's purpose"
+    found = conflict(bob.post(target, form_b))
+    title = "Visit “Alice's title”"
+    assert {label: value[3] for (_title, label), value in rows(found).items()} == {
+        "Title": "theirs",
+        "Publish at": "theirs",
+    }
+    assert rows(found)[(title, "Publish at")][:2] == (
+        "1 January 2030, 10:00 CET (Europe/Brussels)",
+        "2 January 2030, 10:00 CET (Europe/Brussels)",
+    )
+
+
+def test_topics_added_by_someone_else_are_noticed(visit: Visit) -> None:  # noqa: F811
+    bob = editor()
+    target = change_url(visit)
+    form_b = open_form(bob, target)
+    visit.topics.add(f.create_topic(name="Energy"))
+    form_b["purpose"] = "Bob's purpose"
+    found = conflict(bob.post(target, form_b))
+    assert rows(found)[("Visit “Original title”", "Topics")] == ("—", "Energy", "—", "theirs")
+    visit.refresh_from_db()
+    assert visit.purpose == "Talks"
+    assert [topic.name for topic in visit.topics.all()] == ["Energy"]
