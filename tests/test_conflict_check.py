@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core import signing
 
 from registry.admin import locking
-from registry.admin.edit_snapshot import Unreadable, changed_fields, same
+from registry.admin.edit_snapshot import SALT, Unreadable, changed_fields, same
 from registry.models import Visit, VisitLeg
 from tests import factories as f
 from tests.test_locking import change_url, conflict, editor, open_form, rows, visit  # noqa: F401
@@ -116,3 +117,19 @@ def test_topics_added_by_someone_else_are_noticed(visit: Visit) -> None:  # noqa
     visit.refresh_from_db()
     assert visit.purpose == "Talks"
     assert [topic.name for topic in visit.topics.all()] == ["Energy"]
+
+
+@pytest.mark.parametrize("shape", ["list", "records as text"])
+def test_a_signed_token_of_another_shape_is_refused(visit: Visit, shape: str) -> None:  # noqa: F811
+    """Signed with the site's key but not a snapshot (another version of the form, say): the
+    save is refused as for a forged token, and nothing is written."""
+    bob = editor()
+    target = change_url(visit)
+    data = open_form(bob, target)
+    key = locking.record_key(Visit, visit.pk)
+    payload = [key] if shape == "list" else {"v": 1, "r": key}
+    data[locking.TOKEN_FIELD] = signing.dumps(payload, salt=SALT, compress=True)
+    data["title"] = "Sent with an odd token"
+    assert bob.post(target, data).status_code == 400
+    visit.refresh_from_db()
+    assert visit.title == "Original title"
