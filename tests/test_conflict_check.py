@@ -133,3 +133,29 @@ def test_a_signed_token_of_another_shape_is_refused(visit: Visit, shape: str) ->
     assert bob.post(target, data).status_code == 400
     visit.refresh_from_db()
     assert visit.title == "Original title"
+
+
+def test_the_check_follows_every_model_field_of_a_form_and_nothing_else() -> None:
+    """A form's field that is not stored on the model and the primary key are skipped;
+    every field after them is still checked, many-to-many ones included."""
+    from registry.admin.edit_snapshot import tracked_fields
+
+    assert tracked_fields(Visit, ["preview", "title", "purpose"]) == ["title", "purpose"]
+    assert tracked_fields(Visit, ["id", "title", "topics"]) == ["title", "topics"]
+
+
+def test_values_of_every_kind_compare_as_text_the_same_from_either_side() -> None:
+    import decimal
+    import uuid
+
+    from registry.admin.edit_snapshot import canonical
+
+    brussels = dt.timezone(dt.timedelta(hours=1))
+    assert canonical(dt.datetime(2030, 1, 1, 10, 0, tzinfo=brussels)) == (
+        "2030-01-01T09:00:00+00:00"
+    )
+    assert canonical(decimal.Decimal("41.72")) == "41.72"
+    key = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    assert canonical(key) == "12345678-1234-5678-1234-567812345678"
+    assert canonical(dt.timedelta(days=2)) == "2 days, 0:00:00"
+    assert canonical([3, 1, 2]) == [1, 2, 3]
