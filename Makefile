@@ -24,7 +24,8 @@ SERVE_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.
 	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} \
 	$(if $(filter 1,$(LOCAL)),DJANGO_SECURE_SSL_REDIRECT=0)
 
-.PHONY: run install install-dev migrate seed serve editor test fuzz bench bench-import lint format check-deploy clean
+.PHONY: run install install-dev migrate seed serve editor test fuzz mutation bench bench-import lint format \
+	check-deploy clean
 
 define make-venv
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -86,6 +87,50 @@ FUZZ_PASSES ?= 5
 fuzz: install-dev
 	$(TEST_ENV) SCHEMATHESIS_MAX_EXAMPLES=$(FUZZ_EXAMPLES) ADVERSARIAL_PASSES=$(FUZZ_PASSES) \
 		$(PY) -m pytest tests/test_api_schema.py tests/adversarial -q $(PYTEST_ARGS)
+
+# Mutation testing (docs/testing.md, "Mutation testing"): mutmut makes one small change at a
+# time to the rules where a mistake hurts users most and runs that set's focused tests
+# against each; at least 90% must be killed in each set. It starts afresh in mutants/, one
+# set after another and one mutant at a time, on SQLite, migrating and collecting static
+# files once (TEST_DB_TEMPLATE, TEST_STATIC_ROOT and MUTATION_TESTS in tests/conftest.py).
+# `make mutation MUTATION_SETS=partial_dates` runs one set.
+MUTATION_SETS ?= partial_dates publication as_of conflict
+MUTANTS_partial_dates := registry.partial_dates.*
+MUTATION_TESTS_partial_dates := tests/test_partial_dates.py
+MUTANTS_publication := registry.publication.visibility.* registry.publication.gate.*
+MUTATION_TESTS_publication := tests/test_visibility.py tests/test_publication_gate.py \
+	tests/test_workflow.py
+MUTANTS_as_of := registry.api.as_of.* registry.models.base.x_to_partial__mutmut_* \
+	registry.models.base.xǁSpanMixinǁcertainly_active_on__mutmut_* \
+	registry.models.base.xǁSpanMixinǁpossibly_active_on__mutmut_* \
+	registry.filters.fields.x_possibly_active_q__mutmut_* \
+	registry.filters.fields.x__end_not_before__mutmut_*
+MUTATION_TESTS_as_of := tests/test_api.py::test_programmes_as_of \
+	tests/test_api.py::test_kazakhstan_ipap_as_of tests/test_api.py::test_tashkent_office_as_of \
+	tests/test_api.py::test_positions_as_of_reports_vacancies tests/test_api_behaviour.py \
+	tests/test_as_of.py
+# The conflict check of edit_snapshot.py: reading the form's token, reading the records
+# under lock and comparing them with the token. How the token is first filled (snapshot,
+# form_snapshot, instance_state) and the conflict screen (form_values, shown) are not in it.
+MUTANTS_conflict := $(foreach f,read_token record_key parse_key canonical _normal same \
+	tracked_fields read_state lock_and_read changed_fields changed_since, \
+	registry.admin.edit_snapshot.x_$(f)__mutmut_*)
+MUTATION_TESTS_conflict := tests/test_locking.py tests/test_conflict_merge.py \
+	tests/test_conflict_check.py
+MUTATION_ENV := $(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 \
+	TEST_DB_TEMPLATE=$(CURDIR)/mutants/test-db.sqlite3 TEST_STATIC_ROOT=$(CURDIR)/mutants/static-test
+comma := ,
+empty :=
+space := $(empty) $(empty)
+
+mutation: install-dev
+	rm -rf mutants
+	$(foreach s,$(MUTATION_SETS),rm -f mutants/mutmut-stats.json && \
+		$(MUTATION_ENV) MUTATION_TESTS='$(strip $(MUTATION_TESTS_$(s)))' \
+		$(VENV)/bin/mutmut run --max-children 1 $(foreach m,$(MUTANTS_$(s)),'$(m)') &&) true
+	@echo
+	$(VENV)/bin/mutmut results --all true | $(PY) tests/mutation_score.py \
+		$(foreach s,$(MUTATION_SETS),'$(s)=$(subst $(space),$(comma),$(strip $(MUTANTS_$(s))))')
 
 # The benchmark (docs/performance.md): at each size it DROPS and recreates the PostgreSQL
 # database BENCH_DATABASE_URL, fills it and times the site under gunicorn and wrk.

@@ -1,3 +1,8 @@
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
@@ -12,13 +17,80 @@ def collected_static(tmp_path_factory):
 
     Each test session collects into a folder of its own, so that two runs at once never
     see each other's half-written files.
+
+    `make mutation` runs the same tests hundreds of times, one run after another: it names a
+    folder in TEST_STATIC_ROOT, collected by the first run and used as it is by the others.
     """
+    shared = os.environ.get("TEST_STATIC_ROOT")
+    root = Path(shared) if shared else tmp_path_factory.mktemp("staticfiles")
     # override_settings (not assignment) so that the cached static storage is reset too.
-    override = override_settings(STATIC_ROOT=str(tmp_path_factory.mktemp("staticfiles")))
+    override = override_settings(STATIC_ROOT=str(root))
     override.enable()
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if not (shared and (root / "staticfiles.json").exists()):
+        call_command("collectstatic", interactive=False, verbosity=0)
     yield
     override.disable()
+
+
+# `make mutation` runs the same tests hundreds of times, one run after another, and migrating
+# a new test database would take most of each run. It names a file in TEST_DB_TEMPLATE (SQLite
+# only): the first run keeps a copy of its freshly migrated database there, and each later run
+# starts from a copy of that copy, kept as it is (keepdb) and removed at the end of the run.
+TEST_DB_TEMPLATE = os.environ.get("TEST_DB_TEMPLATE")
+
+if TEST_DB_TEMPLATE:
+
+    @pytest.fixture(scope="session")
+    def django_db_keepdb():
+        return True
+
+    @pytest.fixture(scope="session")
+    def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+        from django.conf import settings
+
+        database = settings.DATABASES["default"]
+        if database["ENGINE"] != "django.db.backends.sqlite3":
+            raise RuntimeError("TEST_DB_TEMPLATE is for SQLite test databases only.")
+        template = Path(TEST_DB_TEMPLATE)
+        copy = template.with_name(f"{template.name}.run-{os.getpid()}")
+        if template.exists():
+            shutil.copyfile(template, copy)
+        database.setdefault("TEST", {})["NAME"] = str(copy)
+        yield
+        for path in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+            path.unlink(missing_ok=True)
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_setup, django_db_blocker):
+        template = Path(TEST_DB_TEMPLATE)
+        if not template.exists():
+            from django.db import connection
+
+            with django_db_blocker.unblock():
+                connection.ensure_connection()
+                partial = template.with_name(f"{template.name}.new-{os.getpid()}")
+                target = sqlite3.connect(partial)
+                connection.connection.backup(target)
+                target.close()
+                partial.replace(template)
+        yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """`make mutation` runs each set of rules with its own tests only (MUTATION_TESTS, test
+    files or test ids), so that a mutant is tried on the tests written for that rule."""
+    focus = os.environ.get("MUTATION_TESTS", "").split()
+    if not focus:
+        return
+    kept = [item for item in items if any(_within(item.nodeid, name) for name in focus)]
+    dropped = [item for item in items if item not in kept]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def _within(nodeid: str, name: str) -> bool:
+    return nodeid == name or nodeid.startswith((f"{name}::", f"{name}["))
 
 
 def clear_caches() -> None:

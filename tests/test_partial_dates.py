@@ -146,13 +146,41 @@ def test_parse_rejects_unknown_month_name_with_its_own_message():
 
 @pytest.mark.parametrize("text", ["2004\x00", "Ju\x00ne 2004", "\x002004-06-15"])
 def test_parse_refuses_nul_bytes_with_a_clear_message(text):
-    with pytest.raises(PartialDateError, match="NUL"):
+    with pytest.raises(PartialDateError) as refused:
         PartialDate.parse(text)
+    assert str(refused.value) == "A date cannot contain a NUL character."
 
 
 def test_unknown_precision_is_refused():
-    with pytest.raises(PartialDateError):
+    with pytest.raises(PartialDateError) as refused:
         PartialDate(dt.date(2004, 6, 1), "week")
+    assert str(refused.value) == "Unknown precision 'week'."
+
+
+# The messages are what an editor reads under the date field and an import lists per row.
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Enter a date such as 2004, June 2004 or 2004-06-15."),
+        ("  ", "Enter a date such as 2004, June 2004 or 2004-06-15."),
+        ("soon", "'soon' is not a date. Use 2004, June 2004, 15 June 2004 or 2004-06-15."),
+    ],
+)
+def test_parse_says_in_words_what_is_wrong(text, message):
+    with pytest.raises(PartialDateError) as refused:
+        PartialDate.parse(text)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(("text", "reason"), [("2004-13", "month"), ("30 February 2024", "day")])
+def test_parse_names_the_date_that_does_not_exist_and_why(text, reason):
+    with pytest.raises(PartialDateError) as refused:
+        PartialDate.parse(text)
+    message = str(refused.value)
+    # The reason in brackets is Python's own wording, which varies between versions.
+    assert message.startswith(f"{text!r} is not a real date (")
+    assert message.endswith(").")
+    assert reason in message
 
 
 # --- Normalisation and bounds --------------------------------------------------------------
@@ -168,6 +196,24 @@ def test_year_date_is_stored_as_first_of_january():
     value = PartialDate(dt.date(2004, 6, 15), Y)
     assert value.date == dt.date(2004, 1, 1)
     assert value == PartialDate.year(2004)
+
+
+@pytest.mark.parametrize(
+    ("given", "precision", "stored"),
+    [
+        (dt.date(2004, 6, 2), M, dt.date(2004, 6, 1)),
+        (dt.date(2004, 6, 30), M, dt.date(2004, 6, 1)),
+        (dt.date(2004, 6, 1), M, dt.date(2004, 6, 1)),
+        (dt.date(2004, 1, 2), Y, dt.date(2004, 1, 1)),
+        (dt.date(2004, 2, 1), Y, dt.date(2004, 1, 1)),
+        (dt.date(2004, 12, 31), Y, dt.date(2004, 1, 1)),
+        (dt.date(2004, 1, 1), Y, dt.date(2004, 1, 1)),
+    ],
+)
+def test_every_day_of_a_month_or_year_is_stored_as_its_first_day(given, precision, stored):
+    value = PartialDate(given, precision)
+    assert value.date == stored
+    assert value.display() == PartialDate(stored, precision).display()
 
 
 def test_day_date_is_kept_as_given():
@@ -391,6 +437,36 @@ def test_describe_span_takes_the_callers_word_for_no_dates():
     assert describe_span(None, None, unknown="") == ""
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "ongoing", "shown"),
+    [
+        ("2004", None, True, "2004 – present"),
+        ("2004", None, False, "From 2004; end not recorded"),
+        ("2013", "2017", False, "2013–2017"),
+        (None, "2021", False, "Until 2021; start not recorded"),
+    ],
+)
+def test_describe_reads_a_records_dates_and_whether_it_continues(start, end, ongoing, shown):
+    from types import SimpleNamespace
+
+    from registry.partial_dates import describe
+
+    record = SimpleNamespace(
+        start=pd(start) if start else None, end=pd(end) if end else None, ongoing=ongoing
+    )
+    assert describe(record) == shown
+
+
+def test_describe_of_a_record_that_cannot_continue_and_the_callers_word_for_no_dates():
+    from types import SimpleNamespace
+
+    from registry.partial_dates import describe
+
+    assert describe(SimpleNamespace(start=pd("2004"), end=None)) == "From 2004; end not recorded"
+    assert describe(SimpleNamespace(start=None, end=None), unknown="") == ""
+    assert describe(SimpleNamespace(start=None, end=None)) == "Dates not recorded"
+
+
 def test_the_sql_rule_for_the_last_day_is_the_one_migration_0004_installs():
     """`LAST_DAY_SQL` is the body of `registry_latest`; the migrations that use the rule call
     that function rather than repeat it."""
@@ -446,3 +522,25 @@ def test_the_sql_function_for_the_last_day_agrees_with_python():
             value = pd(text)
             cursor.execute("SELECT registry_latest(%s, %s)", [value.date, value.precision])
             assert cursor.fetchone()[0] == value.latest, text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("expression", ["field", "wrapped"])
+def test_the_query_rule_for_the_last_day_agrees_with_python_for_a_day_in_the_query(expression):
+    """The day may come from the query itself (another field, as the span constraints
+    compare the end with the start): the rule truncates it as it truncates a given date."""
+    from django.db.models import DateField, ExpressionWrapper, F, Value
+
+    from registry.models import Programme
+    from registry.partial_dates import ends_on_or_after_q
+    from tests import factories as f
+
+    programmes = {text: f.create_programme(start="2000", end=text) for text in PERIODS}
+    for day in DAYS:
+        on = F("day") if expression == "field" else ExpressionWrapper(F("day"), DateField())
+        expected = {text for text in PERIODS if pd(text).latest >= day}
+        found = Programme.objects.annotate(day=Value(day, DateField())).filter(
+            ends_on_or_after_q("end_date", "end_precision", on),
+            pk__in=[p.pk for p in programmes.values()],
+        )
+        assert {p.end.isoformat() for p in found} == expected, day

@@ -35,6 +35,28 @@ def test_blockers_name_each_record_with_its_reason() -> None:
     assert set(uncited(Visit.objects.all())) == {bare, behind_draft}
 
 
+def test_a_citation_of_another_kind_of_record_with_the_same_number_does_not_count() -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    visit = f.create_visit(status=Status.DRAFT)
+    Citation.objects.create(
+        source=f.create_source(status=Status.DRAFT),
+        content_type=ContentType.objects.get_for_model(Topic),
+        object_id=visit.pk,
+    )
+    assert publication_blockers([visit]) == {visit: NO_CITATION}
+
+
+def test_the_refusal_names_every_record_held_back_with_its_reason() -> None:
+    first = f.create_topic(status=Status.DRAFT)
+    second = f.create_topic(status=Status.DRAFT)
+    f.create_citation(record=second, source=f.create_source(status=Status.DRAFT))
+    with pytest.raises(PublicationBlocked) as refused:
+        actions.publish([first, second])
+    assert refused.value.blockers == {first: NO_CITATION, second: DRAFT_SOURCES_ONLY}
+    assert str(refused.value) == f"“{first}” ({NO_CITATION}); “{second}” ({DRAFT_SOURCES_ONLY})"
+
+
 def test_a_citation_counts_only_while_its_source_is_public() -> None:
     source = f.create_source()
     visit = f.create_visit(status=Status.DRAFT)

@@ -175,6 +175,37 @@ def test_the_record_previewed_counts_as_public_and_only_it():
     assert not is_public(draft)
 
 
+def test_previewing_a_draft_leaves_the_published_records_public():
+    draft = f.create_person(status=Status.DRAFT)
+    published = f.create_person(status=Status.PUBLISHED)
+    with previewing(draft):
+        shown = set(Person.objects.filter(visible_q(Person)))
+    assert shown >= {draft, published}
+
+
+def test_visible_q_decides_at_the_moment_given_for_the_record_and_what_it_depends_on():
+    """`now` asks what the public sees at another moment, e.g. once a schedule is reached:
+    the record's own fields and those of every record it depends on are read at that moment."""
+    appointment = f.create_appointment()
+    person, position = appointment.person, appointment.position
+    later = timezone.now() + dt.timedelta(days=3650)
+    Appointment.objects.filter(pk=appointment.pk).update(publish_at=later - HOUR)
+    Person.objects.filter(pk=person.pk).update(publish_at=later - HOUR)
+    Position.objects.filter(pk=position.pk).update(expire_at=later - HOUR)
+
+    def visible(now):
+        return Appointment.objects.filter(visible_q(Appointment, now=now), pk=appointment.pk)
+
+    assert not visible(None).exists()  # now: the appointment and its person are scheduled
+    assert not visible(later).exists()  # then: the post has expired
+    Position.objects.filter(pk=position.pk).update(expire_at=None)
+    assert visible(later).exists()
+    assert not visible(None).exists()
+    Appointment.objects.filter(pk=appointment.pk).update(publish_at=None)
+    assert not visible(None).exists()  # the person is still scheduled
+    assert visible(later).exists()
+
+
 def test_records_without_a_state_of_their_own_are_public_and_none_is_not():
     visit = f.create_visit()
     leg = f.create_leg(visit=visit)
@@ -193,6 +224,14 @@ def test_hide_hidden_blanks_only_links_that_are_not_public():
     hide_hidden([*meetings, None], "counterpart")
     assert meetings[0].counterpart == shown
     assert meetings[1].counterpart is None
+
+
+def test_hide_hidden_goes_on_past_an_empty_place_in_the_list():
+    visit = f.create_visit()
+    hidden = f.create_person(status=Status.DRAFT)
+    meeting = f.create_meeting(visit=visit, counterpart=hidden)
+    hide_hidden([None, meeting], "counterpart")
+    assert meeting.counterpart is None
 
 
 def test_scheduled_record_appears_and_expires_on_time_without_any_job():
