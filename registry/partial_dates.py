@@ -198,6 +198,13 @@ def describe(record, unknown: str = "Dates not recorded") -> str:
     )
 
 
+def dates_text(record) -> str:
+    """A record's dates as outputs show them: its own `dates_text()` where it words more
+    than its dates (a visit known only by its length), else `describe`."""
+    own = getattr(record, "dates_text", None)
+    return own() if callable(own) else describe(record)
+
+
 def display_span(start: PartialDate | None, end: PartialDate | None, *, open_end: str = "") -> str:
     """A readable span: "17–19 March 2024", "2013–2017", "Until 2021", "From June 2004"."""
     if start is None and end is None:

@@ -47,7 +47,7 @@ from registry.csv_widgets import cell_text as _text
 from registry.forms import partial_date_pairs
 from registry.models import Appointment, Country, Person, Position, Topic, Visit, VisitLeg
 from registry.models.visits import _outside
-from registry.partial_dates import PartialDate, Precision, describe
+from registry.partial_dates import PartialDate, Precision, dates_text
 
 LEG_SEPARATOR = ";"
 LEG_PART_SEPARATOR = "|"
@@ -99,7 +99,7 @@ class RegistryResource(resources.ModelResource):
         return [f for f in super().get_user_visible_fields() if f.column_name not in EXPORT_ONLY]
 
     def dehydrate_dates_text(self, record: Any) -> str:
-        return describe(record)
+        return dates_text(record)
 
     def filter_export(self, queryset: models.QuerySet, **kwargs: Any) -> models.QuerySet:
         queryset = super().filter_export(queryset, **kwargs)

@@ -429,10 +429,7 @@ KINDS: tuple[SearchKind, ...] = (
         Visit,
         {"A": ("title",), "B": ("purpose", "summary")},
         ("summary", "purpose"),
-        describe=lambda v: (
-            _span(v)
-            or (f"A {v.duration_days}-day visit; dates not recorded" if v.duration_days else "")
-        ),
+        describe=lambda v: v.dates_text() if v.start or v.end or v.duration_days else "",
     ),
     SearchKind(
         "topic",

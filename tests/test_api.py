@@ -132,6 +132,9 @@ def test_dates_read_as_the_site_words_them(api):
     assert istanbul["dates_text"] == "June 2004"
     visit = get(api, "visits/")["results"][0]
     assert visit["dates_text"] and all("dates_text" in leg for leg in visit["legs"])
+    # As the visit's page, feeds and search word it: known only by its length.
+    baku = get(api, "visits/deputy-secretary-general-azerbaijan/")
+    assert baku["dates_text"] == "Dates not recorded (2-day visit)"
 
 
 def test_programme_filters(api):

@@ -71,7 +71,7 @@ def test_rss_feed_of_visits(seed, client):
         "Territorial integrity and sovereignty",
     ]
     [undated] = [i for i in items if i.findtext("link").endswith(f"/{SHEKERINSKA}/")]
-    assert "<p>Dates: A 2-day visit; dates not recorded</p>" in undated.findtext("description")
+    assert "<p>Dates: Dates not recorded (2-day visit)</p>" in undated.findtext("description")
 
 
 def test_atom_feed_of_visits(seed, client):

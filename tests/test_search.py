@@ -213,7 +213,7 @@ def test_dates_are_shown_at_their_precision(seed):
     assert "June 2004" in event.context
     assert not re.search(r"\b\d{1,2} June 2004", event.context)
     [visit] = [h for h in search("Shekerinska").hits if h.kind.key == "visit"]
-    assert visit.context == "A 2-day visit; dates not recorded"
+    assert visit.context == "Dates not recorded (2-day visit)"
 
 
 # --- Ranking ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.models import Organisation
-from registry.partial_dates import PartialDate, Precision, describe
+from registry.partial_dates import PartialDate, Precision, dates_text
 from registry.publication.visibility import is_public
 
 API_NAMESPACE = "api"
@@ -39,7 +39,7 @@ class DatesTextField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, record: Any) -> str:
-        return describe(record)
+        return dates_text(record)
 
 
 @extend_schema_field(

@@ -40,6 +40,9 @@ def _partial(day: dt.date | None, precision: str) -> tuple[str | None, str | Non
     return day.isoformat(), precision
 
 
+SPAN_COLUMNS = ("start_date", "start_precision", "end_date", "end_precision")
+
+
 def _span(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     start, start_precision = _partial(row[f"{prefix}start_date"], row[f"{prefix}start_precision"])
     end, end_precision = _partial(row[f"{prefix}end_date"], row[f"{prefix}end_precision"])
@@ -130,6 +133,10 @@ def visit_values(request: HttpRequest) -> JsonResponse:
                 v["position_public"],
             ),
             **_span(v),
+            # The model's own rule, on the row's values (a visit may be known by its length).
+            "dates_text": Visit(
+                **{name: v[name] for name in (*SPAN_COLUMNS, "duration_days")}
+            ).dates_text(),
             "duration_days": v["duration_days"],
             "stop_order_known": v["stop_order_known"],
             "purpose": v["purpose"],

@@ -98,6 +98,15 @@ class Visit(SpanMixin, Citable, Publishable):
     def get_absolute_url(self) -> str:
         return reverse("registry:visit-detail", kwargs={"slug": self.slug})
 
+    def dates_text(self) -> str:
+        """The visit's dates as every output words them (`describe_span`), or its length
+        when that is all the sources give: "Dates not recorded (2-day visit)"."""
+        if self.start is None and self.end is None and self.duration_days:
+            days = self.duration_days
+            length = f"{days}-day visit" if days > 1 else "one day"
+            return f"Dates not recorded ({length})"
+        return describe(self)
+
     def stops(self) -> list[VisitLeg]:
         """The legs as the sources give them: in their order when it is known, otherwise
         alphabetically, so that no order is implied that the sources do not state."""

@@ -132,14 +132,7 @@ def refs(record):
 @register.filter
 def visit_dates(visit) -> str:
     """A visit's dates, or its length when that is all the sources give."""
-    if visit.start or visit.end:
-        return span(visit)
-    if visit.duration_days:
-        days = visit.duration_days
-        return (
-            f"Dates not recorded ({days}-day visit)" if days > 1 else "Dates not recorded (one day)"
-        )
-    return "Dates not recorded"
+    return visit.dates_text()
 
 
 @register.simple_tag(takes_context=True)

@@ -46,7 +46,6 @@ from registry.models import (
     Visit,
     VisitLeg,
 )
-from registry.partial_dates import describe
 from registry.search import KINDS, KINDS_BY_KEY, MAX_RESULTS, SearchResults, parse_query, search
 from registry.text import xml_safe
 
@@ -227,9 +226,7 @@ def feed_visits() -> QuerySet:
 
 def visit_when(visit: Visit) -> str:
     """The visit's dates at their precision, saying what is not recorded."""
-    if visit.start is None and visit.end is None and visit.duration_days:
-        return f"A {visit.duration_days}-day visit; dates not recorded"
-    return describe(visit)
+    return visit.dates_text()
 
 
 def visit_traveller(visit: Visit) -> str:
