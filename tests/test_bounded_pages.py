@@ -250,6 +250,18 @@ def test_source_page_caps_each_kind_of_citing_record(client):
     assert len(visit_titles(full.content.decode())) == MORE
 
 
+def test_source_page_lists_a_bounded_number_of_linked_sources(client, monkeypatch):
+    from registry.views import sources as source_views
+
+    monkeypatch.setattr(source_views, "LINKED_SOURCES", 3)
+    hub = f.create_source(title="Hub report", slug="hub-report")
+    for n in range(5):
+        f.create_source(title=f"Cited document {n}", slug=f"cited-{n}").cited_in.add(hub)
+    page = client.get("/sources/hub-report/")
+    cites = section(page, "cites-heading")
+    assert re.findall(r">(Cited document \d)<", cites) == [f"Cited document {n}" for n in range(3)]
+
+
 def test_home_page_caps_open_offices(client):
     for n in range(MORE):
         f.create_office(name=f"Open office {n:02d}", ongoing=True)

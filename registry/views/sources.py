@@ -71,6 +71,10 @@ SCHEMA_TYPES = {
 }
 
 
+# The most sources a source page lists as citing it, and as cited by it.
+LINKED_SOURCES = 50
+
+
 @dataclass
 class CitingRecord:
     label: str
@@ -132,9 +136,9 @@ class SourceDetailView(RecordDetailView):
             groups.append((heading, records))
         return {
             "cited_by": groups,
-            # Sources citing this one, and the ones it cites: each a short list.
-            "cited_in": list(source.cited_in.published().order_by("title", "pk")),
-            "cites": list(source.cites.published().order_by("title", "pk")),
+            # Sources citing this one, and the ones it cites: bounded, whatever the links.
+            "cited_in": list(source.cited_in.published().order_by("title", "pk")[:LINKED_SOURCES]),
+            "cites": list(source.cites.published().order_by("title", "pk")[:LINKED_SOURCES]),
         }
 
     def get_meta_description(self):
