@@ -41,6 +41,7 @@ from .prefetch import (
     PrefetchAutocompleteAdminMixin,
     PrefetchAutocompleteFormSetMixin,
 )
+from .revisions import RevisionAdminMixin
 from .transfer import TransferAdminMixin
 from .workflow import (
     PublicationAdminMixin,
@@ -182,8 +183,9 @@ class RegistryModelAdmin(
         return queryset, may_have_duplicates
 
 
-class PublishableAdmin(PublicationAdminMixin, RegistryModelAdmin):
-    """A publishable model's admin: the publication workflow (workflow.py) and history."""
+class PublishableAdmin(RevisionAdminMixin, PublicationAdminMixin, RegistryModelAdmin):
+    """A publishable model's admin: review of changes to published records (revisions.py),
+    the publication workflow (workflow.py) and history."""
 
 
 def add_model_errors(form: Any, error: ValidationError) -> None:

@@ -7,6 +7,7 @@ from .offices import Office
 from .people import Appointment, Person, Position
 from .places import Country, Organisation, Region
 from .programmes import Participation, Programme
+from .revisions import FormDraft, PendingRevision, ReviewComment
 from .seed import SeedEntry
 from .sharing import ShareLinkRevocation
 from .sources import Citation, Source
@@ -20,16 +21,19 @@ __all__ = [
     "Citation",
     "Country",
     "Event",
+    "FormDraft",
     "Meeting",
     "Office",
     "Organisation",
     "Participation",
+    "PendingRevision",
     "Person",
     "Position",
     "Programme",
     "Publishable",
     "PublishableQuerySet",
     "Region",
+    "ReviewComment",
     "SeedEntry",
     "ShareLinkRevocation",
     "Source",

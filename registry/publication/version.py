@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from registry.models.base import Publishable, Status
 from registry.models.history import HistoryBase
+from registry.publication import revisions
 
 COUNTER_KEY = "registry:version:counter"
 STATE_KEY = "registry:version:state"
@@ -55,8 +56,14 @@ STATE_KEY = "registry:version:state"
 LISTED_BOUNDARIES = 8
 SCHEDULE_FIELDS = ("publish_at", "expire_at")
 # Registry models that no public page reads (share-link revocations: previews are never
-# cached).
-BOOKKEEPING_MODELS = ("SeedEntry", "ShareLinkRevocation")
+# cached; pending revisions, comments and form drafts are the editors' own).
+BOOKKEEPING_MODELS = (
+    "SeedEntry",
+    "ShareLinkRevocation",
+    "PendingRevision",
+    "ReviewComment",
+    "FormDraft",
+)
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,9 @@ def _next_midnight(now: dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
 
 
-def upcoming_boundaries(now: dt.datetime) -> list[dt.datetime]:
+def upcoming_boundaries(
+    now: dt.datetime, scheduled: list[dt.datetime] | None = None
+) -> list[dt.datetime]:
     """The next times after `now` at which the public content changes by itself, sorted.
 
     Exact up to its last element, which is the next local midnight or the last of the
@@ -177,6 +186,8 @@ def upcoming_boundaries(now: dt.datetime) -> list[dt.datetime]:
         for field in SCHEDULE_FIELDS:
             times = published.filter(**{f"{field}__gt": now}).order_by(field)
             found += times.values_list(field, flat=True)[:LISTED_BOUNDARIES]
+    # A pending revision scheduled to go live changes the public content at its time.
+    found += revisions.due_times(now, LISTED_BOUNDARIES) if scheduled is None else scheduled
     found.sort()
     horizon = _next_midnight(now)
     if len(found) >= LISTED_BOUNDARIES:
@@ -186,6 +197,7 @@ def upcoming_boundaries(now: dt.datetime) -> list[dt.datetime]:
 
 def _compute_state(counter: int, now: dt.datetime, previous: dict | None) -> dict:
     stamp = now.timestamp()
+    scheduled = revisions.due_times(now, LISTED_BOUNDARIES)
     if previous is None or previous.get("counter") != counter:
         modified = stamp  # a write: the first reader after it computes the state
     elif stamp >= previous["boundaries"][-1]:
@@ -197,7 +209,8 @@ def _compute_state(counter: int, now: dt.datetime, previous: dict | None) -> dic
         "generation": secrets.token_hex(4),
         "computed": stamp,
         "modified": modified,
-        "boundaries": [moment.timestamp() for moment in upcoming_boundaries(now)],
+        "boundaries": [moment.timestamp() for moment in upcoming_boundaries(now, scheduled)],
+        "revisions": [moment.timestamp() for moment in scheduled],
     }
 
 
@@ -213,6 +226,10 @@ def _is_current(state: object, counter: int, now: float) -> bool:
     )
 
 
+def _revision_due(state: dict, now: float) -> bool:
+    return any(moment <= now for moment in state.get("revisions", ()))
+
+
 def current_version(now: dt.datetime | None = None) -> RegistryVersion:
     """The version now: one cache round trip, no query unless it must be computed again."""
     now = now or timezone.now()
@@ -222,6 +239,12 @@ def current_version(now: dt.datetime | None = None) -> RegistryVersion:
     if counter is None:
         counter = _restart_counter()
     state = values.get(STATE_KEY)
+    if isinstance(state, dict) and _revision_due(state, stamp):
+        # The first reader after a revision's time publishes it (revisions.apply_due), which
+        # moves the counter; the state is computed again below.
+        revisions.apply_due(now)
+        counter = cache.get(COUNTER_KEY) or _restart_counter()
+        state = {**state, "counter": None}
     if not _is_current(state, counter, stamp):
         state = _compute_state(counter, now, state if isinstance(state, dict) else None)
         cache.set(STATE_KEY, state, timeout=None)
