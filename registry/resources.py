@@ -26,7 +26,7 @@ from typing import Any
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from import_export import resources
 from import_export.fields import Field
@@ -45,9 +45,21 @@ from registry.csv_widgets import (
 )
 from registry.csv_widgets import cell_text as _text
 from registry.forms import partial_date_pairs
-from registry.models import Appointment, Country, Person, Position, Topic, Visit, VisitLeg
+from registry.models import (
+    Appointment,
+    Country,
+    Person,
+    Position,
+    Publishable,
+    Status,
+    Topic,
+    Visit,
+    VisitLeg,
+)
 from registry.models.visits import _outside
 from registry.partial_dates import PartialDate, Precision, dates_text
+from registry.publication import revisions
+from registry.publication.permissions import can_publish
 
 LEG_SEPARATOR = ";"
 LEG_PART_SEPARATOR = "|"
@@ -109,6 +121,35 @@ class RegistryResource(resources.ModelResource):
         ]
         many = [f.name for f in model._meta.many_to_many if f.name in self.fields]
         return queryset.select_related(*related).prefetch_related(*many)
+
+    def save_instance(self, instance: Any, is_create: bool, row: Any, **kwargs: Any) -> None:
+        """A row that changes a published record, imported by someone who may not publish,
+        becomes the record's pending revision: the live record stays as it is."""
+        user = kwargs.get("user")
+        model = type(instance)
+        waits = (
+            not is_create
+            and user is not None
+            and issubclass(model, Publishable)
+            and not can_publish(user, model)
+            and model._base_manager.filter(pk=instance.pk, status=Status.PUBLISHED).exists()
+        )
+        if not waits:
+            self.write_instance(instance, is_create, row, **kwargs)
+            return
+        if revisions.pending_for(instance) is not None:
+            raise ValidationError(
+                f"“{instance}” already has a pending revision waiting for review: publish or "
+                "discard it before importing a change to it."
+            )
+        with transaction.atomic():
+            self.write_instance(instance, is_create, row, **kwargs)
+            data = revisions.capture(instance)
+            transaction.set_rollback(True)
+        revisions.save(instance, data, user, number=None)
+
+    def write_instance(self, instance: Any, is_create: bool, row: Any, **kwargs: Any) -> None:
+        super().save_instance(instance, is_create, row, **kwargs)
 
     def import_instance(self, instance: models.Model, row: Any, **kwargs: Any) -> None:
         import_versions.note(instance)  # before the row changes it
@@ -311,10 +352,10 @@ class VisitResource(RegistryResource):
                 problems.append(f"{name} lies outside the visit's dates: {outside}.")
         return problems
 
-    def save_instance(self, instance: Visit, is_create: bool, row: Any, **kwargs: Any) -> None:
+    def write_instance(self, instance: Visit, is_create: bool, row: Any, **kwargs: Any) -> None:
         legs = getattr(instance, "_imported_legs", None)
         if legs is None or is_create:
-            super().save_instance(instance, is_create, row, **kwargs)
+            super().write_instance(instance, is_create, row, **kwargs)
             if legs:
                 self._replace_legs(instance, legs)
             return
@@ -324,7 +365,7 @@ class VisitResource(RegistryResource):
         instance.start_date = instance.end_date = None
         instance.skip_history_when_saving = True
         try:
-            super().save_instance(instance, is_create, row, **kwargs)
+            super().write_instance(instance, is_create, row, **kwargs)
         finally:
             del instance.skip_history_when_saving
             for name, value in final.items():

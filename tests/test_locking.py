@@ -28,8 +28,11 @@ def change_url(obj: Any) -> str:
 
 
 def editor(user: Any = None) -> Client:
+    """A Publisher's client: their saves of a published record go live, which these tests
+    read back. An Editor's saves wait as a pending revision, where the same check applies
+    (tests/test_revisions.py)."""
     client = Client()
-    client.force_login(user or f.create_user(role="editor"))
+    client.force_login(user or f.create_user(role="publisher"))
     return client
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from registry.models import PendingRevision, ReviewComment, Visit
-from registry.publication import revisions
+from registry.models import PendingRevision, Visit
 from tests import factories as f
-from tests.test_admin import form_data, submit
+from tests.test_admin import submit
 
 pytestmark = pytest.mark.django_db
 

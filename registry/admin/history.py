@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, models
+from django.db import DatabaseError, models, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -44,6 +44,7 @@ from registry.models.history import (
     revert_to,
 )
 from registry.models.versioning import StaleRecord
+from registry.publication import revisions
 from registry.publication.notices import local_time
 from registry.publication.permissions import can_publish
 
@@ -295,16 +296,45 @@ class HistoryAdminMixin:
                 # A form without the version it was opened at cannot be checked.
                 self.message_user(request, STALE_REVERT, messages.ERROR)
                 return HttpResponseRedirect(request.path)
+            waits = revisions.goes_live_with_revisions(obj) and not self.may_restore_publication(
+                request
+            )
             try:
-                report = revert_to(
-                    self.model,
-                    obj.pk,
-                    chosen,
-                    user=request.user,
-                    keep_publication=not restore_publication,
-                    expected_version=expected,
-                )
-            except (RevertError, StaleRecord, ValidationError, DatabaseError) as error:
+                with transaction.atomic():
+                    report = revert_to(
+                        self.model,
+                        obj.pk,
+                        chosen,
+                        user=request.user,
+                        keep_publication=not restore_publication,
+                        expected_version=expected,
+                    )
+                    if waits:
+                        # An Editor's revert of a published record is a pending revision.
+                        data = revisions.capture(report.record)
+                        transaction.set_rollback(True)
+                if waits:
+                    pending = revisions.pending_for(obj)
+                    saved = revisions.save(
+                        obj, data, request.user, number=pending.number if pending else None
+                    )
+                    from .revisions import note_changes
+
+                    note_changes(saved, obj)
+                    self.message_user(
+                        request,
+                        f"The chosen version of “{obj}” was saved as its pending revision: the "
+                        "public keeps the published version until a Publisher publishes it.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(self._url("change", obj.pk))
+            except (
+                RevertError,
+                StaleRecord,
+                ValidationError,
+                DatabaseError,
+                revisions.RevisionError,
+            ) as error:
                 self.message_user(request, f"The record was not reverted: {error}", messages.ERROR)
                 return HttpResponseRedirect(request.path)
             self.log_change(request, report.record, f"Reverted to the version {chosen.key}.")

@@ -18,8 +18,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db import router, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -72,7 +72,7 @@ class RevisionAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if object_id is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        obj = self.get_object(request, unquote(object_id))
+        obj = self._stored(object_id)
         if obj is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         revision = revisions.pending_for(obj)
@@ -133,6 +133,7 @@ class RevisionAdminMixin:
         except revisions.RevisionError as error:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(self._revision_url("change", obj))
+        note_changes(saved, obj)
         what = "submitted for review" if saved.submitted_at else "saved as a pending revision"
         self.message_user(
             request,
@@ -153,6 +154,14 @@ class RevisionAdminMixin:
         ):
             return None
         return super().message_user(request, message, level, *args, **kwargs)
+
+    def _stored(self, object_id: str) -> Any:
+        """The record, read apart from the admin's get_object (which the form reads it with)."""
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return None
+        return self.model._default_manager.filter(pk=pk).first()
 
     def _clear_draft(self, request: HttpRequest, obj: Any) -> None:
         FormDraft.objects.filter(
@@ -417,3 +426,44 @@ def _change_request(obj: Any, revision: Any) -> ReviewComment | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def note_changes(revision: Any, obj: Any) -> None:
+    """Count what the revision changes, for the review queue."""
+    revision.changes = revision_diff(type(obj), obj, revision).count
+    revision.save(update_fields=["changes"])
+
+
+# The review queue on the admin index: at most this many revisions are listed.
+QUEUE_SIZE = 25
+
+
+def review_queue(user: Any) -> dict[str, Any]:
+    """Pending revisions (submitted ones first) and open comments, for the admin index."""
+    from registry.models import PendingRevision
+
+    pending = PendingRevision.objects.select_related("content_type", "updated_by", "submitted_by")
+    pending = pending.order_by(models.F("submitted_at").asc(nulls_last=True), "-updated_at")
+    rows = []
+    for revision in pending[:QUEUE_SIZE]:
+        model = revision.content_type.model_class()
+        if model is None or not user.has_perm(
+            f"{model._meta.app_label}.view_{model._meta.model_name}"
+        ):
+            continue
+        record = model._default_manager.filter(pk=revision.object_id).first()
+        if record is None:
+            continue
+        rows.append(
+            {
+                "revision": revision,
+                "record": record,
+                "kind": model._meta.verbose_name,
+                "url": reverse(
+                    f"admin:{model._meta.app_label}_{model._meta.model_name}_review",
+                    args=[record.pk],
+                ),
+            }
+        )
+    comments = ReviewComment.objects.filter(resolved_at__isnull=True).count()
+    return {"rows": rows, "total": PendingRevision.objects.count(), "open_comments": comments}

@@ -27,6 +27,9 @@ class PendingRevision(models.Model):
     # Goes up with every save of the revision: an autosave or a save based on an older one is
     # refused, as for records.
     number = models.PositiveIntegerField(default=1)
+    # Fields and inline rows it changes against the live version when last saved (the
+    # review queue shows it without reading every revision).
+    changes = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

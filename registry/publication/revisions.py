@@ -311,14 +311,11 @@ def submit(revision: PendingRevision, user: Any) -> None:
 
 
 def schedule(revision: PendingRevision, at: dt.datetime | None, user: Any) -> None:
-    """Publish the revision by itself at `at` (None: no longer scheduled)."""
-    from registry.publication import version
-
+    """Publish the revision by itself at `at` (None: no longer scheduled). The registry
+    version lists the time among the moments the public content changes (version.py)."""
     revision.go_live_at = at
     revision.scheduled_by = user if at else None
     revision.save(update_fields=["go_live_at", "scheduled_by"])
-    # The registry version lists the time as a moment the public content changes.
-    version.bump()
 
 
 def add_comment(

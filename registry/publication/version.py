@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from registry.models.base import Publishable, Status
 from registry.models.history import HistoryBase
+from registry.models.revisions import PendingRevision
 from registry.publication import revisions
 
 COUNTER_KEY = "registry:version:counter"
@@ -156,8 +157,17 @@ def _on_links(sender, instance, action, model, using=None, **kwargs) -> None:
         changed(using)
 
 
+def _on_schedule(sender, instance, update_fields=None, **kwargs) -> None:
+    # A revision's time to go live is a boundary of the state: computed again.
+    if instance.go_live_at is not None or (update_fields and "go_live_at" in update_fields):
+        bump()
+
+
 def connect_signals() -> None:
     """Called once from the app's `ready()`."""
+    post_save.connect(
+        _on_schedule, sender=PendingRevision, dispatch_uid="registry_version_revision"
+    )
     post_save.connect(_on_write, dispatch_uid="registry_version_save")
     post_delete.connect(_on_write, dispatch_uid="registry_version_delete")
     m2m_changed.connect(_on_links, dispatch_uid="registry_version_links")

@@ -9,6 +9,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from registry.admin.dashboard import Line, dashboard_lines
+from registry.admin.revisions import review_queue
 
 register = template.Library()
 
@@ -20,6 +21,15 @@ def registry_dashboard(context: dict[str, Any]) -> list[Line]:
     if request is None or not getattr(request.user, "is_staff", False):
         return []
     return dashboard_lines(request)
+
+
+@register.simple_tag(takes_context=True)
+def registry_review_queue(context: dict[str, Any]) -> dict[str, Any]:
+    """Pending revisions waiting for a Publisher, and open review comments."""
+    request = context.get("request")
+    if request is None or not getattr(request.user, "is_staff", False):
+        return {}
+    return review_queue(request.user)
 
 
 @register.filter
