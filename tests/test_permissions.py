@@ -66,7 +66,8 @@ def add(client: Any) -> bool:
 
 
 def change(client: Any) -> bool:
-    topic = f.create_topic(name="Before")
+    """Changing a draft: a published record's changes wait for review (test_revisions.py)."""
+    topic = f.create_topic(name="Before", status=Status.DRAFT)
     client.post(url(Topic, "change", topic.pk), topic_form(topic, name="After"))
     topic.refresh_from_db()
     return topic.name == "After"
@@ -119,7 +120,7 @@ def delete_published(client: Any) -> bool:
 
 
 def revert(client: Any) -> bool:
-    topic = f.create_topic(name="First name")
+    topic = f.create_topic(name="First name", status=Status.DRAFT)
     topic.name = "Second name"
     topic.save()
     first = Versions(Topic, topic.pk).list()[-1]

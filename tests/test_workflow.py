@@ -17,6 +17,7 @@ from registry.models import (
     Appointment,
     Citation,
     Participation,
+    PendingRevision,
     Person,
     Status,
     Topic,
@@ -158,11 +159,15 @@ def test_save_and_publish_then_save_and_unpublish(publisher_client: Any) -> None
 
 
 def test_editing_a_published_record_keeps_it_published(editor_client: Any) -> None:
+    """An Editor's edit waits as a pending revision (tests/test_revisions.py): the record
+    stays published, as it was."""
     topic = f.create_topic(name="Science")
     response = submit(editor_client, url(Topic, "change", topic.pk), {"name": "Science for peace"})
     assert response.status_code == 302
     topic.refresh_from_db()
-    assert (topic.name, topic.status) == ("Science for peace", Status.PUBLISHED)
+    assert (topic.name, topic.status) == ("Science", Status.PUBLISHED)
+    pending = PendingRevision.objects.get()
+    assert pending.data["parent"]["fields"]["name"] == "Science for peace"
 
 
 def test_new_records_start_as_drafts(publisher_client: Any) -> None:

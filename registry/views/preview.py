@@ -36,6 +36,7 @@ from registry.models import (
     Topic,
     Visit,
 )
+from registry.publication import revisions
 from registry.publication.notices import STATE_WORDS, local_time
 from registry.publication.share_links import (
     ExpiredLink,
@@ -159,7 +160,8 @@ def render_preview(
     view = _preview_class(DETAIL_VIEWS[type(record)]).as_view(
         preview_shared=shared, preview_expires=expires
     )
-    with previewing(record):
+    # A published record's pending revision is shown as it will render once published.
+    with revisions.showing(revisions.pending_for(record)), previewing(record):
         try:
             response = view(request, pk=record.pk)
         except Http404:
