@@ -149,7 +149,7 @@ def test_save_and_publish_then_save_and_unpublish(publisher_client: Any) -> None
 
     page = publisher_client.get(target)
     assert "Published: the public sees this record" in page.text
-    assert "Saving your changes updates the public page at once." in page.text
+    assert "An Editor&#x27;s changes wait as a pending revision" in page.text
     assert 'name="_unpublish"' in page.text
     submit(publisher_client, target, {"_unpublish": "Save and unpublish"})
     topic.refresh_from_db()

@@ -445,7 +445,8 @@ def review_queue(user: Any) -> dict[str, Any]:
     pending = PendingRevision.objects.select_related("content_type", "updated_by", "submitted_by")
     pending = pending.order_by(models.F("submitted_at").asc(nulls_last=True), "-updated_at")
     rows = []
-    for revision in pending[:QUEUE_SIZE]:
+    listed = list(pending[: QUEUE_SIZE + 1])
+    for revision in listed[:QUEUE_SIZE]:
         model = revision.content_type.model_class()
         if model is None or not user.has_perm(
             f"{model._meta.app_label}.view_{model._meta.model_name}"
@@ -465,5 +466,11 @@ def review_queue(user: Any) -> dict[str, Any]:
                 ),
             }
         )
-    comments = ReviewComment.objects.filter(resolved_at__isnull=True).count()
-    return {"rows": rows, "total": PendingRevision.objects.count(), "open_comments": comments}
+    # Counted from bounded reads: the admin index runs no count of a whole table.
+    comments = ReviewComment.objects.filter(resolved_at__isnull=True)
+    open_comments = len(comments.values_list("pk", flat=True)[: QUEUE_SIZE + 1])
+    return {
+        "rows": rows,
+        "total": f"{QUEUE_SIZE}+" if len(listed) > QUEUE_SIZE else len(listed),
+        "open_comments": f"{QUEUE_SIZE}+" if open_comments > QUEUE_SIZE else open_comments,
+    }

@@ -76,7 +76,10 @@ def public_notice(obj: models.Model | None) -> dict[str, Any]:
         lines.append("It is published, but its expiry time has passed.")
     else:
         title = "Published: the public sees this record"
-        lines.append("Saving your changes updates the public page at once.")
+        lines.append(
+            "An Editor's changes wait as a pending revision until a Publisher publishes them; "
+            "a Publisher's save updates the public page at once."
+        )
     if state in (PublicState.LIVE, PublicState.SCHEDULED) and obj.expire_at:
         lines.append(f"It will disappear from the public site on {local_time(obj.expire_at)}.")
     if state == PublicState.LIVE and not type(obj).objects.published().filter(pk=obj.pk).exists():
