@@ -47,6 +47,17 @@ def test_production_requires_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_manage_py_names_a_missing_variable_instead_of_a_traceback():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(PREFIXES)}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+    assert "DJANGO_DEBUG=1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_short_secret_key_is_refused():
     result = load_settings(DJANGO_SECRET_KEY="short")
     assert result.returncode != 0
