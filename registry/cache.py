@@ -44,12 +44,17 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_etags
 
-from registry.publication.version import RegistryVersion, current_version
+from registry.publication.version import (
+    RegistryVersion,
+    current_version,
+    publish_listed_revisions,
+)
 
 logger = logging.getLogger(__name__)
 
 # Paths never cached: the editors' side, previews and share links, the health check.
 PASSED_THROUGH = ("/admin/", "/preview/", "/healthz")
+HEALTH = "/healthz"
 PRIVATE = ("/preview/",)
 API = "/api/"
 # Request headers the API's responses depend on (content negotiation, renderers.py).
@@ -67,9 +72,19 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        path = request.path_info
+        cached = (
+            settings.PUBLIC_CACHE_ENABLED
+            and request.method in ("GET", "HEAD")
+            and not path.startswith(PASSED_THROUGH)
+            and not signed_in(request)
+        )
+        if not cached and not path.startswith(HEALTH):
+            # Requests the version is not read for still publish a revision whose time
+            # has come, from the state other requests keep (no query when there is none).
+            publish_listed_revisions()
         if not settings.PUBLIC_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        path = request.path_info
         if path.startswith(PASSED_THROUGH):
             response = self.get_response(request)
             if path.startswith(PRIVATE):

@@ -315,12 +315,9 @@ class HistoryAdminMixin:
                         transaction.set_rollback(True)
                 if waits:
                     pending = revisions.pending_for(obj)
-                    saved = revisions.save(
+                    revisions.save(
                         obj, data, request.user, number=pending.number if pending else None
                     )
-                    from .revisions import note_changes
-
-                    note_changes(saved, obj)
                     self.message_user(
                         request,
                         f"The chosen version of “{obj}” was saved as its pending revision: the "

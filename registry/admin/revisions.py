@@ -21,6 +21,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
@@ -31,14 +32,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from registry.models import FormDraft, ReviewComment
+from registry.models import FormDraft, PendingRevision, ReviewComment
 from registry.publication import revisions
 from registry.publication.gate import PublicationBlocked
 from registry.publication.notices import local_time, zone_name
+from registry.publication.revision_diff import revision_diff
 
 from .edit_snapshot import changed_since, lock_and_read, read_token, record_key
 from .locking import TOKEN_FIELD
-from .revision_diff import revision_diff
 
 SAVE_PENDING, SUBMIT = "_save_pending", "_submit_review"
 NUMBER_FIELD = "_revision_number"
@@ -70,70 +71,78 @@ class RevisionAdminMixin:
         return revision is not None and self.workflow_action(request) is None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if object_id is None:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        obj = self._stored(object_id)
-        if obj is None:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        revision = revisions.pending_for(obj)
+        obj = self._stored(object_id) if object_id is not None else None
+        revision = revisions.pending_for(obj) if obj is not None else None
         request._registry_revision = revision
-        if request.method != "POST":
-            if revision is None:
-                return super().changeform_view(request, object_id, form_url, extra_context)
-            with revisions.showing(revision):
-                response = super().changeform_view(request, object_id, form_url, extra_context)
-                if hasattr(response, "render"):
-                    response.render()
+        if revision is None and (
+            obj is None or request.method != "POST" or not self.goes_to_revision(request, obj, None)
+        ):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if obj is not None and isinstance(response, HttpResponseRedirect):
+                self._clear_draft(request, obj)
             return response
-        if self.goes_to_revision(request, obj, revision):
+        if request.method == "POST" and self.goes_to_revision(request, obj, revision):
             return self._save_revision(request, obj, revision, object_id, form_url, extra_context)
+        try:
+            return self._with_revision(request, obj, revision, object_id, form_url, extra_context)
+        except revisions.RevisionError as error:
+            # The revision cannot be laid over the record any more (a record it links to was
+            # deleted): the live version is shown, with the reason, and the review screen.
+            self.message_user(
+                request, f"The pending revision cannot be shown: {error}", messages.ERROR
+            )
+            request._registry_revision = None
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _with_revision(self, request, obj, revision, object_id, form_url, extra_context):
+        """The form with the pending revision in place: shown, or (a Publisher's "Save and
+        publish" or "Save and unpublish") saved over the live record, which spends it."""
         using = router.db_for_write(self.model)
         with transaction.atomic(using=using):
-            if revision is not None:
-                revisions.write(self.model, obj.pk, revision.data)
+            revisions.write(self.model, obj.pk, revision.data)
             response = super().changeform_view(request, object_id, form_url, extra_context)
-            if not isinstance(response, HttpResponseRedirect):
-                if hasattr(response, "render"):
-                    response.render()
-                transaction.set_rollback(True)
-            elif revision is not None:
-                # Published with the Publisher's own edits: the revision is spent.
+            if isinstance(response, HttpResponseRedirect):
                 revisions.discard(revision)
-                FormDraft.objects.filter(
-                    user=request.user, content_type=revision.content_type, object_id=obj.pk
-                ).delete()
-        if isinstance(response, HttpResponseRedirect):
-            self._clear_draft(request, obj)
+                self._clear_draft(request, obj)
+                return response
+            if hasattr(response, "render"):
+                response.render()
+            transaction.set_rollback(True)
         return response
 
     def _save_revision(self, request, obj, revision, object_id, form_url, extra_context):
-        request._registry_diverted = True
         using = router.db_for_write(self.model)
         data = None
-        with transaction.atomic(using=using):
-            if revision is not None:
-                revisions.write(self.model, obj.pk, revision.data)
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if isinstance(response, HttpResponseRedirect):
-                data = revisions.capture(obj)
-            elif hasattr(response, "render"):
-                response.render()
-            transaction.set_rollback(True)
+        request._registry_diverted = True
+        try:
+            with transaction.atomic(using=using):
+                if revision is not None:
+                    revisions.write(self.model, obj.pk, revision.data)
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+                if isinstance(response, HttpResponseRedirect):
+                    data = revisions.capture(obj)
+                elif hasattr(response, "render"):
+                    response.render()
+                transaction.set_rollback(True)
+        except revisions.RevisionError as error:
+            self.message_user(request, f"Nothing was saved: {error}", messages.ERROR)
+            return HttpResponseRedirect(self._revision_url("review", obj))
+        finally:
+            request._registry_diverted = False
         if data is None:
             return response
-        number = request.POST.get(NUMBER_FIELD) or None
+        number = request.POST.get(NUMBER_FIELD, "")
         try:
             saved = revisions.save(
                 obj,
                 data,
                 request.user,
-                number=int(number) if number and number.isdigit() else None,
+                number=int(number) if number.isdigit() else None,
                 submit=SUBMIT in request.POST,
             )
         except revisions.RevisionError as error:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(self._revision_url("change", obj))
-        note_changes(saved, obj)
         what = "submitted for review" if saved.submitted_at else "saved as a pending revision"
         self.message_user(
             request,
@@ -144,14 +153,9 @@ class RevisionAdminMixin:
         return response
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
-        # The admin's "changed successfully" would say the record changed: it did not.
-        text = str(message)
-        if (
-            getattr(request, "_registry_diverted", False)
-            and level == messages.SUCCESS
-            and "pending revision" not in text
-            and "review" not in text
-        ):
+        # While a save is diverted into the revision, the admin's "changed successfully"
+        # would say the record changed: it did not (the revision's own message follows).
+        if getattr(request, "_registry_diverted", False) and level == messages.SUCCESS:
             return None
         return super().message_user(request, message, level, *args, **kwargs)
 
@@ -167,6 +171,44 @@ class RevisionAdminMixin:
         FormDraft.objects.filter(
             user=request.user, content_type=revisions.content_type(obj), object_id=obj.pk
         ).delete()
+
+    # --- the bulk action ------------------------------------------------------------------------
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if self.has_publish_permission(request):
+            name = "publish_pending_revisions"
+            actions[name] = (
+                type(self).publish_pending_revisions,
+                name,
+                "Publish the pending revisions of the selected %(verbose_name_plural)s",
+            )
+        return actions
+
+    def publish_pending_revisions(self, request: HttpRequest, queryset: Any) -> None:
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        ct = revisions.content_type(self.model)
+        pending = PendingRevision.objects.filter(
+            content_type=ct, object_id__in=queryset.values("pk")
+        ).select_related("content_type", "updated_by")
+        published, refused = 0, []
+        for revision in pending:
+            try:
+                report = revisions.publish(revision, request.user)
+            except (revisions.RevisionError, PublicationBlocked) as error:
+                refused.append(f"#{revision.object_id}: {error}")
+                continue
+            self.log_change(request, report.record, "Published its pending revision.")
+            published += 1
+        if published:
+            self.message_user(
+                request, f"{published} pending revision(s) published.", messages.SUCCESS
+            )
+        elif not refused:
+            self.message_user(request, "None of the selection has a pending revision.")
+        if refused:
+            self.message_user(request, "Not published: " + "; ".join(refused) + ".", messages.ERROR)
 
     # --- the change form ----------------------------------------------------------------------
 
@@ -213,7 +255,9 @@ class RevisionAdminMixin:
 
     def _record(self, request: HttpRequest, object_id: str) -> Any:
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_or_change_permission(request, obj):
+        if obj is None:
+            raise Http404(f"No {self.model._meta.verbose_name} with this id: it may be deleted.")
+        if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         return obj
 
@@ -232,7 +276,7 @@ class RevisionAdminMixin:
             if isinstance(outcome, HttpResponse):
                 return outcome
             schedule_form = outcome or schedule_form
-        diff = revision_diff(self.model, obj, revision) if revision else None
+        diff = revision_diff(revisions.capture(obj), revision.data) if revision else None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -428,41 +472,41 @@ def _change_request(obj: Any, revision: Any) -> ReviewComment | None:
     )
 
 
-def note_changes(revision: Any, obj: Any) -> None:
-    """Count what the revision changes, for the review queue."""
-    revision.changes = revision_diff(type(obj), obj, revision).count
-    revision.save(update_fields=["changes"])
-
-
 # The review queue on the admin index: at most this many revisions are listed.
 QUEUE_SIZE = 25
 
 
 def review_queue(user: Any) -> dict[str, Any]:
     """Pending revisions (submitted ones first) and open comments, for the admin index."""
-    from registry.models import PendingRevision
-
     pending = PendingRevision.objects.select_related("content_type", "updated_by", "submitted_by")
     pending = pending.order_by(models.F("submitted_at").asc(nulls_last=True), "-updated_at")
-    rows = []
     listed = list(pending[: QUEUE_SIZE + 1])
+    # The records, one query per kind of record listed.
+    wanted: dict[type[models.Model], list[Any]] = {}
     for revision in listed[:QUEUE_SIZE]:
         model = revision.content_type.model_class()
-        if model is None or not user.has_perm(
-            f"{model._meta.app_label}.view_{model._meta.model_name}"
-        ):
-            continue
-        record = model._default_manager.filter(pk=revision.object_id).first()
+        opts = model._meta if model is not None else None
+        if opts is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            wanted.setdefault(model, []).append(revision.object_id)
+    records = {
+        (model, pk): record
+        for model, pks in wanted.items()
+        for pk, record in model._default_manager.in_bulk(pks).items()
+    }
+    rows = []
+    for revision in listed[:QUEUE_SIZE]:
+        model = revision.content_type.model_class()
+        record = records.get((model, revision.object_id))
         if record is None:
             continue
+        opts = model._meta
         rows.append(
             {
                 "revision": revision,
                 "record": record,
-                "kind": model._meta.verbose_name,
+                "kind": opts.verbose_name,
                 "url": reverse(
-                    f"admin:{model._meta.app_label}_{model._meta.model_name}_review",
-                    args=[record.pk],
+                    f"admin:{opts.app_label}_{opts.model_name}_review", args=[record.pk]
                 ),
             }
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,8 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -39,8 +41,12 @@ from registry.models.history import (
     recorded,
 )
 from registry.models.revisions import FormDraft, PendingRevision, ReviewComment
+from registry.models.versioning import StaleRecord
 from registry.publication.gate import PublicationBlocked, publication_blockers
+from registry.publication.revision_diff import revision_diff
 from registry.publication.visibility import Status
+
+logger = logging.getLogger(__name__)
 
 # Publishable children edited in their parent's form, beyond the history's own children
 # (a visit's legs and meetings): their changes wait with the parent's revision.
@@ -241,6 +247,8 @@ def save(
                 "nothing was saved. Open the record again to see their changes."
             )
         revision.data = data
+        # Counted now, so that the review queue reads no revision's rows.
+        revision.changes = revision_diff(capture(record), data).count
         revision.number += 1
         revision.updated_by = user
         revision.updated_at = now
@@ -355,10 +363,11 @@ def _resolve_change_requests(model: type[models.Model], pk: Any, user: Any) -> N
 # --- scheduled revisions ------------------------------------------------------------------
 
 
-def due_times(now: dt.datetime, limit: int) -> list[dt.datetime]:
-    """The next scheduled times after `now` (for the registry version's boundaries)."""
-    upcoming = PendingRevision.objects.filter(go_live_at__gt=now).order_by("go_live_at")
-    return list(upcoming.values_list("go_live_at", flat=True)[:limit])
+def scheduled_times(limit: int) -> list[dt.datetime]:
+    """The earliest times revisions are scheduled for, passed or not (for the registry
+    version: a passed one is due, a future one is a boundary)."""
+    scheduled = PendingRevision.objects.filter(go_live_at__isnull=False).order_by("go_live_at")
+    return list(scheduled.values_list("go_live_at", flat=True)[:limit])
 
 
 def apply_due(now: dt.datetime | None = None) -> int:
@@ -389,8 +398,10 @@ def apply_due(now: dt.datetime | None = None) -> int:
                     reason=f"Published at its scheduled time, {now:%Y-%m-%d %H:%M} UTC",
                 )
                 applied += 1
-        except (RevisionError, PublicationBlocked):
-            # Left pending, unscheduled, for a Publisher to look at on the dashboard.
+        except (RevisionError, PublicationBlocked, StaleRecord, ValidationError, DatabaseError):
+            # A public request must not fail for it: the revision is left pending and
+            # unscheduled, in the review queue, for a Publisher to look at.
+            logger.warning("Scheduled revision %s could not be published", pk, exc_info=True)
             PendingRevision.objects.filter(pk=pk).update(
                 go_live_at=None, scheduled_by=None, claim=None
             )

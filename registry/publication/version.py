@@ -197,7 +197,9 @@ def upcoming_boundaries(
             times = published.filter(**{f"{field}__gt": now}).order_by(field)
             found += times.values_list(field, flat=True)[:LISTED_BOUNDARIES]
     # A pending revision scheduled to go live changes the public content at its time.
-    found += revisions.due_times(now, LISTED_BOUNDARIES) if scheduled is None else scheduled
+    if scheduled is None:
+        scheduled = revisions.scheduled_times(LISTED_BOUNDARIES)
+    found += [moment for moment in scheduled if moment > now]
     found.sort()
     horizon = _next_midnight(now)
     if len(found) >= LISTED_BOUNDARIES:
@@ -207,7 +209,7 @@ def upcoming_boundaries(
 
 def _compute_state(counter: int, now: dt.datetime, previous: dict | None) -> dict:
     stamp = now.timestamp()
-    scheduled = revisions.due_times(now, LISTED_BOUNDARIES)
+    scheduled = revisions.scheduled_times(LISTED_BOUNDARIES)
     if previous is None or previous.get("counter") != counter:
         modified = stamp  # a write: the first reader after it computes the state
     elif stamp >= previous["boundaries"][-1]:
@@ -249,14 +251,15 @@ def current_version(now: dt.datetime | None = None) -> RegistryVersion:
     if counter is None:
         counter = _restart_counter()
     state = values.get(STATE_KEY)
-    if isinstance(state, dict) and _revision_due(state, stamp):
-        # The first reader after a revision's time publishes it (revisions.apply_due), which
-        # moves the counter; the state is computed again below.
-        revisions.apply_due(now)
-        counter = cache.get(COUNTER_KEY) or _restart_counter()
-        state = {**state, "counter": None}
     if not _is_current(state, counter, stamp):
         state = _compute_state(counter, now, state if isinstance(state, dict) else None)
+        cache.set(STATE_KEY, state, timeout=None)
+    if _revision_due(state, stamp):
+        # The first reader after a revision's time publishes it (revisions.apply_due, once
+        # across requests and servers), which moves the counter: the state follows.
+        revisions.apply_due(now)
+        counter = cache.get(COUNTER_KEY) or _restart_counter()
+        state = _compute_state(counter, now, state)
         cache.set(STATE_KEY, state, timeout=None)
     boundaries = state["boundaries"]
     passed = bisect.bisect_right(boundaries, stamp)
@@ -266,3 +269,15 @@ def current_version(now: dt.datetime | None = None) -> RegistryVersion:
         modified=dt.datetime.fromtimestamp(modified, tz=dt.UTC),
         next_boundary=dt.datetime.fromtimestamp(boundaries[passed], tz=dt.UTC),
     )
+
+
+def publish_listed_revisions(now: dt.datetime | None = None) -> None:
+    """Publish the revisions due by now that the cached state lists, if any: one cache read
+    and no query otherwise. For requests that do not read the version (signed in, admin)."""
+    now = now or timezone.now()
+    try:
+        state = cache.get(STATE_KEY)
+    except Exception:  # a cache that is down is the public cache's to report
+        return
+    if isinstance(state, dict) and _revision_due(state, now.timestamp()):
+        current_version(now)

@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from registry.forms import partial_date_pairs
 from registry.models.base import to_partial
-from registry.publication import revisions
 
 EMPTY = "—"
 # Bookkeeping and the publication fields, which a revision never changes.
 HIDDEN_FIELDS = {"created_at", "updated_at", "version", "status", "publish_at", "expire_at"}
+GENERIC_LINK = {"content_type", "object_id"}
 
 
 @dataclass
@@ -69,34 +72,41 @@ def _shown(model: type[models.Model], name: str, value: Any) -> str:
     return str(value)
 
 
-def _values(row: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """{field name: (label, shown value)}; a partial date is one value at its precision."""
+def _values(row: dict[str, Any], parent: type[models.Model]) -> dict[str, tuple[str, str]]:
+    """{field name: (label, shown value)}; a partial date is one value at its precision. A
+    child's link to its parent (the visit of a leg, the record of a citation) is left out."""
     model = _model(row)
     data = row["fields"]
+    dates = dict(partial_date_pairs(model))
+    precisions = set(dates.values())
     values: dict[str, tuple[str, str]] = {}
     for name, value in data.items():
         if name in HIDDEN_FIELDS:
             continue
         try:
             model_field = model._meta.get_field(name)
-        except Exception:  # a column a later migration removed
+        except FieldDoesNotExist:  # a column a later migration removed
+            continue
+        if name in GENERIC_LINK or (
+            model is not parent and model_field.many_to_one and model_field.related_model is parent
+        ):
             continue
         label = str(model_field.verbose_name).capitalize()
-        stem = name.removesuffix("_precision")
-        if name.endswith("_precision") and f"{stem}_date" in data:
-            continue
-        precision = data.get(f"{name.removesuffix('_date')}_precision")
-        if name.endswith("_date") and precision is not None:
+        if name in precisions:
+            continue  # shown with its date
+        if name in dates:
             day = dt.date.fromisoformat(value) if value else None
-            partial = to_partial(day, precision)
+            partial = to_partial(day, data.get(dates[name]) or "day")
             values[name] = (label, partial.display() if partial else EMPTY)
             continue
         values[name] = (label, _shown(model, name, value))
     return values
 
 
-def field_changes(live: dict[str, Any], pending: dict[str, Any]) -> list[FieldChange]:
-    before, after = _values(live), _values(pending)
+def field_changes(
+    live: dict[str, Any], pending: dict[str, Any], parent: type[models.Model]
+) -> list[FieldChange]:
+    before, after = _values(live, parent), _values(pending, parent)
     return [
         FieldChange(label, before.get(name, ("", EMPTY))[1], shown)
         for name, (label, shown) in after.items()
@@ -106,16 +116,14 @@ def field_changes(live: dict[str, Any], pending: dict[str, Any]) -> list[FieldCh
 
 def _title(row: dict[str, Any]) -> str:
     try:
-        from django.core import serializers
-
         return str(next(serializers.deserialize("python", [row])).object)
     except Exception:  # __str__ may follow a relation that is gone
         return f"#{row['pk']}"
 
 
-def revision_diff(model: type[models.Model], obj: models.Model, revision: Any) -> RevisionDiff:
-    live = revisions.capture(obj)
-    pending = revision.data
+def revision_diff(live: dict[str, Any], pending: dict[str, Any]) -> RevisionDiff:
+    """The changes from `live` to `pending`, both captured rows (revisions.capture)."""
+    parent = _model(pending["parent"])
     rows: list[RowChange] = []
     labels = list(dict.fromkeys([*live["children"], *pending["children"]]))
     for label in labels:
@@ -126,16 +134,16 @@ def revision_diff(model: type[models.Model], obj: models.Model, revision: Any) -
             if pk not in before:
                 shown = [
                     FieldChange(lbl, EMPTY, value)
-                    for lbl, value in _values(row).values()
-                    if value != EMPTY and lbl.lower() not in {model._meta.verbose_name}
+                    for lbl, value in _values(row, parent).values()
+                    if value != EMPTY
                 ]
                 rows.append(RowChange("added", name, _title(row), shown))
             else:
-                changes = field_changes(before[pk], row)
+                changes = field_changes(before[pk], row, parent)
                 if changes:
                     rows.append(RowChange("changed", name, _title(row), changes))
         for pk, row in before.items():
             if pk not in after:
                 name = str(_model(row)._meta.verbose_name).capitalize()
                 rows.append(RowChange("removed", name, _title(row)))
-    return RevisionDiff(field_changes(live["parent"], pending["parent"]), rows)
+    return RevisionDiff(field_changes(live["parent"], pending["parent"], parent), rows)
