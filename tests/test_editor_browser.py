@@ -30,7 +30,7 @@ pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-d
 
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
-from registry.models import Status, Visit  # noqa: E402
+from registry.models import FormDraft, PendingRevision, Status, Visit  # noqa: E402
 from tests import factories as f  # noqa: E402
 from tests.test_browser import (  # noqa: E402, F401 (fixtures, used by name)
     SCREENSHOTS,
@@ -209,8 +209,8 @@ def test_two_editors_saving_the_same_visit_get_the_conflict_screen(site, browser
     visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
     original = visit.title
     target = f"{site}/admin/registry/visit/{visit.pk}/change/"
-    first, alice = session(browser, site, "editor")
-    second, bob = session(browser, site, "editor")
+    first, alice = session(browser, site, "publisher")
+    second, bob = session(browser, site, "publisher")
     alice.goto(target)
     bob.goto(target)
     alice.fill("#id_title", "Alice's title")
@@ -485,8 +485,8 @@ WORD_LINES = """ths => ths.map(th => {
 def test_conflict_choices_fill_the_box_and_the_box_is_what_is_saved(site, browser) -> None:
     visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
     target = f"{site}/admin/registry/visit/{visit.pk}/change/"
-    first, alice = session(browser, site, "editor")
-    second, bob = session(browser, site, "editor")
+    first, alice = session(browser, site, "publisher")
+    second, bob = session(browser, site, "publisher")
     alice.goto(target)
     bob.goto(target)
     long_text = " and ".join(["partnership talks on interoperability"] * 12)
@@ -530,3 +530,107 @@ def test_conflict_choices_fill_the_box_and_the_box_is_what_is_saved(site, browse
     assert (visit.title, visit.purpose) == ("Alice's title", "Alice's purpose, as Bob puts it")
     first.close()
     second.close()
+
+
+# --- review before a change goes live ------------------------------------------------------
+
+
+def test_autosave_restores_what_an_editor_typed_after_the_tab_is_closed(site, browser) -> None:
+    visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
+    target = f"{site}/admin/registry/visit/{visit.pk}/change/"
+    context, page = session(browser, site, "editor")
+    page.goto(target)
+    page.fill("#id_title", "")  # a required field may be empty in a draft
+    page.fill("#id_purpose", "Typed before the tab closed")
+    state = page.locator("#autosave-state")
+    state.filter(has_text="Saved at").wait_for()
+    page.close()
+    again = context.new_page()
+    again.goto(target)
+    assert "Restored what you typed before" in again.locator("#autosave-state").inner_text()
+    assert again.input_value("#id_purpose") == "Typed before the tab closed"
+    assert again.input_value("#id_title") == ""
+    visit.refresh_from_db()
+    assert visit.purpose != "Typed before the tab closed"  # nothing saved to the record
+    again.fill("#id_title", "Restored and saved")
+    again.click("input[name=_save_pending]")
+    again.wait_for_load_state()
+    revision = PendingRevision.objects.get(object_id=visit.pk)
+    fields = revision.data["parent"]["fields"]
+    assert (fields["title"], fields["purpose"]) == (
+        "Restored and saved",
+        "Typed before the tab closed",
+    )
+    assert not FormDraft.objects.exists()  # the draft is spent by the save
+    context.close()
+
+
+def test_two_editors_autosaving_get_the_conflict_screen_not_an_overwrite(
+    site, browser, shots
+) -> None:
+    visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
+    target = f"{site}/admin/registry/visit/{visit.pk}/change/"
+    first, alice = session(browser, site, "editor")
+    second, bob = session(browser, site, "editor")
+    alice.goto(target)
+    bob.goto(target)
+    bob.fill("#id_purpose", "Bob's purpose")
+    bob.locator("#autosave-state").filter(has_text="Saved at").wait_for()
+    alice.fill("#id_title", "Alice's title")
+    alice.locator("#autosave-state").filter(has_text="Saved at").wait_for()
+    alice.click("input[name=_save_pending]")
+    alice.wait_for_load_state()
+    bob.fill("#id_title", "Bob's title")
+    box = bob.locator("#autosave-conflict")
+    box.wait_for(state="visible")
+    assert "Someone else saved this record" in box.inner_text()
+    box.locator("button").click()
+    bob.wait_for_load_state()
+    screen = bob.locator("#edit-conflict")
+    assert screen.is_visible()
+    row = screen.locator("tr.edit-conflict-choose", has_text="Title")
+    assert row.locator("td.saved").inner_text() == "Alice's title"
+    assert row.locator("td.yours").inner_text() == "Bob's title"
+    assert bob.input_value("#id_purpose") == "Bob's purpose"
+    fields = PendingRevision.objects.get(object_id=visit.pk).data["parent"]["fields"]
+    assert fields["title"] == "Alice's title"  # Alice's save was not overwritten
+    visit.refresh_from_db()
+    assert visit.title != "Alice's title"  # and the public still sees the live version
+    first.close()
+    second.close()
+
+
+def test_a_publisher_reviews_and_publishes_an_editors_correction(site, browser, shots) -> None:
+    visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
+    target = f"{site}/admin/registry/visit/{visit.pk}/change/"
+    context, editor = session(browser, site, "editor")
+    editor.goto(target)
+    editor.fill("#id_title", "Deputy Secretary General in Baku (corrected)")
+    editor.click("input[name=_submit_review]")
+    editor.wait_for_load_state()
+    assert "submitted for review" in editor.locator(".messagelist").inner_text()
+    public = browser.new_context().new_page()
+    public.goto(site + visit.get_absolute_url())
+    assert "(corrected)" not in public.content()
+    other, publisher = session(browser, site, "publisher")
+    queue = publisher.locator("#review-queue")
+    assert "Submitted for review" in queue.inner_text()
+    queue.locator("a", has_text=visit.title).click()
+    publisher.wait_for_load_state()
+    diff = publisher.locator("table.review-diff").first
+    assert "Deputy Secretary General in Baku (corrected)" in diff.inner_text()
+    publisher.set_viewport_size({"width": 1280, "height": 900})
+    publisher.screenshot(path=str(shots / "admin-review.png"), full_page=True)
+    with publisher.expect_navigation():
+        publisher.click("input[name=_publish_revision]")
+    assert "are published" in publisher.locator(".messagelist").inner_text()
+    visit.refresh_from_db()
+    assert visit.title == "Deputy Secretary General in Baku (corrected)"
+    # A new visitor (the first one's browser may keep its copy for the page's max-age).
+    public.context.close()
+    public = browser.new_context().new_page()
+    public.goto(site + visit.get_absolute_url())
+    assert "Deputy Secretary General in Baku (corrected)" in public.content()
+    public.context.close()
+    context.close()
+    other.close()
