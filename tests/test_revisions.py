@@ -523,6 +523,34 @@ def act_see_review(client: Client, visit: Visit) -> bool:
     return response.status_code == 200 and "Pending title" in response.content.decode()
 
 
+def act_submit(client: Client, visit: Visit) -> bool:
+    _pending(visit)
+    client.post(url(visit, "review"), {"_submit": "1"})
+    return PendingRevision.objects.get().submitted_at is not None
+
+
+def act_resolve(client: Client, visit: Visit) -> bool:
+    comment = revisions.add_comment(Visit, visit.pk, None, "Resolve me")
+    client.post(url(visit, "review"), {"_resolve": str(comment.pk)})
+    comment.refresh_from_db()
+    return comment.resolved_at is not None
+
+
+def act_unschedule(client: Client, visit: Visit) -> bool:
+    revisions.schedule(_pending(visit), timezone.now() + dt.timedelta(days=1), None)
+    client.post(url(visit, "review"), {"_unschedule": "1"})
+    return PendingRevision.objects.get().go_live_at is None
+
+
+def act_bulk_publish(client: Client, visit: Visit) -> bool:
+    _pending(visit)
+    client.post(
+        reverse("admin:registry_visit_changelist"),
+        {"action": "publish_pending_revisions", "_selected_action": [visit.pk]},
+    )
+    return not PendingRevision.objects.exists()
+
+
 REVISION_ACTIONS = {
     "save revision": act_save_revision,
     "see review": act_see_review,
@@ -532,6 +560,10 @@ REVISION_ACTIONS = {
     "discard": act_discard,
     "schedule": act_schedule,
     "request changes": act_request_changes,
+    "submit": act_submit,
+    "resolve comment": act_resolve,
+    "unschedule": act_unschedule,
+    "bulk publish": act_bulk_publish,
 }
 EVERY = dict.fromkeys(REVISION_ACTIONS, True)
 REVISION_MATRIX = {
@@ -541,6 +573,8 @@ REVISION_MATRIX = {
         "discard": False,
         "schedule": False,
         "request changes": False,
+        "unschedule": False,
+        "bulk publish": False,
     },
     "publisher": EVERY,
     "anonymous": dict.fromkeys(REVISION_ACTIONS, False),
@@ -557,7 +591,7 @@ def test_revision_role_matrix(client: Client, role: str, action: str) -> None:
     visit = published_visit()
     allowed = REVISION_MATRIX[role][action]
     assert REVISION_ACTIONS[action](client, visit) is allowed
-    if action != "publish" or not allowed:
+    if action not in ("publish", "bulk publish") or not allowed:
         visit.refresh_from_db()
         assert visit.title == "Secretary General visits Georgia"
 

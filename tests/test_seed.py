@@ -346,6 +346,22 @@ def test_loading_again_never_overwrites_or_resurrects_editors_work(seeded):
     assert not Visit.objects.filter(slug="deputy-secretary-general-azerbaijan").exists()
 
 
+def test_loading_again_keeps_a_pending_revision_and_the_live_version(seeded):
+    from registry.models import PendingRevision
+    from registry.publication import revisions
+
+    visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
+    data = revisions.capture(visit)
+    data["parent"]["fields"]["title"] = "An editor's pending title"
+    revisions.save(visit, data, None, number=None)
+    live = visit.title
+    load_seed()
+    visit.refresh_from_db()
+    assert visit.title == live
+    pending = PendingRevision.objects.get()
+    assert pending.data["parent"]["fields"]["title"] == "An editor's pending title"
+
+
 def test_command_reports_what_it_did(db, capsys):
     call_command("load_seed")
     assert "Seed content loaded" in capsys.readouterr().out
