@@ -41,6 +41,7 @@ from .prefetch import (
     PrefetchAutocompleteAdminMixin,
     PrefetchAutocompleteFormSetMixin,
 )
+from .review import ReviewAdminMixin
 from .revisions import RevisionAdminMixin
 from .transfer import TransferAdminMixin
 from .workflow import (
@@ -183,9 +184,11 @@ class RegistryModelAdmin(
         return queryset, may_have_duplicates
 
 
-class PublishableAdmin(RevisionAdminMixin, PublicationAdminMixin, RegistryModelAdmin):
-    """A publishable model's admin: review of changes to published records (revisions.py),
-    the publication workflow (workflow.py) and history."""
+class PublishableAdmin(
+    RevisionAdminMixin, ReviewAdminMixin, PublicationAdminMixin, RegistryModelAdmin
+):
+    """A publishable model's admin: pending revisions of published records (revisions.py)
+    and their review (review.py), the publication workflow (workflow.py) and history."""
 
 
 def add_model_errors(form: Any, error: ValidationError) -> None:

@@ -9,7 +9,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from registry.admin.dashboard import Line, dashboard_lines
-from registry.admin.revisions import review_queue
+from registry.admin.review import review_queue
 
 register = template.Library()
 
