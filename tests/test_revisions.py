@@ -686,3 +686,40 @@ def test_a_signed_in_request_publishes_a_due_revision_the_state_lists(editor_cli
         editor_client.get(reverse("admin:index"))
     visit.refresh_from_db()
     assert visit.title == "Due title"
+
+
+def test_publishing_keeps_what_was_published_meanwhile_by_another_path(editor_client: Client):
+    visit = published_visit()
+    submit(editor_client, url(visit), {"title": "Editor's title"})
+    # Meanwhile an import (or a shell) changes another field and adds a citation.
+    live = Visit.objects.get(pk=visit.pk)
+    live.summary = "Summary published meanwhile"
+    live.save()
+    f.create_citation(record=live, quote="Cited meanwhile")
+    review = publisher().get(url(visit, "review"))
+    assert [c.label for c in review.context["diff"].fields] == ["Title"]
+    assert review.context["diff"].rows == []
+    publisher().post(url(visit, "review"), {"_publish_revision": "1"})
+    visit.refresh_from_db()
+    assert (visit.title, visit.summary) == ("Editor's title", "Summary published meanwhile")
+    assert sorted(visit.citations.values_list("quote", flat=True)) == [
+        "As the source states.",
+        "Cited meanwhile",
+    ]
+
+
+def test_a_row_the_revision_removes_is_removed_and_one_removed_live_stays_removed(
+    editor_client: Client,
+) -> None:
+    visit = published_visit()
+    extra = f.create_citation(record=visit, quote="Second passage")
+    data = form_data(editor_client.get(url(visit)))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "citation" in k)
+    prefix = prefix.removesuffix("-TOTAL_FORMS")
+    row = next(i for i in range(2) if data[f"{prefix}-{i}-quote"] == "Second passage")
+    data[f"{prefix}-{row}-DELETE"] = "on"
+    assert editor_client.post(url(visit), data).status_code == 302
+    assert visit.citations.count() == 2  # live untouched
+    first = visit.citations.exclude(pk=extra.pk).get()
+    publisher().post(url(visit, "review"), {"_publish_revision": "1"})
+    assert list(visit.citations.values_list("pk", flat=True)) == [first.pk]

@@ -97,7 +97,10 @@ class ReviewAdminMixin:
             if isinstance(outcome, HttpResponse):
                 return outcome
             schedule_form = outcome or schedule_form
-        diff = revision_diff(revisions.capture(obj), revision.data) if revision else None
+        diff = None
+        if revision is not None:
+            live = revisions.capture(obj)
+            diff = revision_diff(live, revisions.resolved(revision.data, live))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -89,6 +89,43 @@ def capture(record: models.Model) -> dict[str, Any]:
     return {"parent": _rows([fresh])[0], "children": children}
 
 
+def _merge_row(base: dict[str, Any], pending: dict[str, Any], live: dict[str, Any]) -> dict:
+    fields = dict(live["fields"])
+    for name, value in pending["fields"].items():
+        if base["fields"].get(name) != value:
+            fields[name] = value
+    return {**live, "fields": fields}
+
+
+def resolved(data: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
+    """The rows a revision writes over `live` (captured now): what its editors changed since
+    the live rows it was saved against (`data["base"]`), laid over the live rows, so that a
+    change published meanwhile by another path (a Publisher's save, an import) is kept.
+    Field by field for rows both sides have; rows the revision added or removed are added
+    or removed, rows added or removed on the live side since stay so."""
+    base = data.get("base")
+    if base is None:
+        return data
+    children: dict[str, list[dict[str, Any]]] = {}
+    for label in dict.fromkeys([*base["children"], *data["children"], *live["children"]]):
+        before = {row["pk"]: row for row in base["children"].get(label, [])}
+        mine = {row["pk"]: row for row in data["children"].get(label, [])}
+        rows = []
+        for pk, row in {row["pk"]: row for row in live["children"].get(label, [])}.items():
+            if pk in mine:
+                rows.append(_merge_row(before.get(pk, row), mine[pk], row))
+            elif pk not in before:
+                rows.append(row)  # added on the live side since
+            # else: removed by the revision
+        live_pks = {row["pk"] for row in rows} | set(before)
+        rows += [row for pk, row in mine.items() if pk not in live_pks]  # added by it
+        children[label] = rows
+    return {
+        "parent": _merge_row(base["parent"], data["parent"], live["parent"]),
+        "children": children,
+    }
+
+
 @dataclass
 class _Row:
     """A stored row, shaped like the historical records the history's writers take."""
@@ -146,6 +183,7 @@ def write(model: type[models.Model], pk: Any, data: dict[str, Any]) -> RevertRep
     if current is None:
         raise RevisionError("The record has been deleted since this revision was saved.")
     report = RevertReport(record=current)
+    data = resolved(data, capture(current))
     parent = _Row(data["parent"])
     specs = revision_specs(model, pk)
     wanted = {
@@ -246,9 +284,12 @@ def save(
                 "Someone else saved the pending revision after you opened this record, so "
                 "nothing was saved. Open the record again to see their changes."
             )
-        revision.data = data
+        # Saved against the live rows as they are now (the form laid the revision over
+        # them): publishing writes what changed since, and keeps what others publish.
+        live = capture(record)
+        revision.data = {**data, "base": live}
         # Counted now, so that the review queue reads no revision's rows.
-        revision.changes = revision_diff(capture(record), data).count
+        revision.changes = revision_diff(live, data).count
         revision.number += 1
         revision.updated_by = user
         revision.updated_at = now
