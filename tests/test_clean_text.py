@@ -20,6 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.urls import reverse
@@ -29,6 +30,7 @@ from registry.models import (
     Citation,
     Country,
     Event,
+    FormDraft,
     Meeting,
     Office,
     Organisation,
@@ -37,6 +39,7 @@ from registry.models import (
     Position,
     Programme,
     Region,
+    ReviewComment,
     SeedEntry,
     Source,
     Topic,
@@ -517,7 +520,12 @@ def test_a_save_of_some_fields_cleans_those_only():
 
 def test_every_registry_model_with_text_is_cleaned():
     names = {model.__name__ for model in cleaned_models()}
-    assert names == {model.__name__ for model in (*PUBLISHABLE, *CHILDREN, SeedEntry)}
+    review = (ReviewComment, FormDraft)  # editors' comments and form drafts are text too
+    assert names == {model.__name__ for model in (*PUBLISHABLE, *CHILDREN, SeedEntry, *review)}
+    comment = ReviewComment.objects.create(
+        content_type=ContentType.objects.get_for_model(Topic), object_id=1, body="Check\x1b it"
+    )
+    assert ReviewComment.objects.get(pk=comment.pk).body == "Check it"
     entry = SeedEntry.objects.create(key="visits/\x1bkey\r\n")
     assert SeedEntry.objects.get(pk=entry.pk).key == "visits/key\n"
 

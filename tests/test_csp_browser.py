@@ -98,7 +98,7 @@ def test_the_admin_runs_under_the_policy(site, watched) -> None:
     page = watched.page
 
     watched.goto(site + "/admin/")  # the dashboard
-    assert page.locator(".registry-dashboard").count() == 1
+    assert page.locator("#registry-dashboard").count() == 1
     watched.assert_clean()
 
     watched.goto(site + "/admin/registry/visit/")
