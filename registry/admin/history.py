@@ -296,7 +296,7 @@ class HistoryAdminMixin:
                 # A form without the version it was opened at cannot be checked.
                 self.message_user(request, STALE_REVERT, messages.ERROR)
                 return HttpResponseRedirect(request.path)
-            waits = revisions.goes_live_with_revisions(obj) and not self.may_restore_publication(
+            waits = revisions.edits_wait_for_review(obj) and not self.may_restore_publication(
                 request
             )
             try:

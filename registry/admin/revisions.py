@@ -49,9 +49,9 @@ class RevisionAdminMixin:
     def goes_to_revision(self, request: HttpRequest, obj: Any, revision: Any) -> bool:
         """Whether this POST saves into the pending revision instead of the live record."""
         if SAVE_PENDING in request.POST or SUBMIT in request.POST:
-            return revision is not None or revisions.goes_live_with_revisions(obj)
+            return revision is not None or revisions.edits_wait_for_review(obj)
         if not self.has_publish_permission(request, obj):
-            return revision is not None or revisions.goes_live_with_revisions(obj)
+            return revision is not None or revisions.edits_wait_for_review(obj)
         # A Publisher's plain save keeps a colleague's waiting revision waiting; "Save and
         # publish" or "Save and unpublish" act on the live record.
         return revision is not None and self.workflow_action(request) is None
@@ -168,7 +168,7 @@ class RevisionAdminMixin:
             ).first()
             context["revision_panel"] = {
                 "revision": revision,
-                "waits": revision is not None or revisions.goes_live_with_revisions(obj),
+                "waits": revision is not None or revisions.edits_wait_for_review(obj),
                 "review_url": self._revision_url("review", obj),
                 "autosave_url": self._revision_url("autosave", obj),
                 "discard_draft_url": self._revision_url("discard_draft", obj),

@@ -243,7 +243,7 @@ def open_comments(record: models.Model) -> list[ReviewComment]:
     )
 
 
-def goes_live_with_revisions(record: models.Model) -> bool:
+def edits_wait_for_review(record: models.Model) -> bool:
     """Whether an edit of this record waits for review: it is published."""
     return getattr(record, "status", None) == Status.PUBLISHED
 
