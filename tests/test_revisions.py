@@ -332,6 +332,18 @@ def test_preview_shows_the_pending_revision_as_it_will_render(editor_client: Cli
     assert visit.title == "Secretary General visits Georgia"
 
 
+def test_a_share_link_shows_the_pending_revision_to_someone_without_an_account(
+    editor_client: Client,
+) -> None:
+    from registry.publication.share_links import share_url
+
+    visit = published_visit()
+    submit(editor_client, url(visit), {"title": "Shared pending title"})
+    shared = Client().get(share_url(visit)).content.decode()
+    assert "Shared pending title" in shared
+    assert "Shared pending title" not in Client().get(visit.get_absolute_url()).content.decode()
+
+
 # --- scheduled revisions -----------------------------------------------------------------
 
 
