@@ -32,6 +32,19 @@ def collected_static(tmp_path_factory):
     override.disable()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Production hashes passwords with Django's PBKDF2 default, about half a second a time on
+    purpose; the suite creates and signs in over a thousand users, so it hashes with MD5.
+    test_settings.py checks that production keeps the slow hasher."""
+    override = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
 # `make mutation` runs the same tests hundreds of times, one run after another, and migrating
 # a new test database would take most of each run. It names a file in TEST_DB_TEMPLATE (SQLite
 # only): the first run keeps a copy of its freshly migrated database there, and each later run

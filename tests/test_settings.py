@@ -70,6 +70,13 @@ def test_defaults_to_sqlite_with_debug_off():
     assert result.stdout.split() == ["False", "django.db.backends.sqlite3"]
 
 
+def test_production_hashes_passwords_slowly():
+    # The suite swaps in a fast hasher (conftest.py); the settings themselves must not.
+    result = load_settings("s.__dict__.get('PASSWORD_HASHERS')", DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"  # Django's default: PBKDF2 first
+
+
 def test_postgres_url():
     result = load_settings(
         DJANGO_SECRET_KEY=GOOD_KEY, DATABASE_URL="postgres://u:p@db.example:5432/registry"
