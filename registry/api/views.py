@@ -12,13 +12,14 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import APIException, Throttled
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,6 +41,7 @@ from registry.models import (
     Visit,
     VisitLeg,
 )
+from registry.publication import addresses
 from registry.queries.common import published_citations
 
 from . import serializers as s
@@ -57,6 +59,12 @@ AS_OF_PARAMETER = OpenApiParameter(
     description="YYYY-MM-DD: say whether the record was certainly, possibly or not active "
     "on that day (see docs/api.md).",
 )
+
+
+class Gone(APIException):
+    status_code = 410
+    default_code = "gone"
+    default_detail = "This record was published here and has since been removed from the registry."
 
 
 class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -105,8 +113,27 @@ class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        record = self.get_object()
+        try:
+            record = self.get_object()
+        except Http404:
+            return self.moved_or_gone(request)
         return Response(self.get_serializer(record).data)
+
+    def moved_or_gone(self, request: Request) -> HttpResponsePermanentRedirect:
+        """A renamed record's old address redirects to its new one, a deleted public
+        record's answers 410 (publication/addresses.py); anything else stays a 404."""
+        key = str(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        address = addresses.retired(self.model, key)
+        if address is not None and address.deleted:
+            raise Gone()
+        record = addresses.current_record(address, self.get_queryset()) if address else None
+        if record is None:
+            raise Http404
+        new_key = getattr(record, self.lookup_field)
+        target = reverse(f"api:{self.basename}-detail", kwargs={self.lookup_field: new_key})
+        if query := request.META.get("QUERY_STRING"):
+            target = f"{target}?{query}"
+        return HttpResponsePermanentRedirect(target)
 
     def throttled(self, request: Request, wait: float | None) -> None:
         raise Throttled(

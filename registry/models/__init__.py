@@ -1,6 +1,7 @@
 """The registry's data model; see docs/data-model.md for the design."""
 
 from . import history
+from .addresses import RetiredAddress
 from .base import Publishable, PublishableQuerySet, Status
 from .events import Event, Topic
 from .offices import Office
@@ -33,6 +34,7 @@ __all__ = [
     "Publishable",
     "PublishableQuerySet",
     "Region",
+    "RetiredAddress",
     "ReviewComment",
     "SeedEntry",
     "ShareLinkRevocation",

@@ -64,6 +64,7 @@ BOOKKEEPING_MODELS = (
     "PendingRevision",
     "ReviewComment",
     "FormDraft",
+    "RetiredAddress",
 )
 
 

@@ -19,12 +19,15 @@ from urllib.parse import urlencode
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import models
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.views.generic import DetailView, TemplateView
 
 from registry.models import Citation, Source
+from registry.publication import addresses
 from registry.publication.gate import is_citable
 from registry.queries.common import published_citations
 from registry.queries.sections import capped_count
@@ -229,6 +232,32 @@ class RecordDetailView(PublishedMixin, PageMixin, DetailView):
     context_object_name = "record"
     section_label: ClassVar[str] = ""
     section_url: ClassVar[str | None] = None
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            answer = self.moved_or_gone()
+            if answer is None:
+                raise
+            return answer
+
+    def moved_or_gone(self) -> HttpResponse | None:
+        """For an address the record has left: a permanent redirect to where it is now, or
+        410 if the public record was deleted (publication/addresses.py)."""
+        key = self.kwargs.get(self.slug_url_kwarg) or self.kwargs.get(self.pk_url_kwarg)
+        address = addresses.retired(self.model, str(key)) if key else None
+        if address is None:
+            return None
+        if address.deleted:
+            return render(self.request, "410.html", {"address": address}, status=410)
+        record = addresses.current_record(address, self.model.objects.published())
+        if record is None:
+            return None
+        target = record.get_absolute_url()
+        if query := self.request.META.get("QUERY_STRING"):
+            target = f"{target}?{query}"
+        return HttpResponsePermanentRedirect(target)
 
     def get_page_title(self) -> str:
         return str(self.object)
