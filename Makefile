@@ -94,7 +94,7 @@ fuzz: install-dev
 # set after another and one mutant at a time, on SQLite, migrating and collecting static
 # files once (TEST_DB_TEMPLATE, TEST_STATIC_ROOT and MUTATION_TESTS in tests/conftest.py).
 # `make mutation MUTATION_SETS=partial_dates` runs one set.
-MUTATION_SETS ?= partial_dates publication as_of conflict
+MUTATION_SETS ?= partial_dates publication as_of conflict revisions
 MUTANTS_partial_dates := registry.partial_dates.*
 MUTATION_TESTS_partial_dates := tests/test_partial_dates.py
 MUTANTS_publication := registry.publication.visibility.* registry.publication.gate.*
@@ -117,6 +117,13 @@ MUTANTS_conflict := $(foreach f,read_token record_key parse_key canonical _norma
 	registry.admin.edit_snapshot.x_$(f)__mutmut_*)
 MUTATION_TESTS_conflict := tests/test_locking.py tests/test_conflict_merge.py \
 	tests/test_conflict_check.py
+# The rules of pending revisions (registry/publication/revisions.py): the merge with what was
+# published meanwhile, saving against a number, publishing through the gate, scheduling and
+# applying due revisions once. Capturing and writing rows reuse the history's tested writers.
+MUTANTS_revisions := $(foreach f,_merge_row resolved edits_wait_for_review save publish \
+	request_changes submit schedule _resolve_change_requests scheduled_times apply_due, \
+	registry.publication.revisions.x_$(f)__mutmut_*)
+MUTATION_TESTS_revisions := tests/test_revision_rules.py
 MUTATION_ENV := $(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 \
 	TEST_DB_TEMPLATE=$(CURDIR)/mutants/test-db.sqlite3 TEST_STATIC_ROOT=$(CURDIR)/mutants/static-test
 comma := ,
