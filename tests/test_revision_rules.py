@@ -15,7 +15,7 @@ from unittest import mock
 import pytest
 import time_machine
 
-from registry.models import Citation, FormDraft, PendingRevision, ReviewComment, Visit
+from registry.models import Citation, FormDraft, PendingRevision, ReviewComment, Topic, Visit
 from registry.models.history import Versions
 from registry.publication import revisions
 from registry.publication.gate import PublicationBlocked
@@ -394,3 +394,114 @@ def test_a_due_revision_that_cannot_be_published_is_unscheduled_and_logged():
     assert Visit.objects.get(pk=visit.pk).title == "Secretary General visits Georgia"
     assert Visit.objects.get(pk=good.pk).title == "Good"
     assert revisions.apply_due(NOW + dt.timedelta(days=1)) == 0
+
+
+# --- what the survivors of a mutation run asked for -------------------------------------------
+
+
+def test_a_row_both_sides_have_but_the_base_lacks_is_merged_against_the_live_row():
+    # A new row's id captured in the revision, given meanwhile to a row on the live side.
+    base = state({})
+    mine = state({}, row(5, city="Mine", order=0))
+    live = state({}, row(5, city="Live", order=1))
+    assert rows(revisions.resolved(revision_of(base, mine), live)) == {
+        5: {"city": "Mine", "order": 0}
+    }
+
+
+def test_the_refusals_say_what_happened_and_what_to_do():
+    visit = published_visit()
+    with pytest.raises(revisions.RevisionError) as gone:
+        revisions.save(visit, changed(visit, title="Late"), None, number=1)
+    assert str(gone.value) == (
+        "The pending revision you started from was published or discarded meanwhile, so "
+        "nothing was saved. Open the record again."
+    )
+    revision = revisions.save(visit, changed(visit, title="One"), None, number=None)
+    with pytest.raises(revisions.RevisionError) as taken:
+        revisions.save(visit, changed(visit, title="Two"), None, number=None)
+    assert str(taken.value) == (
+        "Someone else saved the pending revision after you opened this record, so nothing "
+        "was saved. Open the record again to see their changes."
+    )
+    revisions.discard(revision)
+    with pytest.raises(revisions.RevisionError) as stale:
+        revisions.publish(revision, None)
+    assert str(stale.value) == (
+        "The pending revision changed or was published since this page was opened."
+    )
+
+
+def test_a_revision_without_its_editor_is_published_in_the_name_of_an_editor():
+    visit = published_visit()
+    revisions.publish(revisions.save(visit, changed(visit, title="T"), None, number=None), None)
+    assert (
+        Versions(Visit, visit.pk).list()[0].reason == "Published the pending revision by an editor"
+    )
+
+
+def test_a_long_reason_is_cut_to_the_historys_hundred_characters():
+    visit = published_visit()
+    editor = f.create_user(role="editor", username="e" * 120)
+    revision = revisions.save(visit, changed(visit, title="T"), editor, number=None)
+    revisions.publish(revision, None)
+    reason = Versions(Visit, visit.pk).list()[0].reason
+    assert reason == ("Published the pending revision by " + "e" * 120)[:100]
+
+
+def test_publishing_resolves_only_this_records_open_change_requests():
+    visit, other = published_visit(), published_visit()
+    publisher = f.create_user(role="publisher")
+    earlier = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    done = revisions.add_comment(Visit, visit.pk, publisher, "Done", requests_changes=True)
+    ReviewComment.objects.filter(pk=done.pk).update(resolved_at=earlier)
+    elsewhere = revisions.add_comment(Visit, other.pk, publisher, "Other", requests_changes=True)
+    # Another model's record with the same id.
+    same_id = f.create_topic(name="Same id")
+    Topic.objects.filter(pk=same_id.pk).update(id=visit.pk)
+    other_model = revisions.add_comment(Topic, visit.pk, publisher, "T", requests_changes=True)
+    revisions.publish(revisions.save(visit, changed(visit, title="T"), None, number=None), None)
+    assert ReviewComment.objects.get(pk=done.pk).resolved_at == earlier
+    assert ReviewComment.objects.get(pk=elsewhere.pk).resolved_at is None
+    assert ReviewComment.objects.get(pk=other_model.pk).resolved_at is None
+
+
+def test_a_save_is_the_revision_and_the_draft_of_this_record_only():
+    visit = published_visit()
+    topic = f.create_topic(name="Same id")
+    Topic.objects.filter(pk=topic.pk).update(id=visit.pk)
+    topic = Topic.objects.get(pk=visit.pk)
+    editor = f.create_user(role="editor")
+    kept = [
+        FormDraft.objects.create(
+            user=editor,
+            content_type=revisions.content_type(record),
+            object_id=pk,
+            data={},
+            token="t",
+            saved_at=NOW,
+        )
+        for record, pk in ((topic, visit.pk), (visit, visit.pk + 1))
+    ]
+    revisions.save(topic, changed(topic, name="Topic revision"), editor, number=None)
+    # The visit with the same id has no revision yet: its first save is number one.
+    revision = revisions.save(visit, changed(visit, title="Visit revision"), editor, number=None)
+    assert revision.number == 1
+    assert PendingRevision.objects.count() == 2
+    assert set(FormDraft.objects.values_list("pk", flat=True)) == {kept[1].pk}
+
+
+def test_review_steps_save_their_own_fields_only():
+    visit = published_visit()
+    publisher = f.create_user(role="publisher")
+    stale = revisions.save(visit, changed(visit, title="One"), None, number=None)
+    revisions.save(visit, changed(visit, title="Two"), None, number=1)
+    for step in (
+        lambda r: revisions.request_changes(r, publisher, "Why?"),
+        lambda r: revisions.submit(r, publisher),
+        lambda r: revisions.schedule(r, NOW, publisher),
+    ):
+        step(copy.copy(stale))
+        current = PendingRevision.objects.get()
+        assert current.number == 2
+        assert current.data["parent"]["fields"]["title"] == "Two"
