@@ -316,6 +316,9 @@ if not re.fullmatch(r"[1-9][0-9]{0,8}/(s|sec|second|m|min|minute|h|hour|d|day)",
     )
 # Seconds a CDN or browser may reuse an API response (Cache-Control: public, max-age=...).
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 300)
+# Whether the public change log (registry/publication/change_log.py) names the editor of
+# each change. Off: the public sees what changed and when, never who.
+CHANGE_LOG_NAMES_EDITORS = env_bool("CHANGE_LOG_NAMES_EDITORS", False)
 # The public cache (registry/cache.py, README "Caching"): anonymous GETs of pages, feeds
 # and the API are stored whole, keyed by a version that changes with every public change.
 PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", True)

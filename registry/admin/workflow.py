@@ -33,7 +33,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from registry.models import Publishable, Status
-from registry.publication import actions
+from registry.publication import actions, change_log
 from registry.publication.gate import describe, publication_blockers
 from registry.publication.notices import local_time, public_notice, zone_name
 from registry.publication.permissions import can_publish
@@ -45,6 +45,7 @@ from registry.publication.share_links import (
     staff_preview_url,
 )
 from registry.publication.visibility import PublicState, is_public
+from registry.text import clean_text
 
 PUBLICATION_FIELDS = ("status", "publish_at", "expire_at")
 SCHEDULE_FIELDS = ("publish_at", "expire_at")
@@ -221,6 +222,10 @@ class PublicationAdminMixin:
         # Refused before anything is read or saved.
         if self.workflow_action(request) and not self.has_publish_permission(request):
             raise PermissionDenied
+        if request.method == "POST" and self.has_publish_permission(request):
+            # Why, for the public: kept with this change in the public change log.
+            note = clean_text(request.POST.get("public_note", "")).strip()
+            request.registry_public_note = note[: change_log.NOTE_LENGTH]
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

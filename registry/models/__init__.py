@@ -3,6 +3,7 @@
 from . import history
 from .addresses import RetiredAddress
 from .base import Publishable, PublishableQuerySet, Status
+from .changes import PublicChange
 from .events import Event, Topic
 from .offices import Office
 from .people import Appointment, Person, Position
@@ -31,6 +32,7 @@ __all__ = [
     "Person",
     "Position",
     "Programme",
+    "PublicChange",
     "Publishable",
     "PublishableQuerySet",
     "Region",

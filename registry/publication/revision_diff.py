@@ -20,6 +20,8 @@ EMPTY = "—"
 # Bookkeeping and the publication fields, which a revision never changes.
 HIDDEN_FIELDS = {"created_at", "updated_at", "version", "status", "publish_at", "expire_at"}
 GENERIC_LINK = {"content_type", "object_id"}
+# Kept for the editors, shown on no public page: left out of the public change log.
+PRIVATE_FIELDS = {"text_repairs", "single_holder"}
 
 
 @dataclass
@@ -52,19 +54,25 @@ def _model(row: dict[str, Any]) -> type[models.Model]:
     return apps.get_model(row["model"])
 
 
-def _related_label(model: type[models.Model], pk: Any) -> str:
+def _related_label(model: type[models.Model], pk: Any, public: bool = False) -> str | None:
+    """The linked record's name; with `public`, None for a record the public does not see."""
+    if public and hasattr(model.objects, "published"):
+        obj = model.objects.published().filter(pk=pk).first()
+        return str(obj) if obj is not None else None
     obj = model._base_manager.filter(pk=pk).first()
     return str(obj) if obj is not None else f"#{pk} (deleted)"
 
 
-def _shown(model: type[models.Model], name: str, value: Any) -> str:
+def _shown(model: type[models.Model], name: str, value: Any, public: bool = False) -> str:
     model_field = model._meta.get_field(name)
     if value in (None, "", []):
         return EMPTY
     if model_field.many_to_many:
-        return ", ".join(sorted(_related_label(model_field.related_model, pk) for pk in value))
+        labels = (_related_label(model_field.related_model, pk, public) for pk in value)
+        return ", ".join(sorted(label for label in labels if label is not None)) or EMPTY
     if model_field.many_to_one:
-        return _related_label(model_field.related_model, value)
+        label = _related_label(model_field.related_model, value, public)
+        return EMPTY if label is None else label
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
@@ -72,7 +80,9 @@ def _shown(model: type[models.Model], name: str, value: Any) -> str:
     return str(value)
 
 
-def _values(row: dict[str, Any], parent: type[models.Model]) -> dict[str, tuple[str, str]]:
+def _values(
+    row: dict[str, Any], parent: type[models.Model], public: bool = False
+) -> dict[str, tuple[str, str]]:
     """{field name: (label, shown value)}; a partial date is one value at its precision. A
     child's link to its parent (the visit of a leg, the record of a citation) is left out."""
     model = _model(row)
@@ -81,7 +91,7 @@ def _values(row: dict[str, Any], parent: type[models.Model]) -> dict[str, tuple[
     precisions = set(dates.values())
     values: dict[str, tuple[str, str]] = {}
     for name, value in data.items():
-        if name in HIDDEN_FIELDS:
+        if name in HIDDEN_FIELDS or (public and name in PRIVATE_FIELDS):
             continue
         try:
             model_field = model._meta.get_field(name)
@@ -99,14 +109,14 @@ def _values(row: dict[str, Any], parent: type[models.Model]) -> dict[str, tuple[
             partial = to_partial(day, data.get(dates[name]) or "day")
             values[name] = (label, partial.display() if partial else EMPTY)
             continue
-        values[name] = (label, _shown(model, name, value))
+        values[name] = (label, _shown(model, name, value, public))
     return values
 
 
 def field_changes(
-    live: dict[str, Any], pending: dict[str, Any], parent: type[models.Model]
+    live: dict[str, Any], pending: dict[str, Any], parent: type[models.Model], public: bool = False
 ) -> list[FieldChange]:
-    before, after = _values(live, parent), _values(pending, parent)
+    before, after = _values(live, parent, public), _values(pending, parent, public)
     return [
         FieldChange(label, before.get(name, ("", EMPTY))[1], shown)
         for name, (label, shown) in after.items()
@@ -114,15 +124,31 @@ def field_changes(
     ]
 
 
-def _title(row: dict[str, Any]) -> str:
+def _title(row: dict[str, Any], public: bool = False) -> str:
+    if public:
+        # A row's name may name what it links to (a meeting its counterpart): only when the
+        # public sees every record it links to.
+        model = _model(row)
+        for model_field in model._meta.concrete_fields:
+            value = row["fields"].get(model_field.name)
+            if model_field.many_to_one and value is not None:
+                related = model_field.related_model
+                if hasattr(related.objects, "published") and (
+                    not related.objects.published().filter(pk=value).exists()
+                ):
+                    return str(model._meta.verbose_name).capitalize()
     try:
         return str(next(serializers.deserialize("python", [row])).object)
     except Exception:  # __str__ may follow a relation that is gone
         return f"#{row['pk']}"
 
 
-def revision_diff(live: dict[str, Any], pending: dict[str, Any]) -> RevisionDiff:
-    """The changes from `live` to `pending`, both captured rows (revisions.capture)."""
+def revision_diff(
+    live: dict[str, Any], pending: dict[str, Any], *, public: bool = False
+) -> RevisionDiff:
+    """The changes from `live` to `pending`, both captured rows (revisions.capture). With
+    `public`, as the public may read them (the change log): a linked record the public does
+    not see is left out, and so are fields no public page shows."""
     parent = _model(pending["parent"])
     rows: list[RowChange] = []
     labels = list(dict.fromkeys([*live["children"], *pending["children"]]))
@@ -134,16 +160,16 @@ def revision_diff(live: dict[str, Any], pending: dict[str, Any]) -> RevisionDiff
             if pk not in before:
                 shown = [
                     FieldChange(lbl, EMPTY, value)
-                    for lbl, value in _values(row, parent).values()
+                    for lbl, value in _values(row, parent, public).values()
                     if value != EMPTY
                 ]
-                rows.append(RowChange("added", name, _title(row), shown))
+                rows.append(RowChange("added", name, _title(row, public), shown))
             else:
-                changes = field_changes(before[pk], row, parent)
+                changes = field_changes(before[pk], row, parent, public)
                 if changes:
-                    rows.append(RowChange("changed", name, _title(row), changes))
+                    rows.append(RowChange("changed", name, _title(row, public), changes))
         for pk, row in before.items():
             if pk not in after:
                 name = str(_model(row)._meta.verbose_name).capitalize()
-                rows.append(RowChange("removed", name, _title(row)))
-    return RevisionDiff(field_changes(live["parent"], pending["parent"], parent), rows)
+                rows.append(RowChange("removed", name, _title(row, public)))
+    return RevisionDiff(field_changes(live["parent"], pending["parent"], parent, public), rows)
