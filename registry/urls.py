@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
-from .views import calendar, discovery
+from .views import calendar, changes, discovery
 from .views import pages as views
 from .views.people import person_suggest
 
@@ -35,6 +35,8 @@ urlpatterns = [
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("changes/", changes.ChangeListView.as_view(), name="change-list"),
+    path("changes/feed/atom/", changes.ChangeAtomFeed(), name="change-feed"),
     path("search/", discovery.SearchView.as_view(), name="search"),
     path(
         "sitemap.xml",

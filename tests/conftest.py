@@ -37,9 +37,7 @@ def fast_password_hashing():
     """Production hashes passwords with Django's PBKDF2 default, about half a second a time on
     purpose; the suite creates and signs in over a thousand users, so it hashes with MD5.
     test_settings.py checks that production keeps the slow hasher."""
-    override = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     override.enable()
     yield
     override.disable()

@@ -86,9 +86,7 @@ def test_a_partial_date_is_logged_at_its_precision(commits) -> None:
     visit.start = "2004-06"
     commits(saved, visit)
     (change,) = PublicChange.objects.all()
-    assert {"field": "From", "before": "18 March 2024", "after": "June 2004"} in (
-        change.fields
-    )
+    assert {"field": "From", "before": "18 March 2024", "after": "June 2004"} in (change.fields)
 
 
 def test_a_change_to_a_leg_is_a_correction_of_its_visit(commits) -> None:

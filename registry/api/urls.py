@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import changes, views
 
 app_name = "api"
 
@@ -21,6 +21,7 @@ router.register("visits", views.VisitViewSet, basename="visit")
 router.register("events", views.EventViewSet, basename="event")
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("sources", views.SourceViewSet, basename="source")
+router.register("changes", changes.PublicChangeViewSet, basename="change")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

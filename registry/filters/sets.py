@@ -20,6 +20,7 @@ from registry.models import (
     Person,
     Position,
     Programme,
+    PublicChange,
     Region,
     Source,
     Topic,
@@ -368,4 +369,42 @@ class SourceFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Source
+        fields: list[str] = []
+
+
+LOGGED_MODELS = (
+    Appointment,
+    Country,
+    Event,
+    Office,
+    Organisation,
+    Participation,
+    Person,
+    Position,
+    Programme,
+    Region,
+    Source,
+    Topic,
+    Visit,
+)
+
+
+def _logged_types() -> list[tuple[str, str]]:
+    return sorted((m._meta.model_name, str(m._meta.verbose_name)) for m in LOGGED_MODELS)
+
+
+class PublicChangeFilterSet(django_filters.FilterSet):
+    """The change log's filters: what happened, to which kind of record (or which record),
+    and between which days."""
+
+    kind = _choices(PublicChange.Kind.choices)
+    type = django_filters.ChoiceFilter(
+        choices=_logged_types, field_name="content_type__model", label="record type"
+    )
+    record = django_filters.NumberFilter(field_name="object_id", min_value=1, label="record id")
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="since")
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="until")
+
+    class Meta:
+        model = PublicChange
         fields: list[str] = []

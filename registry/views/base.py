@@ -226,6 +226,12 @@ class PublishedMixin:
         return queryset.prefetch_related(*lookups)
 
 
+def change_log_url(record: models.Model) -> str:
+    """The address of one record's public change history (views/changes.py)."""
+    query = urlencode({"type": record._meta.model_name, "record": record.pk})
+    return f"{reverse('registry:change-list')}?{query}"
+
+
 class RecordDetailView(PublishedMixin, PageMixin, DetailView):
     """One published record. `load_related(record)` fetches what the page shows with it."""
 
@@ -250,7 +256,12 @@ class RecordDetailView(PublishedMixin, PageMixin, DetailView):
         if address is None:
             return None
         if address.deleted:
-            return render(self.request, "410.html", {"address": address}, status=410)
+            changes = urlencode({"type": self.model._meta.model_name, "record": address.object_id})
+            context = {
+                "address": address,
+                "changes_url": f"{reverse('registry:change-list')}?{changes}",
+            }
+            return render(self.request, "410.html", context, status=410)
         record = addresses.current_record(address, self.model.objects.published())
         if record is None:
             return None
@@ -280,6 +291,7 @@ class RecordDetailView(PublishedMixin, PageMixin, DetailView):
         extra = self.load_related(self.object)
         context = super().get_context_data(**kwargs)
         context.update(extra)
+        context["record_changes_url"] = change_log_url(self.object)
         return context
 
 
