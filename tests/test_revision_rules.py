@@ -472,7 +472,7 @@ def test_a_save_is_the_revision_and_the_draft_of_this_record_only():
     Topic.objects.filter(pk=topic.pk).update(id=visit.pk)
     topic = Topic.objects.get(pk=visit.pk)
     editor = f.create_user(role="editor")
-    kept = [
+    drafts = [
         FormDraft.objects.create(
             user=editor,
             content_type=revisions.content_type(record),
@@ -481,14 +481,15 @@ def test_a_save_is_the_revision_and_the_draft_of_this_record_only():
             token="t",
             saved_at=NOW,
         )
-        for record, pk in ((topic, visit.pk), (visit, visit.pk + 1))
+        for record, pk in ((topic, visit.pk), (visit, visit.pk + 1), (visit, visit.pk))
     ]
-    revisions.save(topic, changed(topic, name="Topic revision"), editor, number=None)
-    # The visit with the same id has no revision yet: its first save is number one.
-    revision = revisions.save(visit, changed(visit, title="Visit revision"), editor, number=None)
+    revisions.save(visit, changed(visit, title="Visit revision"), editor, number=None)
+    # Only the draft of this record went: not another model's with the same id.
+    assert set(FormDraft.objects.values_list("pk", flat=True)) == {drafts[0].pk, drafts[1].pk}
+    # The topic with the same id has no revision yet: its first save is number one.
+    revision = revisions.save(topic, changed(topic, name="Topic revision"), editor, number=None)
     assert revision.number == 1
     assert PendingRevision.objects.count() == 2
-    assert set(FormDraft.objects.values_list("pk", flat=True)) == {kept[1].pk}
 
 
 def test_review_steps_save_their_own_fields_only():

@@ -102,10 +102,13 @@ def plan(options) -> Plan:
     for name in LISTS:
         result.add(f"{name} list", "list", f"/{name}/")
     result.add("timeline", "list", "/timeline/")
+    result.add("change log", "list", "/changes/")
+    result.add("change log, one kind", "list", "/changes/?kind=corrected")
     result.add("sitemap.xml", "feed", "/sitemap.xml")
     result.add("RSS feed", "feed", "/visits/feed/rss/")
     result.add("Atom feed", "feed", "/visits/feed/atom/")
     result.add("iCal calendar", "feed", "/visits/calendar.ics")
+    result.add("change log Atom feed", "feed", "/changes/feed/atom/")
     result.add("search: common name", "search", "/search/?q=Aliyev")
     result.add("search: phrase", "search", "/search/?q=energy+security")
     result.add("search: rare name", "search", f"/search/?q={RARE_SURNAME}")
@@ -114,6 +117,7 @@ def plan(options) -> Plan:
     if "visit" in records:
         result.add("API visit detail", "api", f"/api/v1/visits/{records['visit'].slug}/")
     result.add("API people list", "api", "/api/v1/people/")
+    result.add("API change list", "api", "/api/v1/changes/")
     if "person" in records:
         result.add("API person detail", "api", f"/api/v1/people/{records['person'].slug}/")
     if "country" in records:

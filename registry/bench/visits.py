@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.utils.text import slugify
 
-from registry.models import Meeting, Visit, VisitLeg
+from registry.models import Meeting, PublicChange, Visit, VisitLeg
 from registry.partial_dates import Precision
 
 from . import words as w
 from .context import PUBLISHED, Context, cumulative_weights
+
+CHANGE_LOG_START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 CHUNK = 2000
 DAY, MONTH, YEAR = Precision.DAY, Precision.MONTH, Precision.YEAR
@@ -200,6 +202,29 @@ def _write_chunk(state: _State, counts: list[tuple[int, int, int]]) -> None:
         visit_links += [(visit.pk, topic) for topic in ctx.some(ctx.topics, 1, 3)]
         ctx.cite(state.visit_type, visit.pk, citation_count)
     meetings = ctx.save(Meeting, meetings)
+    # The change log a registry of this size would have: each visit's publication and, for
+    # one in ten, a correction of its summary.
+    changes = []
+    for n, visit in enumerate(visits):
+        at = CHANGE_LOG_START + dt.timedelta(minutes=visit.pk)
+        common = {
+            "content_type_id": state.visit_type,
+            "object_id": visit.pk,
+            "label": visit.title[:300],
+            "path": visit.get_absolute_url(),
+        }
+        changes.append(PublicChange(kind=PublicChange.Kind.PUBLISHED, at=at, **common))
+        if n % 10 == 0:
+            field = {"field": "Summary", "before": visit.summary[:80], "after": visit.summary}
+            changes.append(
+                PublicChange(
+                    kind=PublicChange.Kind.CORRECTED,
+                    at=at + dt.timedelta(seconds=30),
+                    fields=[field],
+                    **common,
+                )
+            )
+    ctx.save(PublicChange, changes)
     link = Visit.topics.through
     ctx.save(link, [link(visit_id=v, topic_id=t) for v, t in visit_links])
     link = Meeting.topics.through

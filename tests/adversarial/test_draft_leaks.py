@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import TestCase
+
+from registry.models import PublicChange
 
 from . import probes
 from .records import World, build_leak_world, publishable_models
@@ -27,9 +30,12 @@ CANARY = "Zqcanary"  # in a public visit's title: the probes must find it, or th
 @pytest.fixture(scope="module")
 def leak_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        world = build_leak_world()
-        world.base.visit.title = f"{CANARY} {world.base.visit.title}"
-        world.base.visit.save()
+        # What waits for the commit runs too: the change log is a public output.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            world = build_leak_world()
+            world.base.visit.title = f"{CANARY} {world.base.visit.title}"
+            world.base.visit.save()
+        assert PublicChange.objects.exists()
         yield world
         transaction.set_rollback(True)
 
