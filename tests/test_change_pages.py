@@ -117,6 +117,7 @@ def test_the_api_gives_each_change_in_full(client: Client, logged):
     with time_machine.travel(NOW, tick=False):
         answer = client.get(f"/api/v1/changes/{logged['corrected'].pk}/").json()
         assert client.get(f"/api/v1/changes/{logged['future'].pk}/").status_code == 404
+        assert client.get("/api/v1/changes/999999/").status_code == 404
     visit = Visit.objects.get()
     assert answer == {
         "id": logged["corrected"].pk,

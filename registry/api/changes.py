@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from registry import filters
 from registry.models import PublicChange
@@ -77,3 +79,7 @@ class PublicChangeViewSet(RegistryViewSet):
 
     def get_queryset(self) -> QuerySet:
         return PublicChange.objects.visible().select_related("content_type").order_by("-at", "-id")
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        # An entry of the log is not a record to cite, nor one that moves.
+        return Response(self.get_serializer(self.get_object()).data)

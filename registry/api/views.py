@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from registry import filters
+from registry.cite import cite
 from registry.models import (
     Appointment,
     Country,
@@ -117,7 +118,11 @@ class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
             record = self.get_object()
         except Http404:
             return self.moved_or_gone(request)
-        return Response(self.get_serializer(record).data)
+        data = self.get_serializer(record).data
+        # How to cite it: its page's address, or its own for records without a page.
+        page = getattr(record, "get_absolute_url", None)
+        url = request.build_absolute_uri(page() if page else request.path)
+        return Response({**data, "citation": cite(record, url).as_dict()})
 
     def moved_or_gone(self, request: Request) -> HttpResponsePermanentRedirect:
         """A renamed record's old address redirects to its new one, a deleted public

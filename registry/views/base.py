@@ -26,6 +26,7 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.views.generic import DetailView, TemplateView
 
+from registry.cite import cite
 from registry.models import Citation, Source
 from registry.publication import addresses
 from registry.publication.gate import is_citable
@@ -292,6 +293,8 @@ class RecordDetailView(PublishedMixin, PageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context.update(extra)
         context["record_changes_url"] = change_log_url(self.object)
+        url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["record_citation"] = cite(self.object, url, title=self.get_page_title())
         return context
 
 

@@ -1,0 +1,136 @@
+"""“Cite this record”: a citation of one public record in plain text, BibTeX, RIS and CSL-JSON,
+with its stable address and the day it was read. The record pages show them with a copy
+button; the API gives them on every detail (`citation`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+PUBLISHER = "Partnership Registry"
+# BibTeX's special characters, each written so that it prints as itself.
+BIBTEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+BIBTEX_SPECIAL = re.compile("|".join(re.escape(c) for c in BIBTEX_ESCAPES))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _bibtex(text: str) -> str:
+    return BIBTEX_SPECIAL.sub(lambda m: BIBTEX_ESCAPES[m.group()], _one_line(text))
+
+
+@dataclass(frozen=True)
+class RecordCitation:
+    """How to cite one record read at `url` on `accessed`."""
+
+    title: str
+    kind: str  # "visit", "post", ... in words
+    key: str  # a stable citation key: "partnership-registry-visit-12"
+    url: str
+    accessed: dt.date
+    updated: dt.date | None
+
+    @property
+    def text(self) -> str:
+        updated = f", last updated {self.updated:%-d %B %Y}" if self.updated else ""
+        return (
+            f"{PUBLISHER}. “{self.title}” ({self.kind} record{updated}). {self.url} "
+            f"(accessed {self.accessed:%-d %B %Y})."
+        )
+
+    @property
+    def bibtex(self) -> str:
+        year = (self.updated or self.accessed).year
+        lines = [
+            f"@misc{{{self.key},",
+            f"  title = {{{{{_bibtex(self.title)}}}}},",
+            f"  author = {{{{{PUBLISHER}}}}},",
+            f"  publisher = {{{PUBLISHER}}},",
+            f"  year = {{{year}}},",
+            f"  howpublished = {{\\url{{{self.url}}}}},",
+            f"  url = {{{self.url}}},",
+            f"  urldate = {{{self.accessed:%Y-%m-%d}}},",
+            f"  note = {{{_bibtex(self.kind.capitalize())} record}}",
+            "}",
+        ]
+        return "\n".join(lines)
+
+    @property
+    def ris(self) -> str:
+        lines = [
+            "TY  - ELEC",
+            f"TI  - {_one_line(self.title)}",
+            f"AU  - {PUBLISHER}",
+            f"PB  - {PUBLISHER}",
+        ]
+        if self.updated:
+            lines += [f"PY  - {self.updated.year}", f"DA  - {self.updated:%Y/%m/%d}"]
+        lines += [
+            f"UR  - {self.url}",
+            f"Y2  - {self.accessed:%Y/%m/%d}",
+            f"N1  - {self.kind.capitalize()} record",
+            f"ID  - {self.key}",
+            "ER  - ",
+        ]
+        return "\r\n".join(lines) + "\r\n"
+
+    @property
+    def csl(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "id": self.key,
+            "type": "webpage",
+            "title": _one_line(self.title),
+            "author": [{"literal": PUBLISHER}],
+            "publisher": PUBLISHER,
+            "container-title": PUBLISHER,
+            "genre": f"{self.kind.capitalize()} record",
+            "URL": self.url,
+            "accessed": {
+                "date-parts": [[self.accessed.year, self.accessed.month, self.accessed.day]]
+            },
+        }
+        if self.updated:
+            item["issued"] = {
+                "date-parts": [[self.updated.year, self.updated.month, self.updated.day]]
+            }
+        return item
+
+    @property
+    def csl_json(self) -> str:
+        return json.dumps([self.csl], ensure_ascii=False, indent=2)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "bibtex": self.bibtex, "ris": self.ris, "csl": self.csl}
+
+
+def cite(record: models.Model, url: str, *, title: str | None = None) -> RecordCitation:
+    """The citation of `record` at its absolute page address `url`, read today."""
+    updated = getattr(record, "updated_at", None)
+    meta = record._meta
+    return RecordCitation(
+        title=title or str(record),
+        kind=str(meta.verbose_name),
+        key=f"partnership-registry-{meta.model_name}-{record.pk}",
+        url=url,
+        accessed=timezone.localdate(),
+        updated=timezone.localdate(updated) if updated else None,
+    )
