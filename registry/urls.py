@@ -11,6 +11,7 @@ app_name = "registry"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),
     path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="country-detail"),
     path("programmes/", views.ProgrammeListView.as_view(), name="programme-list"),

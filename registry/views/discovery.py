@@ -414,6 +414,7 @@ class PagesSitemap(Sitemap):
         "topic-list",
         "source-list",
         "timeline",
+        "change-list",
     )
 
     def items(self) -> list[str]:

@@ -13,7 +13,7 @@ from .people import (
     PositionDetailView,
     PositionListView,
 )
-from .places import CountryDetailView, HomeView, RegionDetailView
+from .places import CountryDetailView, HomeView, RegionDetailView, RegionListView
 from .programmes import (
     EventDetailView,
     EventListView,
@@ -45,6 +45,7 @@ __all__ = [
     "RecordDetailView",
     "RecordListView",
     "RegionDetailView",
+    "RegionListView",
     "SourceDetailView",
     "SourceListView",
     "TimelineView",

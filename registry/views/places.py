@@ -12,7 +12,7 @@ from registry.queries.common import nulls_last, published_citations
 from registry.queries.sections import Section, bounded, list_url
 from registry.queries.timeline import Timeline, in_date_order
 
-from .base import SITE_NAME, Footnotes, PageMixin, RecordDetailView, latest_update
+from .base import SITE_NAME, Footnotes, PageMixin, RecordDetailView, RecordListView, latest_update
 
 
 class HomeView(PageMixin, TemplateView):
@@ -167,9 +167,30 @@ class PlaceDetailView(RecordDetailView):
         }
 
 
+class RegionListView(RecordListView):
+    """The regions, each with its published partner countries."""
+
+    model = Region
+    template_name = "registry/region_list.html"
+    page_title = "Regions"
+    meta_description = (
+        "The regions of NATO's partnerships covered by the registry, the South Caucasus and "
+        "Central Asia, with their partner countries."
+    )
+    ordering = ("sort_order", "name", "pk")
+
+    def prefetches(self):
+        return [Prefetch("countries", queryset=Country.objects.published().order_by("name"))]
+
+    def prepare(self, records):
+        self.footnotes.cite_all(records)
+        return {}
+
+
 class RegionDetailView(PlaceDetailView):
     model = Region
     template_name = "registry/region_detail.html"
+    section_label, section_url = "Regions", "region-list"
     many_countries = True
 
     def prefetches(self):
