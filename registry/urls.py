@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
-from .views import calendar, changes, discovery
+from .views import calendar, changes, discovery, organisations
 from .views import pages as views
 from .views.people import person_suggest
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),
     path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="country-detail"),
+    path(
+        "organisations/<slug:slug>/",
+        organisations.OrganisationDetailView.as_view(),
+        name="organisation-detail",
+    ),
     path("programmes/", views.ProgrammeListView.as_view(), name="programme-list"),
     path("programmes/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme-detail"),
     path("offices/", views.OfficeListView.as_view(), name="office-list"),

@@ -117,3 +117,6 @@ class Organisation(Citable, Publishable):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:organisation-detail", kwargs={"slug": self.slug})
