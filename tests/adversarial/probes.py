@@ -124,7 +124,8 @@ def filter_values(
     if isinstance(spec, SearchFilter):
         return [SEARCH_WORD]
     if isinstance(spec, django_filters.ChoiceFilter):
-        return [str(value) for value, _ in spec.extra["choices"]]
+        choices = spec.extra["choices"]
+        return [str(value) for value, _ in (choices() if callable(choices) else choices)]
     if isinstance(spec, django_filters.BooleanFilter):
         return ["true", "false"]
     if isinstance(spec, django_filters.DateFilter):
