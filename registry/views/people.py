@@ -12,6 +12,7 @@ from registry.queries import facts
 from registry.queries.common import nulls_last, published_citations, topics_prefetch
 from registry.queries.sections import bounded, list_url
 
+from . import as_of
 from .base import RecordDetailView, RecordListView
 from .places import place_schema
 
@@ -43,11 +44,16 @@ class OfficeListView(RecordListView):
         return {}
 
 
-class OfficeDetailView(RecordDetailView):
+class OfficeDetailView(as_of.AsOfMixin, RecordDetailView):
     model = Office
     template_name = "registry/office_detail.html"
     select = ("host_country", "succeeded_by")
     section_label, section_url = "Offices", "office-list"
+    as_of_noun, as_of_own_text = "office", "open"
+
+    def as_of_view(self, office, day):
+        holders = as_of.holders(day, position__office=office)
+        return as_of.AsOfView(day, groups=[("Holders of its posts", holders)])
 
     def prefetches(self):
         return [
@@ -147,11 +153,15 @@ class PositionListView(RecordListView):
         return {}
 
 
-class PositionDetailView(RecordDetailView):
+class PositionDetailView(as_of.AsOfMixin, RecordDetailView):
     model = Position
     template_name = "registry/position_detail.html"
     select = ("organisation", "office", "established_by")
     section_label, section_url = "Posts", "position-list"
+    as_of_noun, as_of_own_text = "post", "in existence"
+
+    def as_of_view(self, position, day):
+        return as_of.AsOfView(day, groups=[("Holders", as_of.holders(day, position=position))])
 
     holders_shown = 20
 

@@ -12,10 +12,11 @@ from registry.queries.common import nulls_last, published_citations
 from registry.queries.sections import Section, bounded, list_url
 from registry.queries.timeline import Timeline, in_date_order
 
+from . import as_of
 from .base import SITE_NAME, Footnotes, PageMixin, RecordDetailView, RecordListView, latest_update
 
 
-class HomeView(PageMixin, TemplateView):
+class HomeView(as_of.AsOfMixin, PageMixin, TemplateView):
     template_name = "registry/home.html"
     page_title = "NATO partnerships in the South Caucasus and Central Asia"
     meta_description = (
@@ -28,6 +29,16 @@ class HomeView(PageMixin, TemplateView):
 
     def get_breadcrumbs(self):
         return []
+
+    def as_of_view(self, record, day):
+        return as_of.AsOfView(
+            day,
+            groups=[
+                ("Offices", as_of.offices(day)),
+                ("Posts and their holders", as_of.holders(day, with_post=True)),
+                ("Partnerships", as_of.participations(day, "country")),
+            ],
+        )
 
     def get_context_data(self, **kwargs):
         regions = list(
@@ -223,10 +234,19 @@ class RegionDetailView(PlaceDetailView):
         }
 
 
-class CountryDetailView(PlaceDetailView):
+class CountryDetailView(as_of.AsOfMixin, PlaceDetailView):
     model = Country
     template_name = "registry/country_detail.html"
     select = ("region",)
+
+    def as_of_view(self, country, day):
+        return as_of.AsOfView(
+            day,
+            groups=[
+                ("Programmes", as_of.participations(day, "programme", country=country)),
+                ("Offices in the country", as_of.offices(day, host_country=country)),
+            ],
+        )
 
     def get_object(self, queryset=None):
         country = super().get_object(queryset)

@@ -12,6 +12,7 @@ from registry.queries import facts
 from registry.queries.common import nulls_last, published_citations, topics_prefetch
 from registry.queries.sections import bounded, list_url
 
+from . import as_of
 from .base import RecordDetailView, RecordListView
 from .places import place_schema
 
@@ -45,11 +46,16 @@ class ProgrammeListView(RecordListView):
         return {}
 
 
-class ProgrammeDetailView(RecordDetailView):
+class ProgrammeDetailView(as_of.AsOfMixin, RecordDetailView):
     model = Programme
     template_name = "registry/programme_detail.html"
     select = ("replaces", "part_of", "launched_at")
     section_label, section_url = "Programmes", "programme-list"
+    as_of_noun, as_of_own_text = "programme", "running"
+
+    def as_of_view(self, programme, day):
+        taking_part = as_of.participations(day, "country", programme=programme)
+        return as_of.AsOfView(day, groups=[("Countries taking part", taking_part)])
 
     def prefetches(self):
         return [

@@ -1,0 +1,148 @@
+"""“As of” on the site: `?as_of=YYYY-MM-DD` on the home page and on country, office, post and
+programme pages shows the registry as it stood on that day, with the API's rules
+(`registry/api/as_of.py`): a fact is *certainly* so that day whatever the unknown parts of
+its dates, *possibly* so when its partial dates allow it, and a date never reads more
+precisely than the sources give it. The date is in the URL, so a view can be shared and
+cited; each list is bounded, as the rest of the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django import forms
+from django.db.models import QuerySet
+
+from registry.api.as_of import certainty
+from registry.filters import possibly_active_q
+from registry.models import Appointment, Office, Participation
+from registry.models.base import SpanMixin
+from registry.queries.common import nulls_last
+
+# Rows of one kind shown for the day: far more than a day ever has in the sources.
+AS_OF_CAP = 50
+_FIELD = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+WORDS = {"certain": "certainly", "possible": "possibly", "not_active": "not"}
+
+
+@dataclass
+class AsOfFact:
+    """One row of the day's view: a record, what it was, and how sure the sources are."""
+
+    record: Any
+    certainty: str
+    text: str  # "open", "in post", "taking part" ...
+    label: str = ""
+    url: str = ""
+
+    @property
+    def certainty_word(self) -> str:
+        return WORDS[self.certainty]
+
+
+@dataclass
+class AsOfView:
+    """The registry on `day`: the record's own state (if it has dates) and lists of facts."""
+
+    day: dt.date
+    own: AsOfFact | None = None
+    groups: list[tuple[str, list[AsOfFact]]] = field(default_factory=list)
+
+
+def parse_day(raw: str | None) -> tuple[dt.date | None, str]:
+    """The day asked for, or None; and a message for a value that is not a date."""
+    if raw in (None, ""):
+        return None, ""
+    try:
+        return _FIELD.clean(raw), ""
+    except forms.ValidationError:
+        return None, "“As of” needs a date written YYYY-MM-DD, such as 2015-01-01."
+
+
+def on_day(queryset: QuerySet, day: dt.date, *order: str) -> list[SpanMixin]:
+    """The rows of `queryset` that were possibly active on `day`, earliest first, capped."""
+    rows = queryset.filter(possibly_active_q(day)).order_by(*nulls_last("start_date"), *order)
+    return list(rows[:AS_OF_CAP])
+
+
+def facts(rows: list[SpanMixin], day: dt.date, text: str, describe) -> list[AsOfFact]:
+    """Each row with its certainty on `day`; `describe(row)` gives its label and address."""
+    return [AsOfFact(row, certainty(row, day), text, *describe(row)) for row in rows]
+
+
+def _named(record: Any) -> tuple[str, str]:
+    return str(record), record.get_absolute_url()
+
+
+def holders(day: dt.date, *, with_post: bool = False, **where: Any) -> list[AsOfFact]:
+    """Appointments on `day`, named by the person (and the post, with `with_post`)."""
+    rows = on_day(
+        Appointment.objects.published().filter(**where).select_related("person", "position"),
+        day,
+        "person__sort_name",
+        "pk",
+    )
+
+    def describe(appointment: Appointment) -> tuple[str, str]:
+        if with_post:
+            label = f"{appointment.person.name}, {appointment.position.title}"
+            return label, appointment.position.get_absolute_url()
+        return appointment.person.name, appointment.person.get_absolute_url()
+
+    return facts(rows, day, "in post", describe)
+
+
+def offices(day: dt.date, **where: Any) -> list[AsOfFact]:
+    rows = on_day(Office.objects.published().filter(**where), day, "name", "pk")
+    return facts(rows, day, "open", _named)
+
+
+def participations(day: dt.date, of: str, **where: Any) -> list[AsOfFact]:
+    """Participations on `day`, each named by its `of` ("country" or "programme")."""
+    rows = on_day(
+        Participation.objects.published().filter(**where).select_related("country", "programme"),
+        day,
+        "pk",
+    )
+    return facts(rows, day, "taking part", lambda p: _named(getattr(p, of)))
+
+
+class AsOfMixin:
+    """Reads `as_of` and puts `as_of` (the view of that day) and `as_of_error` in the context.
+
+    A view names what the day shows in `as_of_view(record, day)`; a value that is not a date
+    answers 400 with the page and a message, as a list's bad filter does."""
+
+    as_of_record: ClassVar[bool] = True
+    # How the page words the record's own state: "This office was certainly open".
+    as_of_noun: ClassVar[str] = "record"
+    as_of_own_text: ClassVar[str] = "active"
+
+    def as_of_view(self, record: Any, day: dt.date) -> AsOfView:
+        return AsOfView(day)
+
+    def as_of_context(self, record: Any) -> dict[str, Any]:
+        day, error = parse_day(self.request.GET.get("as_of"))
+        self.as_of_status = 400 if error else 200
+        context: dict[str, Any] = {
+            "as_of_error": error,
+            "as_of_value": day or "",
+            "as_of_noun": self.as_of_noun,
+            "as_of_own_text": self.as_of_own_text,
+        }
+        if day is not None:
+            view = self.as_of_view(record, day)
+            if isinstance(record, SpanMixin) and self.as_of_record:
+                view.own = AsOfFact(record, certainty(record, day), "")
+            context["as_of"] = view
+        return context
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.as_of_context(getattr(self, "object", None)))
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        kwargs.setdefault("status", getattr(self, "as_of_status", 200))
+        return super().render_to_response(context, **kwargs)
