@@ -372,25 +372,18 @@ class SourceFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-LOGGED_MODELS = (
-    Appointment,
-    Country,
-    Event,
-    Office,
-    Organisation,
-    Participation,
-    Person,
-    Position,
-    Programme,
-    Region,
-    Source,
-    Topic,
-    Visit,
-)
-
-
 def _logged_types() -> list[tuple[str, str]]:
-    return sorted((m._meta.model_name, str(m._meta.verbose_name)) for m in LOGGED_MODELS)
+    """The record types the change log holds: every publishable model."""
+    from django.apps import apps
+
+    from registry.models.base import Publishable
+
+    models = apps.get_app_config("registry").get_models()
+    return sorted(
+        (m._meta.model_name, str(m._meta.verbose_name))
+        for m in models
+        if issubclass(m, Publishable)
+    )
 
 
 class PublicChangeFilterSet(django_filters.FilterSet):
