@@ -25,6 +25,16 @@ urlpatterns = [
     path("offices/<slug:slug>/", views.OfficeDetailView.as_view(), name="office-detail"),
     path("positions/", views.PositionListView.as_view(), name="position-list"),
     path("positions/<slug:slug>/", views.PositionDetailView.as_view(), name="position-detail"),
+    path(
+        "appointments/<int:pk>/",
+        views.AppointmentDetailView.as_view(),
+        name="appointment-detail",
+    ),
+    path(
+        "participations/<int:pk>/",
+        views.ParticipationDetailView.as_view(),
+        name="participation-detail",
+    ),
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/suggest/", person_suggest, name="person-suggest"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),

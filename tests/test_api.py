@@ -188,7 +188,7 @@ def test_participations_by_country_and_programme(api):
     dialogue = get(api, "participations/", programme="intensified-dialogue")["results"]
     assert len(dialogue) == 1
     assert (dialogue[0]["start"], dialogue[0]["start_precision"]) == ("2006-09", "month")
-    assert dialogue[0]["html_url"] is None  # participations have no page of their own
+    assert dialogue[0]["html_url"] == f"http://testserver/participations/{dialogue[0]['id']}/"
     detail = get(api, f"participations/{dialogue[0]['id']}/")
     assert detail["country"]["slug"] == "georgia"
     assert detail["url"] == f"http://testserver/api/v1/participations/{dialogue[0]['id']}/"

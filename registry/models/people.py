@@ -179,6 +179,9 @@ class Appointment(SpanMixin, Citable, Publishable):
     def __str__(self) -> str:
         return f"{self.person} as {self.position}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("registry:appointment-detail", kwargs={"pk": self.pk})
+
     def certain_span(self) -> tuple[dt.date, dt.date | None] | None:
         """The days the person surely held the post: [first, last) with None for open.
 

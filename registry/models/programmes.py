@@ -122,5 +122,8 @@ class Participation(SpanMixin, Citable, Publishable):
     def __str__(self) -> str:
         return f"{self.country} in {self.programme.short_name or self.programme.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("registry:participation-detail", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         self.clean_span()

@@ -34,10 +34,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from registry.models import (
+    Appointment,
     Country,
     Event,
     Office,
     Organisation,
+    Participation,
     Person,
     Position,
     Programme,
@@ -47,6 +49,7 @@ from registry.models import (
     Visit,
     VisitLeg,
 )
+from registry.publication import addresses
 from registry.search import KINDS, KINDS_BY_KEY, MAX_RESULTS, SearchResults, parse_query, search
 from registry.text import xml_safe
 
@@ -384,7 +387,10 @@ class PublishedSitemap(Sitemap):
         self.model = model
 
     def items(self) -> QuerySet:
-        return self.model.objects.published().only("pk", "slug", "updated_at").order_by("pk")
+        keys = ["pk", "updated_at"] + (
+            ["slug"] if addresses.address_key(self.model) == "slug" else []
+        )
+        return self.model.objects.published().only(*keys).order_by("pk")
 
     @property
     def paginator(self) -> IdRangePaginator:
@@ -440,6 +446,8 @@ SITEMAPS = {
     "programmes": PublishedSitemap(Programme),
     "offices": PublishedSitemap(Office),
     "posts": PublishedSitemap(Position),
+    "appointments": PublishedSitemap(Appointment),
+    "participations": PublishedSitemap(Participation),
     "people": PublishedSitemap(Person),
     "events": PublishedSitemap(Event),
     "visits": PublishedSitemap(Visit),

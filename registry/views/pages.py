@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .base import PageMixin, PublishedMixin, RecordDetailView, RecordListView
 from .people import (
+    AppointmentDetailView,
     OfficeDetailView,
     OfficeListView,
     PersonDetailView,
@@ -17,6 +18,7 @@ from .places import CountryDetailView, HomeView, RegionDetailView, RegionListVie
 from .programmes import (
     EventDetailView,
     EventListView,
+    ParticipationDetailView,
     ProgrammeDetailView,
     ProgrammeListView,
     TopicDetailView,
@@ -27,6 +29,7 @@ from .timeline import TimelineView
 from .visits import MeetingListView, VisitDetailView, VisitListView
 
 __all__ = [
+    "AppointmentDetailView",
     "CountryDetailView",
     "EventDetailView",
     "EventListView",
@@ -35,6 +38,7 @@ __all__ = [
     "OfficeDetailView",
     "OfficeListView",
     "PageMixin",
+    "ParticipationDetailView",
     "PersonDetailView",
     "PersonListView",
     "PositionDetailView",

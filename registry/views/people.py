@@ -7,6 +7,7 @@ from django.http import HttpRequest, JsonResponse
 
 from registry.filters import OfficeFilterSet, PersonFilterSet, PositionFilterSet
 from registry.models import Appointment, Country, Office, Person, Position
+from registry.partial_dates import dates_text
 from registry.publication.visibility import hide_hidden
 from registry.queries import facts
 from registry.queries.common import nulls_last, published_citations, topics_prefetch
@@ -320,3 +321,47 @@ def person_suggest(request: HttpRequest) -> JsonResponse:
         .values_list("slug", "name")[:SUGGESTIONS]
     )
     return JsonResponse({"results": [{"value": slug, "label": name} for slug, name in people]})
+
+
+class AppointmentDetailView(RecordDetailView):
+    """One person's term in one post: who, which post, in what capacity, when, and the
+    passages that say so."""
+
+    model = Appointment
+    template_name = "registry/appointment_detail.html"
+    select = ("person", "position", "position__organisation", "attested_visit")
+    section_label, section_url = "Posts", "position-list"
+
+    def load_related(self, appointment):
+        hide_hidden([appointment], "attested_visit")
+        hide_hidden([appointment.position], "organisation")
+        return {}
+
+    def get_page_title(self) -> str:
+        appointment = self.object
+        return f"{appointment.person.name}, {appointment.position.title}"
+
+    def get_meta_description(self):
+        appointment = self.object
+        return (
+            f"{appointment.person.name} as {appointment.position.title}: "
+            f"{dates_text(appointment)}, with the sources that say so."
+        )
+
+    def get_jsonld(self):
+        appointment = self.object
+        role = {
+            "@type": "Role",
+            "roleName": appointment.position.title,
+            "url": self.absolute(appointment),
+            "member": {
+                "@type": "Person",
+                "name": appointment.person.name,
+                "url": self.absolute(appointment.person),
+            },
+        }
+        if appointment.start:
+            role["startDate"] = appointment.start.isoformat()
+        if appointment.end:
+            role["endDate"] = appointment.end.isoformat()
+        return role

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from registry.filters import EventFilterSet, ProgrammeFilterSet
 from registry.models import Event, Participation, Position, Programme, Topic
+from registry.partial_dates import dates_text
 from registry.publication.visibility import hide_hidden
 from registry.queries import facts
 from registry.queries.common import nulls_last, published_citations, topics_prefetch
@@ -211,3 +212,36 @@ class TopicDetailView(RecordDetailView):
             f"{topic.name}: the visits, meetings and events of NATO's partnership with the "
             f"South Caucasus and Central Asia that addressed it. {topic.description}"
         )
+
+
+class ParticipationDetailView(RecordDetailView):
+    """One country's part in one programme: its stage, its dates and the sources."""
+
+    model = Participation
+    template_name = "registry/participation_detail.html"
+    select = ("country", "programme")
+    section_label, section_url = "Programmes", "programme-list"
+
+    def get_page_title(self) -> str:
+        participation = self.object
+        return f"{participation.country.name} in the {participation.programme.name}"
+
+    def get_meta_description(self):
+        participation = self.object
+        return (
+            f"{participation.country.name} in the {participation.programme.name}: "
+            f"{dates_text(participation)}, with the sources that say so."
+        )
+
+    def get_jsonld(self):
+        participation = self.object
+        return {
+            "@type": "Role",
+            "roleName": participation.programme.name,
+            "url": self.absolute(participation),
+            "member": {
+                "@type": "Country",
+                "name": participation.country.name,
+                "url": self.absolute(participation.country),
+            },
+        }

@@ -91,7 +91,7 @@ def record_pages(records: Iterable[models.Model]) -> dict[str, list[str]]:
 def route_urls(route: Route, pages: dict[str, list[str]]) -> list[str]:
     if not route.params:
         return [reverse(route.name)]
-    if route.params == {"slug"}:
+    if route.params in ({"slug"}, {"pk"}):
         assert pages.get(route.name), f"no record in the world has a page at {route.name}"
         return pages[route.name]
     if route.params == {"section"}:

@@ -49,7 +49,8 @@ def world(leak_world: World, db, settings) -> World:
 def leaks(found: list[probes.Probe], world: World) -> list[str]:
     """Each probe that shows a hidden record's marker, or links to its page."""
     paths = {
-        marker: (record.get_absolute_url(), record.slug)
+        # Records addressed by id are named in a request by their whole address.
+        marker: (record.get_absolute_url(), getattr(record, "slug", record.get_absolute_url()))
         for marker, record in world.hidden.items()
         if hasattr(record, "get_absolute_url")
     }
