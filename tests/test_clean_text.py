@@ -38,7 +38,9 @@ from registry.models import (
     Person,
     Position,
     Programme,
+    PublicChange,
     Region,
+    RetiredAddress,
     ReviewComment,
     SeedEntry,
     Source,
@@ -521,7 +523,9 @@ def test_a_save_of_some_fields_cleans_those_only():
 def test_every_registry_model_with_text_is_cleaned():
     names = {model.__name__ for model in cleaned_models()}
     review = (ReviewComment, FormDraft)  # editors' comments and form drafts are text too
-    assert names == {model.__name__ for model in (*PUBLISHABLE, *CHILDREN, SeedEntry, *review)}
+    public = (PublicChange, RetiredAddress)  # the change log and old addresses, shown publicly
+    expected = (*PUBLISHABLE, *CHILDREN, SeedEntry, *review, *public)
+    assert names == {model.__name__ for model in expected}
     comment = ReviewComment.objects.create(
         content_type=ContentType.objects.get_for_model(Topic), object_id=1, body="Check\x1b it"
     )

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import Status, Visit
+from registry.models import Appointment, Organisation, Participation, Status, Visit
 from registry.seed.loader import load_seed
 from registry.views.calendar import calendar_days
 from tests.factories import create_leg, create_topic, create_visit
@@ -312,9 +312,11 @@ def test_sitemap_lists_every_published_page(seed, client):
     ]:
         assert f"http://testserver{path}" in locations, path
     # 2 regions, 9 countries, 8 programmes, 3 offices, 9 posts, 6 people, 3 events,
-    # 2 visits, 14 topics and 7 sources, with the home and list pages.
+    # 2 visits, 14 topics and 7 sources, the organisations, appointments and
+    # participations, with the home and list pages.
     records = [loc for loc in locations if loc.count("/") == 5]
-    assert len(records) == 63
+    counted = (Organisation, Appointment, Participation)
+    assert len(records) == 63 + sum(m.objects.published().count() for m in counted)
 
 
 def test_sitemap_pages_resolve(seed, client):

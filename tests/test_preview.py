@@ -109,13 +109,18 @@ def test_preview_needs_a_staff_account_that_may_see_the_record(client: Any) -> N
     assert client.get(target).status_code == 403
 
 
-def test_only_records_with_a_page_of_their_own_have_a_preview(admin_client: Any) -> None:
+def test_every_publishable_record_has_a_preview_and_nothing_else(admin_client: Any) -> None:
+    # Appointments have a page of their own, so a preview too.
     appointment = f.create_appointment(status=Status.DRAFT)
     target = reverse("preview:staff", args=["registry", "appointment", appointment.pk])
-    assert admin_client.get(target).status_code == 404
+    assert admin_client.get(target).status_code == 200
     assert admin_client.get(reverse("preview:staff", args=["auth", "user", 1])).status_code == 404
     assert (
         admin_client.get(reverse("preview:staff", args=["registry", "topic", 999])).status_code
+        == 404
+    )
+    assert (
+        admin_client.get(reverse("preview:staff", args=["registry", "visitleg", 1])).status_code
         == 404
     )
 
@@ -135,7 +140,7 @@ def test_the_change_form_links_to_preview_and_share(editor_client: Any) -> None:
     assert staff_preview_url(topic) in page.text
     assert url(Topic, "share", topic.pk) in page.text
     appointment = f.create_appointment(status=Status.DRAFT)
-    assert "Share link" not in editor_client.get(url(Appointment, "change", appointment.pk)).text
+    assert "Share link" in editor_client.get(url(Appointment, "change", appointment.pk)).text
 
 
 # --- share links --------------------------------------------------------------------------

@@ -86,9 +86,10 @@ def test_the_version_moves_at_once_and_again_on_commit(django_capture_on_commit_
             f.create_topic(name=f"Imported {n}")
         inside = cache.get(version.COUNTER_KEY)
         assert inside >= start + 3  # at once, for each row: seen inside the transaction
-    # And once more for the whole commit.
-    assert len(callbacks) == 1
-    assert cache.get(version.COUNTER_KEY) == inside + 1
+    # And once more for the whole commit, and once for each record the change log writes
+    # after it (the three topics published).
+    assert [c.__name__ for c in callbacks].count("_bump_after_commit") == 1
+    assert cache.get(version.COUNTER_KEY) == inside + 1 + 3
 
 
 def test_a_rolled_back_write_leaves_no_commit_bump(django_capture_on_commit_callbacks):
@@ -100,7 +101,7 @@ def test_a_rolled_back_write_leaves_no_commit_bump(django_capture_on_commit_call
         except RuntimeError:
             pass
         f.create_topic()  # the next transaction registers its own
-    assert len(callbacks) == 1
+    assert [c.__name__ for c in callbacks].count("_bump_after_commit") == 1
 
 
 def test_a_lost_counter_restarts_above_every_value_it_held():

@@ -25,9 +25,12 @@ from django.shortcuts import render
 from django.urls import path, reverse
 
 from registry.models import (
+    Appointment,
     Country,
     Event,
     Office,
+    Organisation,
+    Participation,
     Person,
     Position,
     Programme,
@@ -47,9 +50,20 @@ from registry.publication.share_links import (
 )
 from registry.publication.visibility import PublicState, previewing
 
-from .people import OfficeDetailView, PersonDetailView, PositionDetailView
+from .organisations import OrganisationDetailView
+from .people import (
+    AppointmentDetailView,
+    OfficeDetailView,
+    PersonDetailView,
+    PositionDetailView,
+)
 from .places import CountryDetailView, RegionDetailView
-from .programmes import EventDetailView, ProgrammeDetailView, TopicDetailView
+from .programmes import (
+    EventDetailView,
+    ParticipationDetailView,
+    ProgrammeDetailView,
+    TopicDetailView,
+)
 from .sources import SourceDetailView
 from .visits import VisitDetailView
 
@@ -58,9 +72,12 @@ REFUSED_TEMPLATE = "admin/registry/preview/refused.html"
 
 # The public detail view of each kind of record that has a page of its own.
 DETAIL_VIEWS: dict[type[models.Model], type] = {
+    Appointment: AppointmentDetailView,
     Country: CountryDetailView,
     Event: EventDetailView,
     Office: OfficeDetailView,
+    Organisation: OrganisationDetailView,
+    Participation: ParticipationDetailView,
     Person: PersonDetailView,
     Position: PositionDetailView,
     Programme: ProgrammeDetailView,
