@@ -22,7 +22,7 @@ from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from registry.models.addresses import RetiredAddress
-from registry.models.base import Publishable
+from registry.publication.visibility import has_publication
 
 
 def address_key(model: type[models.Model]) -> str:
@@ -51,8 +51,7 @@ def current_record(address: RetiredAddress, queryset: models.QuerySet) -> models
 
 
 def _is_tracked(sender: Any) -> bool:
-    meta = sender._meta
-    return issubclass(sender, Publishable) and not (meta.abstract or meta.proxy)
+    return has_publication(sender) and not sender._meta.proxy
 
 
 def _note_old_key(sender: Any, instance: models.Model, raw: bool = False, **kwargs: Any) -> None:

@@ -33,12 +33,11 @@ from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from registry.models.base import Publishable
 from registry.models.changes import PublicChange
 from registry.models.history import CHILDREN, child_specs
 from registry.publication import version
 from registry.publication.revision_diff import EMPTY, revision_diff
-from registry.publication.visibility import Status
+from registry.publication.visibility import Status, has_publication
 
 logger = logging.getLogger(__name__)
 Kind = PublicChange.Kind
@@ -49,8 +48,7 @@ PENDING_ATTRIBUTE = "_registry_public_changes"
 
 
 def _is_publishable(model: type[models.Model]) -> bool:
-    meta = model._meta
-    return issubclass(model, Publishable) and not (meta.abstract or meta.proxy)
+    return has_publication(model) and not model._meta.proxy
 
 
 def owner_of(instance: models.Model) -> Key | None:
