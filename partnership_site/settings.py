@@ -248,8 +248,34 @@ STATIC_URL = "static/"
 # Where `collectstatic` puts the hashed files the site serves (whitenoise).
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def releases_storage() -> dict:
+    """Where data releases are kept (registry/releases/): a local folder by default,
+    an S3-compatible bucket with RELEASES_S3_BUCKET (needs `pip install django-storages[s3]`;
+    credentials come from the usual AWS_* variables)."""
+    bucket = env_str("RELEASES_S3_BUCKET", "")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": env_str("RELEASES_ROOT", str(BASE_DIR / "releases")),
+                "base_url": None,
+                "file_permissions_mode": 0o644,
+            },
+        }
+    options = {"bucket_name": bucket, "default_acl": None, "file_overwrite": False}
+    for option, name in (("endpoint_url", "RELEASES_S3_ENDPOINT_URL"), ("region_name", "RELEASES_S3_REGION")):
+        if os.environ.get(name):
+            options[option] = os.environ[name]
+    if os.environ.get("RELEASES_S3_PREFIX"):
+        options["location"] = os.environ["RELEASES_S3_PREFIX"].strip("/")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "releases": releases_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -319,6 +345,16 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 300)
 # Whether the public change log (registry/publication/change_log.py) names the editor of
 # each change. Off: the public sees what changed and when, never who.
 CHANGE_LOG_NAMES_EDITORS = env_bool("CHANGE_LOG_NAMES_EDITORS", False)
+# The site's public address, written into data releases (their files are made outside any
+# request). Defaults to https:// and the first allowed host, or the local server in debug.
+SITE_URL = env_str(
+    "DJANGO_SITE_URL",
+    "http://127.0.0.1:8000"
+    if DEBUG or not ALLOWED_HOSTS
+    else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("DJANGO_SITE_URL must start with http:// or https://.")
 # The public cache (registry/cache.py, README "Caching"): anonymous GETs of pages, feeds
 # and the API are stored whole, keyed by a version that changes with every public change.
 PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", True)

@@ -48,14 +48,24 @@ class RecordCitation:
     url: str
     accessed: dt.date
     updated: dt.date | None
+    # The latest data release that holds the record: (number, date, absolute address).
+    release: tuple[int, dt.date, str] | None = None
+
+    @property
+    def release_text(self) -> str:
+        if self.release is None:
+            return ""
+        number, day, url = self.release
+        return f"Also in {PUBLISHER} data release {number} ({day:%-d %B %Y}), {url}."
 
     @property
     def text(self) -> str:
         updated = f", last updated {self.updated:%-d %B %Y}" if self.updated else ""
-        return (
+        text = (
             f"{PUBLISHER}. “{self.title}” ({self.kind} record{updated}). {self.url} "
             f"(accessed {self.accessed:%-d %B %Y})."
         )
+        return f"{text} {self.release_text}" if self.release else text
 
     @property
     def bibtex(self) -> str:
@@ -69,7 +79,9 @@ class RecordCitation:
             f"  howpublished = {{\\url{{{self.url}}}}},",
             f"  url = {{{self.url}}},",
             f"  urldate = {{{self.accessed:%Y-%m-%d}}},",
-            f"  note = {{{_bibtex(self.kind.capitalize())} record}}",
+            f"  note = {{{_bibtex(self.kind.capitalize())} record"
+            + (f"; {_bibtex(self.release_text)}" if self.release else "")
+            + "}",
             "}",
         ]
         return "\n".join(lines)
@@ -87,7 +99,8 @@ class RecordCitation:
         lines += [
             f"UR  - {self.url}",
             f"Y2  - {self.accessed:%Y/%m/%d}",
-            f"N1  - {self.kind.capitalize()} record",
+            f"N1  - {self.kind.capitalize()} record"
+            + (f"; {self.release_text}" if self.release else ""),
             f"ID  - {self.key}",
             "ER  - ",
         ]
@@ -108,6 +121,9 @@ class RecordCitation:
                 "date-parts": [[self.accessed.year, self.accessed.month, self.accessed.day]]
             },
         }
+        if self.release:
+            item["version"] = f"data release {self.release[0]}"
+            item["note"] = self.release_text
         if self.updated:
             item["issued"] = {
                 "date-parts": [[self.updated.year, self.updated.month, self.updated.day]]
@@ -122,8 +138,15 @@ class RecordCitation:
         return {"text": self.text, "bibtex": self.bibtex, "ris": self.ris, "csl": self.csl}
 
 
-def cite(record: models.Model, url: str, *, title: str | None = None) -> RecordCitation:
-    """The citation of `record` at its absolute page address `url`, read today."""
+def cite(
+    record: models.Model,
+    url: str,
+    *,
+    title: str | None = None,
+    release: tuple[int, dt.date, str] | None = None,
+) -> RecordCitation:
+    """The citation of `record` at its absolute page address `url`, read today; `release`
+    names the latest data release that holds it (`registry.releases.release_of`)."""
     updated = getattr(record, "updated_at", None)
     meta = record._meta
     return RecordCitation(
@@ -133,4 +156,5 @@ def cite(record: models.Model, url: str, *, title: str | None = None) -> RecordC
         url=url,
         accessed=timezone.localdate(),
         updated=timezone.localdate(updated) if updated else None,
+        release=release,
     )

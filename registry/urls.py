@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
-from .views import calendar, changes, discovery, organisations
+from .views import calendar, changes, discovery, organisations, releases
 from .views import pages as views
 from .views.people import person_suggest
 
@@ -53,6 +53,15 @@ urlpatterns = [
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("changes/", changes.ChangeListView.as_view(), name="change-list"),
     path("changes/feed/atom/", changes.ChangeAtomFeed(), name="change-feed"),
+    path("releases/", releases.ReleaseListView.as_view(), name="release-list"),
+    path("releases/latest/", releases.latest_release, name="release-latest"),
+    path("releases/feed/atom/", releases.ReleaseAtomFeed(), name="release-feed"),
+    path("releases/<int:number>/", releases.ReleaseDetailView.as_view(), name="release-detail"),
+    path(
+        "releases/<int:number>/<str:name>",
+        releases.release_file,
+        name="release-file",
+    ),
     path("search/", discovery.SearchView.as_view(), name="search"),
     path(
         "sitemap.xml",

@@ -1,5 +1,5 @@
 """The registry's Django admin: importing the modules registers every model."""
 
-from . import events, people, places, programmes, sources, visits
+from . import events, people, places, programmes, releases, sources, visits
 
-__all__ = ["events", "people", "places", "programmes", "sources", "visits"]
+__all__ = ["events", "people", "places", "programmes", "releases", "sources", "visits"]

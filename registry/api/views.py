@@ -44,6 +44,7 @@ from registry.models import (
 )
 from registry.publication import addresses
 from registry.queries.common import published_citations
+from registry.releases import cited_release
 
 from . import serializers as s
 from .as_of import parse_as_of
@@ -122,7 +123,8 @@ class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
         # How to cite it: its page's address, or its own for records without a page.
         page = getattr(record, "get_absolute_url", None)
         url = request.build_absolute_uri(page() if page else request.path)
-        return Response({**data, "citation": cite(record, url).as_dict()})
+        release = cited_release(record, request.build_absolute_uri)
+        return Response({**data, "citation": cite(record, url, release=release).as_dict()})
 
     def moved_or_gone(self, request: Request) -> HttpResponsePermanentRedirect:
         """A renamed record's old address redirects to its new one, a deleted public

@@ -9,6 +9,7 @@ from .offices import Office
 from .people import Appointment, Person, Position
 from .places import Country, Organisation, Region
 from .programmes import Participation, Programme
+from .releases import Release, ReleaseRecord
 from .revisions import FormDraft, PendingRevision, ReviewComment
 from .seed import SeedEntry
 from .sharing import ShareLinkRevocation
@@ -36,6 +37,8 @@ __all__ = [
     "Publishable",
     "PublishableQuerySet",
     "Region",
+    "Release",
+    "ReleaseRecord",
     "RetiredAddress",
     "ReviewComment",
     "SeedEntry",

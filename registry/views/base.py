@@ -32,6 +32,7 @@ from registry.publication import addresses
 from registry.publication.gate import is_citable
 from registry.queries.common import published_citations
 from registry.queries.sections import capped_count
+from registry.releases import cited_release
 
 SITE_NAME = "Partnership Registry"
 SCHEMA = "https://schema.org"
@@ -294,7 +295,10 @@ class RecordDetailView(PublishedMixin, PageMixin, DetailView):
         context.update(extra)
         context["record_changes_url"] = change_log_url(self.object)
         url = self.request.build_absolute_uri(self.object.get_absolute_url())
-        context["record_citation"] = cite(self.object, url, title=self.get_page_title())
+        release = cited_release(self.object, self.request.build_absolute_uri)
+        context["record_citation"] = cite(
+            self.object, url, title=self.get_page_title(), release=release
+        )
         return context
 
 
