@@ -130,6 +130,21 @@ def empty_cache():
     clear_caches()
 
 
+@pytest.fixture(autouse=True)
+def release_storage(settings, tmp_path_factory):
+    """Data releases made by a test are kept in a folder of the test's own, never in the
+    project's `releases/`."""
+    location = tmp_path_factory.mktemp("releases")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "releases": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    return location
+
+
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser(

@@ -43,16 +43,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(autouse=True)
-def release_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "releases": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "releases")},
-        },
-    }
+def site_url(settings):
+    # Each test's releases go to a folder of its own (conftest.release_storage).
     settings.SITE_URL = "https://registry.example.org"
-    return tmp_path / "releases"
 
 
 def files_of(release: Release) -> dict[str, bytes]:
@@ -378,11 +371,12 @@ def test_a_lost_archive_is_a_404_not_a_500(client: Client, content):
     assert client.get(release.download_url).status_code == 404
 
 
-def test_latest_redirects_to_the_newest_release(client: Client, content):
+def test_latest_shows_the_newest_release(client: Client, content):
     make_release()
     make_release()
-    response = client.get("/releases/latest/")
-    assert response.status_code == 302 and response["Location"] == "/releases/2/"
+    page = client.get("/releases/latest/").content.decode()
+    assert "<h1>Release 2</h1>" in page
+    assert '<link rel="canonical" href="http://testserver/releases/2/">' in page
 
 
 def test_the_feed_lists_releases(client: Client, content):

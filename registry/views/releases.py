@@ -7,7 +7,7 @@ import logging
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import escape
@@ -71,6 +71,9 @@ class ReleaseDetailView(PageMixin, DetailView):
     def get_last_updated(self):
         return self.object.made_at
 
+    def get_canonical_url(self) -> str:
+        return self.absolute(self.object)
+
     def get_jsonld(self) -> dict:
         release = self.object
         return {
@@ -104,11 +107,12 @@ class ReleaseDetailView(PageMixin, DetailView):
 
 @require_safe
 def latest_release(request: HttpRequest) -> HttpResponse:
-    """The newest release's page: a temporary redirect, since it moves with every release."""
+    """The newest release's page, at an address that moves with every release; the page
+    names its own numbered address as canonical."""
     release = Release.objects.order_by("-number").only("number").first()
     if release is None:
         raise Http404("No release has been made yet.")
-    return HttpResponseRedirect(release.get_absolute_url())
+    return ReleaseDetailView.as_view()(request, number=release.number)
 
 
 @require_safe

@@ -12,9 +12,11 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -24,6 +26,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from registry.api.urls import router
 from registry.filters.fields import SearchFilter
+from registry.models import Release
 from registry.views.base import RecordListView
 from registry.views.discovery import SITEMAPS
 from tests.test_discovery import check_structure
@@ -96,6 +99,13 @@ def route_urls(route: Route, pages: dict[str, list[str]]) -> list[str]:
         return pages[route.name]
     if route.params == {"section"}:
         return [reverse(route.name, kwargs={"section": section}) for section in SITEMAPS]
+    if route.params <= {"number", "name"}:
+        # The newest data release: its page, its archive and its checksums.
+        release = Release.objects.order_by("-number").first()
+        assert release, "no data release in the world: make one (registry.releases)"
+        if route.params == {"number"}:
+            return [reverse(route.name, kwargs={"number": release.number})]
+        return [release.download_url, release.checksums_url]
     raise AssertionError(
         f"{route.name} takes {sorted(route.params)}: teach tests/adversarial/probes.py "
         "which values to probe it with"
@@ -230,8 +240,24 @@ def content_type(response: Any) -> str:
     return response.get("Content-Type", "").split(";")[0].strip()
 
 
+ARCHIVE_TYPES = {".csv": "text/csv", ".json": "application/json", ".md": "text/plain"}
+
+
+def _archive_text(url: str, body: bytes) -> str:
+    """Every file of a zip (a data release), each checked as its name says, as one text."""
+    texts = []
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        for name in archive.namelist():
+            kind = ARCHIVE_TYPES.get(Path(name).suffix, "text/plain")
+            texts.append(check_document(f"{url}:{name}", kind, archive.read(name)))
+    return "\n".join(texts)
+
+
 def check_document(url: str, kind: str, body: bytes) -> str:
-    """The body as text, once it has been parsed strictly as its content type says."""
+    """The body as text, once it has been parsed strictly as its content type says; a zip's
+    files are read and checked one by one."""
+    if kind == "application/zip":
+        return _archive_text(url, body)
     text = body.decode("utf-8")
     if kind == "text/html":
         parse_html(text)

@@ -37,6 +37,7 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from registry.csv_safety import neutralise
+from registry.releases import make_release
 from tests.test_admin import url as admin_url
 from tests.test_discovery import unfold
 
@@ -116,7 +117,8 @@ def world(base_world: Base, db, settings) -> Base:
 
 def outputs(client: Any, records: list[models.Model], search: str) -> list[probes.Probe]:
     """Every page of a record or without parameters, feeds, calendar and sitemaps, and the
-    API's lists and details in JSON and CSV."""
+    API's lists and details in JSON and CSV, and a data release made of them."""
+    make_release()
     pages = probes.record_pages(records)
     found = []
     for route in probes.public_routes():
