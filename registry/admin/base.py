@@ -25,8 +25,9 @@ from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 
 from registry.forms import CleanTextField, PartialDateModelForm
-from registry.models import Citation
+from registry.models import Citation, Country, OtherName
 from registry.models.base import to_partial
+from registry.models.names import HasOtherNames
 from registry.publication.gate import is_citable
 from registry.text import NUL_CODE, NUL_MESSAGE
 
@@ -140,6 +141,28 @@ class CitationInline(
         return super().get_queryset(request).select_related("source")
 
 
+class OtherNameInline(InlineRowWidgetsMixin, HelpTextAdminMixin, GenericTabularInline):
+    """Names as they were (registry/models/names.py), with the dates they were used."""
+
+    model = OtherName
+    form = PartialDateModelForm
+    fields = ("name", "start_date", "end_date", "note")
+    formfield_overrides = INLINE_FORMFIELD_OVERRIDES
+    extra = 0
+    verbose_name = "other name"
+    verbose_name_plural = "other names (names used before, with their dates)"
+
+    class Media:
+        css = {"all": (INLINES_CSS,)}
+
+
+class CountryOtherNameInline(OtherNameInline):
+    """A country's other names, and its cities' (`city` names the city as written today)."""
+
+    fields = ("city", "name", "start_date", "end_date", "note")
+    verbose_name_plural = "other names of the country and its cities, with their dates"
+
+
 class RegistryModelAdmin(
     LockingAdminMixin,
     ListEditableVersionMixin,
@@ -166,6 +189,10 @@ class RegistryModelAdmin(
 
     def __init__(self, model: type[models.Model], admin_site: admin.AdminSite) -> None:
         super().__init__(model, admin_site)
+        if issubclass(model, HasOtherNames):
+            inline = CountryOtherNameInline if model is Country else OtherNameInline
+            if inline not in self.inlines:
+                self.inlines = [*self.inlines, inline]
         if is_citable(model) and CitationInline not in self.inlines:
             self.inlines = [*self.inlines, CitationInline]
 

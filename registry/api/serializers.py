@@ -52,6 +52,25 @@ def utc_timestamp() -> serializers.DateTimeField:
     return serializers.DateTimeField(read_only=True, default_timezone=dt.UTC)
 
 
+class OtherNameSerializer(serializers.Serializer):
+    """A name used before today's, with the dates it was used (Popolo's `other_names`)."""
+
+    name = serializers.CharField()
+    city = serializers.CharField(
+        help_text="On a country: the city (as written today) this was a name of; empty for the "
+        "country's own name."
+    )
+    start = PartialDateField()
+    start_precision = PrecisionField(source="start")
+    end = PartialDateField()
+    end_precision = PrecisionField(source="end")
+    note = serializers.CharField()
+
+
+def other_names() -> OtherNameSerializer:
+    return OtherNameSerializer(many=True, read_only=True)
+
+
 class RecordSerializer(serializers.ModelSerializer):
     html_url = HtmlUrlField()
     updated_at = utc_timestamp()
@@ -91,10 +110,20 @@ class RegionSerializer(RecordSerializer):
 class CountrySerializer(RecordSerializer):
     url = SelfUrlField("country")
     region = link("region")
+    other_names = other_names()
 
     class Meta:
         model = Country
-        fields = ["slug", "name", "iso_code", "region", "is_partner", "profile", *COMMON]
+        fields = [
+            "slug",
+            "name",
+            "iso_code",
+            "region",
+            "is_partner",
+            "profile",
+            "other_names",
+            *COMMON,
+        ]
 
 
 class ProgrammeSerializer(AsOfSpanSerializer):
@@ -102,12 +131,14 @@ class ProgrammeSerializer(AsOfSpanSerializer):
     replaces = link("programme")
     part_of = link("programme")
     launched_at = link("event")
+    other_names = other_names()
 
     class Meta:
         model = Programme
         fields = [
             "slug",
             "name",
+            "other_names",
             "short_name",
             "kind",
             "description",
@@ -143,6 +174,7 @@ class ParticipationSerializer(AsOfSpanSerializer):
 
 
 class OfficeSerializer(AsOfSpanSerializer):
+    other_names = other_names()
     url = SelfUrlField("office")
     host_country = link("country")
     countries_covered = link("country", many=True)
@@ -154,6 +186,7 @@ class OfficeSerializer(AsOfSpanSerializer):
         fields = [
             "slug",
             "name",
+            "other_names",
             "city",
             "host_country",
             "address",
@@ -172,6 +205,7 @@ class OfficeSerializer(AsOfSpanSerializer):
 
 
 class PositionSerializer(AsOfSpanSerializer):
+    other_names = other_names()
     url = SelfUrlField("position")
     organisation = OrganisationSerializer(read_only=True, allow_null=True)
     office = link("office")
@@ -184,6 +218,7 @@ class PositionSerializer(AsOfSpanSerializer):
         fields = [
             "slug",
             "title",
+            "other_names",
             "organisation",
             "office",
             "duties",
@@ -229,6 +264,11 @@ class AppointmentSerializer(AsOfSpanSerializer):
     )
     attested_precision = PrecisionField(source="attested")
     attested_visit = link("visit", help_text="A visit at which a source shows the person in post.")
+    position_title_then = serializers.CharField(
+        source="position_then.then",
+        read_only=True,
+        help_text="The post's title when the appointment began, if it was then another.",
+    )
 
     class Meta:
         model = Appointment
@@ -236,6 +276,7 @@ class AppointmentSerializer(AsOfSpanSerializer):
             "id",
             "person",
             "position",
+            "position_title_then",
             "capacity",
             *SPAN,
             "ongoing",
@@ -283,9 +324,20 @@ class LegSerializer(serializers.ModelSerializer):
     end_precision = PrecisionField(source="end")
     dates_text = DatesTextField()
 
+    city_then = serializers.CharField(
+        source="city_then.then",
+        read_only=True,
+        help_text="The city's name at the time of the stop (today's when it did not change).",
+    )
+    country_name_then = serializers.CharField(
+        source="country_then.then",
+        read_only=True,
+        help_text="The country's name at the time of the stop.",
+    )
+
     class Meta:
         model = VisitLeg
-        fields = ["order", "country", "city", *SPAN, "notes"]
+        fields = ["order", "country", "country_name_then", "city", "city_then", *SPAN, "notes"]
 
 
 class MeetingSerializer(serializers.ModelSerializer):

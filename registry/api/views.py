@@ -42,6 +42,7 @@ from registry.models import (
     Visit,
     VisitLeg,
 )
+from registry.models.names import HasOtherNames
 from registry.publication import addresses
 from registry.queries.common import published_citations
 from registry.releases import cited_release
@@ -92,6 +93,8 @@ class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
         lookups = self.prefetches()
         if any(field.name == "citations" for field in self.model._meta.private_fields):
             lookups.append(published_citations())
+        if issubclass(self.model, HasOtherNames):
+            lookups.append("other_names")
         queryset = queryset.prefetch_related(*lookups)
         return filters.stable_order(queryset, *self.default_ordering)
 
@@ -254,7 +257,10 @@ class AppointmentViewSet(RegistryViewSet):
 
     def prefetches(self) -> list[Prefetch | str]:
         # A draft visit is not named (the link serializer would follow its dependencies).
-        return [Prefetch("attested_visit", queryset=Visit.objects.published())]
+        return [
+            Prefetch("attested_visit", queryset=Visit.objects.published()),
+            "position__other_names",
+        ]
 
     answers_as_of = True
     lookup_field = "pk"
@@ -289,7 +295,12 @@ class VisitViewSet(RegistryViewSet):
         )
         return [
             Prefetch("topics", queryset=topics),
-            Prefetch("legs", queryset=VisitLeg.objects.select_related("country").order_by("order")),
+            Prefetch(
+                "legs",
+                queryset=VisitLeg.objects.select_related("country")
+                .prefetch_related("country__other_names")
+                .order_by("order"),
+            ),
             Prefetch("meetings", queryset=meetings),
         ]
 

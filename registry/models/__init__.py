@@ -5,6 +5,7 @@ from .addresses import RetiredAddress
 from .base import Publishable, PublishableQuerySet, Status
 from .changes import PublicChange
 from .events import Event, Topic
+from .names import OtherName
 from .offices import Office
 from .people import Appointment, Person, Position
 from .places import Country, Organisation, Region
@@ -28,6 +29,7 @@ __all__ = [
     "Meeting",
     "Office",
     "Organisation",
+    "OtherName",
     "Participation",
     "PendingRevision",
     "Person",

@@ -15,6 +15,7 @@ from .base import (
     ongoing_field,
     span_constraints,
 )
+from .names import HasOtherNames
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()./-]{5,40}$",
@@ -22,7 +23,7 @@ phone_validator = RegexValidator(
 )
 
 
-class Office(SpanMixin, Citable, Publishable):
+class Office(HasOtherNames, SpanMixin, Citable, Publishable):
     """A liaison or representative office. A closed office stays on record, marked closed."""
 
     name = models.CharField(max_length=200, unique=True)

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
+from registry.names import NameThen, name_on
 from registry.partial_dates import PartialDate, Precision
 
 from .base import (
@@ -23,6 +24,7 @@ from .base import (
     span_constraints,
     to_partial,
 )
+from .names import HasOtherNames
 
 
 class Person(Citable, Publishable):
@@ -52,7 +54,7 @@ class Person(Citable, Publishable):
         super().save(*args, **kwargs)
 
 
-class Position(SpanMixin, Citable, Publishable):
+class Position(HasOtherNames, SpanMixin, Citable, Publishable):
     """A post that exists whether or not anyone holds it."""
 
     title = models.CharField(max_length=250, unique=True)
@@ -181,6 +183,11 @@ class Appointment(SpanMixin, Citable, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:appointment-detail", kwargs={"pk": self.pk})
+
+    @property
+    def position_then(self) -> NameThen:
+        """The post's title when the appointment began (or was attested)."""
+        return name_on(self.position, self.start or self.attested, self.position.title)
 
     def certain_span(self) -> tuple[dt.date, dt.date | None] | None:
         """The days the person surely held the post: [first, last) with None for open.

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .base import Citable, Publishable
+from .names import HasOtherNames
 
 
 class Region(Citable, Publishable):
@@ -28,7 +29,7 @@ class Region(Citable, Publishable):
 PARTNER_TEXT = {True: "Yes", False: "No", None: "Not stated in the sources"}
 
 
-class Country(Citable, Publishable):
+class Country(HasOtherNames, Citable, Publishable):
     name = models.CharField(
         max_length=100, unique=True, help_text='The name as NATO writes it, e.g. "Kyrgyz Republic".'
     )
@@ -90,7 +91,7 @@ class Country(Citable, Publishable):
         return PARTNER_TEXT[self.is_partner]
 
 
-class Organisation(Citable, Publishable):
+class Organisation(HasOtherNames, Citable, Publishable):
     class Kind(models.TextChoices):
         INTERNATIONAL = "international", "International organisation"
         GOVERNMENT = "government", "Government"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from registry.names import NameThen, name_on
+
 from .base import (
     Citable,
     Publishable,
@@ -14,9 +16,10 @@ from .base import (
     ongoing_field,
     span_constraints,
 )
+from .names import HasOtherNames
 
 
-class Programme(SpanMixin, Citable, Publishable):
+class Programme(HasOtherNames, SpanMixin, Citable, Publishable):
     """A partnership programme, plan, dialogue or forum (PfP, IPAP, EAPC ...)."""
 
     class Kind(models.TextChoices):
@@ -124,6 +127,15 @@ class Participation(SpanMixin, Citable, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:participation-detail", kwargs={"pk": self.pk})
+
+    @property
+    def programme_then(self) -> NameThen:
+        """The programme's name when the participation began."""
+        return name_on(self.programme, self.start, self.programme.name)
+
+    @property
+    def country_then(self) -> NameThen:
+        return name_on(self.country, self.start, self.country.name)
 
     def clean(self) -> None:
         self.clean_span()

@@ -10,7 +10,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from registry.partial_dates import describe
+from registry.names import NameThen, city_on, name_on
+from registry.partial_dates import PartialDate, describe
 
 from .base import (
     Citable,
@@ -200,6 +201,20 @@ class VisitLeg(SpanMixin, Versioned):
                 violation_error_message="Two legs of this visit have the same order.",
             ),
         ]
+
+    @property
+    def when(self) -> PartialDate | None:
+        """The date of the stop, or of its visit when the stop has none."""
+        return self.start or (self.visit.start if self.visit_id else None)
+
+    @property
+    def city_then(self) -> NameThen:
+        """The city's name at the time of the stop, with today's beside it if it differs."""
+        return city_on(self.country, self.city, self.when)
+
+    @property
+    def country_then(self) -> NameThen:
+        return name_on(self.country, self.when, self.country.name)
 
     def __str__(self) -> str:
         place = f"{self.city}, {self.country}" if self.city else str(self.country)

@@ -44,6 +44,7 @@ def legs_prefetch(lookup: str = "legs") -> Prefetch:
         lookup,
         queryset=VisitLeg.objects.filter(country__in=Country.objects.published())
         .select_related("country")
+        .prefetch_related("country__other_names")
         .order_by("order", "start_date", "pk"),
     )
 

@@ -65,6 +65,7 @@ class _Builder:
                 }
             )
             for name in self.other_names.get((table, record_id), [])
+            if not name["city"]
         ]
 
     def common(self, table: str, row: Row) -> dict[str, Any]:

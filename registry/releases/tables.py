@@ -20,6 +20,7 @@ from registry.models import (
     Meeting,
     Office,
     Organisation,
+    OtherName,
     Participation,
     Person,
     Position,
@@ -43,6 +44,7 @@ from .snapshot import (
     Table,
     choice,
     date,
+    edtf,
     flag,
     id_column,
     link,
@@ -109,6 +111,32 @@ def _citations(snapshot: Snapshot) -> Iterator[Row]:
             "quote": plain(values["quote"]),
             "locator": values["locator"],
             "verified_on": plain(values["verified_on"]),
+        }
+
+
+def _other_names(snapshot: Snapshot) -> Iterator[Row]:
+    tables = {
+        ContentType.objects.get_for_model(model).pk: (model, table.name)
+        for table in snapshot.tables.values()
+        if (model := table.model) is not None and hasattr(model, "other_names")
+    }
+    rows = OtherName.objects.order_by("pk").values(
+        "pk", "content_type_id", "object_id", "city", "name", "start_date", "start_precision",
+        "end_date", "end_precision", "note",
+    )  # fmt: skip
+    for values in rows:
+        target = tables.get(values["content_type_id"])
+        if target is None or values["object_id"] not in snapshot.public_ids(target[0]):
+            continue
+        yield {
+            "id": values["pk"],
+            "record_table": target[1],
+            "record_id": values["object_id"],
+            "city": values["city"],
+            "name": values["name"],
+            "start": edtf(values["start_date"], values["start_precision"]),
+            "end": edtf(values["end_date"], values["end_precision"]),
+            "note": values["note"],
         }
 
 
@@ -463,6 +491,25 @@ TABLE_LIST: tuple[Table, ...] = (
             ),
         ),
         rows=_citations,
+    ),
+)
+TABLE_LIST += (
+    Table(
+        "other_names",
+        "Names as they were",
+        "Names a country, a city, an office, a post, an organisation or a programme was known "
+        "by before, with the dates they were used.",
+        (
+            id_column(),
+            text("record_table", "The table of the record named.", required=True),
+            number("record_id", "The id of the record named, in that table."),
+            text("city", "For a country's row: the city (as written today) this was a name of."),
+            text("name", "The name used then.", required=True),
+            date("start", "When the name was first used.", "start_date"),
+            date("end", "When the name was last used.", "end_date"),
+            text("note", ""),
+        ),
+        rows=_other_names,
     ),
 )
 TABLES: dict[str, Table] = {table.name: table for table in TABLE_LIST}

@@ -26,6 +26,7 @@ from registry.models import (
     Meeting,
     Office,
     Organisation,
+    OtherName,
     Participation,
     Person,
     Position,
@@ -65,7 +66,18 @@ SECTIONS: list[tuple[str, type[models.Model]]] = [
 ]
 
 # Keys that are not model fields, handled by the loader itself.
-_SPECIAL = {"key", "cite", "legs", "meetings", "file", "start", "end", "date", "attested"}
+_SPECIAL = {
+    "key",
+    "cite",
+    "legs",
+    "meetings",
+    "file",
+    "start",
+    "end",
+    "date",
+    "attested",
+    "other_names",
+}
 
 
 class SeedError(Exception):
@@ -124,6 +136,7 @@ def _create(model: type[models.Model], entry: dict[str, Any]) -> models.Model:
         getattr(instance, name).set(values)
     if model is Visit:
         _create_visit_children(instance, entry)
+    _other_names(instance, entry.get("other_names", []))
     _cite(instance, entry.get("cite", []))
     if blockers := publication_blockers([instance]):
         # The seed publishes what it loads, so it obeys the publishing gate like an editor.
@@ -197,6 +210,20 @@ def _create_visit_children(visit: Visit, entry: dict[str, Any]) -> None:
         meeting.save()
         for name, values in m2m.items():
             getattr(meeting, name).set(values)
+
+
+def _other_names(record: models.Model, names: Iterable[dict[str, Any]]) -> None:
+    """Names as they were: only those a source states, with the dates it gives (or none)."""
+    for entry in names:
+        other = OtherName(
+            record=record,
+            name=entry["name"],
+            city=entry.get("city", ""),
+            note=collapse(entry.get("note", "")),
+        )
+        _set_dates(other, entry)
+        other.full_clean()
+        other.save()
 
 
 def _cite(record: models.Model, citations: Iterable[dict[str, Any]]) -> None:

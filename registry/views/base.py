@@ -28,6 +28,7 @@ from django.views.generic import DetailView, TemplateView
 
 from registry.cite import cite
 from registry.models import Citation, Source
+from registry.models.names import HasOtherNames
 from registry.publication import addresses
 from registry.publication.gate import is_citable
 from registry.queries.common import published_citations
@@ -225,6 +226,8 @@ class PublishedMixin:
         lookups = self.prefetches()
         if is_citable(self.model):
             lookups.append(published_citations())
+        if issubclass(self.model, HasOtherNames):
+            lookups.append("other_names")
         return queryset.prefetch_related(*lookups)
 
 

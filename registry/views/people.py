@@ -264,7 +264,7 @@ class PersonDetailView(RecordDetailView):
             Appointment.objects.published()
             .filter(person=person)
             .select_related("position__organisation")
-            .prefetch_related(published_citations())
+            .prefetch_related(published_citations(), "position__other_names")
             .order_by(*nulls_last("-start_date"), "-pk"),
             list_url("position-list", person=person),
             cap=20,
@@ -331,6 +331,9 @@ class AppointmentDetailView(RecordDetailView):
     template_name = "registry/appointment_detail.html"
     select = ("person", "position", "position__organisation", "attested_visit")
     section_label, section_url = "Posts", "position-list"
+
+    def prefetches(self):
+        return ["position__other_names"]
 
     def load_related(self, appointment):
         hide_hidden([appointment], "attested_visit")

@@ -222,6 +222,9 @@ class ParticipationDetailView(RecordDetailView):
     select = ("country", "programme")
     section_label, section_url = "Programmes", "programme-list"
 
+    def prefetches(self):
+        return ["country__other_names", "programme__other_names"]
+
     def get_page_title(self) -> str:
         participation = self.object
         return f"{participation.country.name} in the {participation.programme.name}"

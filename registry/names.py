@@ -1,0 +1,77 @@
+"""The name of a record, or of a city, as it was on the date of a fact.
+
+An other name applies to a fact when the fact's dates lie certainly within the dates the
+name was used, by the partial-date rules (the as-of rules' "certain"): a name used until
+2019 applies to a visit of June 2004 but not to one of 2019, which may have come after the
+change; a name used from March 2019 applies to a visit of April 2019 but not to one of
+2019. A name with neither date applies to no fact: it is only listed. An open end (a name
+used "until 2019", its start not given) reaches back to any earlier fact. With no date for
+the fact, today's name is shown.
+
+Views prefetch `other_names` (`registry.queries.common.other_names_prefetch`); nothing here
+queries the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+from registry.partial_dates import PartialDate
+
+if TYPE_CHECKING:  # the models use these functions: no import of the models at run time
+    from registry.models.names import OtherName
+
+
+@dataclass(frozen=True)
+class NameThen:
+    """A name on a date: `then`, and today's name `now`."""
+
+    then: str
+    now: str
+
+    @property
+    def differs(self) -> bool:
+        return self.then != self.now
+
+    def __str__(self) -> str:
+        return f"{self.then} (now {self.now})" if self.differs else self.now
+
+
+def applies(other: OtherName, when: PartialDate) -> bool:
+    """Whether `other` was certainly the name used all through `when`."""
+    start, end = other.start, other.end
+    if start is None and end is None:
+        return False
+    if start is not None and start.latest > when.earliest:
+        return False
+    return end is None or when.latest <= end.earliest
+
+
+def _then(names: Iterable[OtherName], now: str, when: PartialDate | None) -> NameThen:
+    if when is not None:
+        for other in names:
+            if applies(other, when):
+                return NameThen(other.name, now)
+    return NameThen(now, now)
+
+
+def _names(record: models.Model | None) -> list[OtherName]:
+    if record is None or not hasattr(record, "other_names"):
+        return []
+    return list(record.other_names.all())
+
+
+def name_on(record: models.Model, when: PartialDate | None, now: str | None = None) -> NameThen:
+    """The record's name on `when`; `now` is its name today (default: `str(record)`)."""
+    names = [n for n in _names(record) if not n.city]
+    return _then(names, now if now is not None else str(record), when)
+
+
+def city_on(country: models.Model | None, city: str, when: PartialDate | None) -> NameThen:
+    """A city's name on `when`, from the other names its country lists for it."""
+    names = [n for n in _names(country) if n.city == city]
+    return _then(names, city, when)
