@@ -6,6 +6,7 @@ loudly on a malformed value instead of silently falling back to a default.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from datetime import timedelta
@@ -264,8 +265,15 @@ def releases_storage() -> dict:
                 "file_permissions_mode": 0o644,
             },
         }
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "RELEASES_S3_BUCKET needs django-storages: pip install 'django-storages[s3]'."
+        )
     options = {"bucket_name": bucket, "default_acl": None, "file_overwrite": False}
-    for option, name in (("endpoint_url", "RELEASES_S3_ENDPOINT_URL"), ("region_name", "RELEASES_S3_REGION")):
+    for option, name in (
+        ("endpoint_url", "RELEASES_S3_ENDPOINT_URL"),
+        ("region_name", "RELEASES_S3_REGION"),
+    ):
         if os.environ.get(name):
             options[option] = os.environ[name]
     if os.environ.get("RELEASES_S3_PREFIX"):

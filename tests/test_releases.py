@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import importlib.util
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client
 from jsonschema import Draft3Validator
@@ -439,6 +441,16 @@ def test_the_releases_storage_is_a_local_folder_or_an_s3_bucket(monkeypatch):
     assert local["OPTIONS"]["location"] == "/srv/registry/releases"
     monkeypatch.setenv("RELEASES_S3_BUCKET", "registry-releases")
     monkeypatch.setenv("RELEASES_S3_ENDPOINT_URL", "https://s3.example.org")
+    # Without django-storages installed, a bucket stops start-up with a message.
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name: None if name == "storages" else real_find_spec(name),
+    )
+    with pytest.raises(ImproperlyConfigured, match="django-storages"):
+        site_settings.releases_storage()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())
     s3 = site_settings.releases_storage()
     assert s3["BACKEND"] == "storages.backends.s3.S3Storage"
     assert s3["OPTIONS"]["bucket_name"] == "registry-releases"
