@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 
 from registry.partial_dates import PartialDate
+from registry.publication.visibility import is_public
 
 if TYPE_CHECKING:  # the models use these functions: no import of the models at run time
     from registry.models.names import OtherName
@@ -60,7 +61,8 @@ def _then(names: Iterable[OtherName], now: str, when: PartialDate | None) -> Nam
 
 
 def _names(record: models.Model | None) -> list[OtherName]:
-    if record is None or not hasattr(record, "other_names"):
+    # A hidden record's names are as hidden as the record (a leg in a draft country).
+    if record is None or not hasattr(record, "other_names") or not is_public(record):
         return []
     return list(record.other_names.all())
 

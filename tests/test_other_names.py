@@ -250,3 +250,11 @@ def test_the_seed_gives_the_posts_other_title_without_dates(client: Client):
     assert name.start is None and name.end is None
     page = client.get(name.record.get_absolute_url()).content.decode()
     assert "dates not given by the sources" in page
+
+
+def test_a_hidden_records_other_names_are_used_for_no_fact():
+    hidden = f.create_country(name="Hidden", status="draft")
+    other(hidden, "Old Hidden", end="2000")
+    other(hidden, "Old City", end="2000", city="Capital")
+    assert str(name_on(hidden, day("1990"), "Hidden")) == "Hidden"
+    assert str(city_on(hidden, "Capital", day("1990"))) == "Capital"

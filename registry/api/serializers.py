@@ -30,6 +30,7 @@ from registry.models import (
     Visit,
     VisitLeg,
 )
+from registry.publication.visibility import is_public
 
 from .as_of import AsOfSerializer, HolderSerializer, certainty
 from .fields import (
@@ -329,11 +330,14 @@ class LegSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="The city's name at the time of the stop (today's when it did not change).",
     )
-    country_name_then = serializers.CharField(
-        source="country_then.then",
-        read_only=True,
-        help_text="The country's name at the time of the stop.",
+    country_name_then = serializers.SerializerMethodField(
+        help_text="The country's name at the time of the stop; null when the country is not "
+        "public (as `country` is)."
     )
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_country_name_then(self, leg: VisitLeg) -> str | None:
+        return leg.country_then.then if is_public(leg.country) else None
 
     class Meta:
         model = VisitLeg

@@ -19,6 +19,7 @@ from registry.models import (
     Event,
     Office,
     Organisation,
+    OtherName,
     Person,
     Position,
     Programme,
@@ -27,6 +28,7 @@ from registry.models import (
     Topic,
     Visit,
 )
+from registry.partial_dates import PartialDate
 from registry.publication.visibility import has_publication
 from tests import factories as f
 
@@ -166,6 +168,12 @@ class World:
         """Mark `record` as one the public must never see, and put `state` on it."""
         marker = f"Zq{next(_numbers)}{type(record)._meta.model_name[:5]}{how[:4]}"
         write_text(record, lambda field: f"{SEARCH_WORD} {marker} {field.name}")
+        if hasattr(record, "other_names"):
+            # Its names as they were are as hidden as it is, its cities' too.
+            for city in ("", "Base City") if isinstance(record, Country) else ("",):
+                other = OtherName(record=record, name=f"{marker} other name", city=city)
+                other.end = PartialDate.parse("2100")
+                other.save()
         if state:
             set_state(record, state)
         self.hidden[marker] = record
