@@ -94,7 +94,7 @@ fuzz: install-dev
 # set after another and one mutant at a time, on SQLite, migrating and collecting static
 # files once (TEST_DB_TEMPLATE, TEST_STATIC_ROOT and MUTATION_TESTS in tests/conftest.py).
 # `make mutation MUTATION_SETS=partial_dates` runs one set.
-MUTATION_SETS ?= partial_dates publication as_of conflict revisions
+MUTATION_SETS ?= partial_dates publication as_of conflict revisions names
 MUTANTS_partial_dates := registry.partial_dates.*
 MUTATION_TESTS_partial_dates := tests/test_partial_dates.py
 MUTANTS_publication := registry.publication.visibility.* registry.publication.gate.*
@@ -124,6 +124,12 @@ MUTANTS_revisions := $(foreach f,_merge_row resolved edits_wait_for_review save 
 	request_changes submit schedule _resolve_change_requests scheduled_times apply_due, \
 	registry.publication.revisions.x_$(f)__mutmut_*)
 MUTATION_TESTS_revisions := tests/test_revision_rules.py
+# Names as they were (registry/names.py): which name a fact of a date shows.
+MUTANTS_names := registry.names.*
+MUTATION_TESTS_names := tests/test_other_names.py::test_a_name_applies_when_the_fact_lies_certainly_within_its_dates \
+	tests/test_other_names.py::test_a_name_with_no_dates_applies_to_no_fact_and_no_date_gives_todays_name \
+	tests/test_other_names.py::test_a_city_name_is_the_citys_not_the_countrys \
+	tests/test_other_names.py::test_a_hidden_records_other_names_are_used_for_no_fact
 MUTATION_ENV := $(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 \
 	TEST_DB_TEMPLATE=$(CURDIR)/mutants/test-db.sqlite3 TEST_STATIC_ROOT=$(CURDIR)/mutants/static-test
 comma := ,
