@@ -258,3 +258,70 @@ def test_a_hidden_records_other_names_are_used_for_no_fact():
     other(hidden, "Old City", end="2000", city="Capital")
     assert str(name_on(hidden, day("1990"), "Hidden")) == "Hidden"
     assert str(city_on(hidden, "Capital", day("1990"))) == "Capital"
+
+
+def _other_names_prefix(client: Client, target: str) -> str:
+    return next(
+        inline.formset.prefix
+        for inline in client.get(target).context["inline_admin_formsets"]
+        if inline.formset.model is OtherName
+    )
+
+
+def test_an_editors_other_name_of_a_published_record_waits_for_review(
+    client: Client, editor_client: Client
+):
+    from registry.models import PendingRevision
+    from tests.test_revisions import publisher, url
+
+    office = f.cited(f.create_office(name="NATO Liaison Office", start="2004"))
+    target = url(office)
+    prefix = _other_names_prefix(editor_client, target)
+    response = submit(
+        editor_client,
+        target,
+        inline_rows={prefix: [{"name": "Quillwort Contact Point", "end_date": "2010"}]},
+    )
+    assert response.status_code == 302
+    assert not OtherName.objects.exists()
+    assert "Quillwort" not in client.get(office.get_absolute_url()).content.decode()
+    review = editor_client.get(url(office, "review"))
+    assert "Quillwort Contact Point" in review.content.decode()
+    assert PendingRevision.objects.count() == 1
+    response = publisher().post(url(office, "review"), {"_publish_revision": "Publish"})
+    assert response.status_code == 302
+    [saved] = OtherName.objects.all()
+    assert (saved.record, saved.name, saved.end.isoformat()) == (
+        office,
+        "Quillwort Contact Point",
+        "2010",
+    )
+    assert "Quillwort Contact Point" in client.get(office.get_absolute_url()).content.decode()
+
+
+def test_other_names_are_in_the_records_history_and_the_public_change_log(
+    admin_client: Client, django_capture_on_commit_callbacks
+):
+    from registry.models import PublicChange
+    from registry.models.history import Versions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        country = f.cited(f.create_country(name="Kazakhstan", slug="kz-log", iso_code="KZ"))
+    target = f"/admin/registry/country/{country.pk}/change/"
+    prefix = _other_names_prefix(admin_client, target)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(
+            admin_client,
+            target,
+            inline_rows={prefix: [{"city": "Astana", "name": "Akmola", "end_date": "1998"}]},
+        )
+    assert response.status_code == 302
+    change = PublicChange.objects.filter(object_id=country.pk, kind="corrected").get()
+    assert change.fields == [
+        {"field": "Other name added", "before": "—", "after": "Akmola (Astana)"}
+    ]
+    versions = Versions(type(country), country.pk)
+    assert any(
+        record.__class__.__name__ == "HistoricalOtherName" and record.name == "Akmola"
+        for record in versions.all_records()
+    )

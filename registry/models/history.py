@@ -157,6 +157,7 @@ TRACKED: dict[str, dict[str, tuple[str, ...]]] = {
     "VisitLeg": {},
     "Meeting": {"m2m": ("topics",)},
     "Citation": {},
+    "OtherName": {},
 }
 
 # The children whose history is part of their parent's: (model name, foreign key to parent).
@@ -275,6 +276,10 @@ def _citable(model: type[models.Model]) -> bool:
     return any(f.name == "citations" for f in model._meta.private_fields)
 
 
+def _named(model: type[models.Model]) -> bool:
+    return any(f.name == "other_names" for f in model._meta.private_fields)
+
+
 @dataclass(frozen=True)
 class ChildSpec:
     """How to find one kind of child of a parent record in the history tables."""
@@ -299,14 +304,16 @@ def child_specs(model: type[models.Model], pk: Any) -> list[ChildSpec]:
         ChildSpec(apps.get_model("registry", name), ((f"{fk}_id", pk),))
         for name, fk in CHILDREN.get(model.__name__, ())
     ]
-    if _citable(model):
-        content_type = ContentType.objects.get_for_model(model)
-        specs.append(
-            ChildSpec(
-                apps.get_model("registry", "Citation"),
-                (("content_type_id", content_type.pk), ("object_id", pk)),
+    # Citations and other names hang from their record by a generic relation.
+    for name, has in (("Citation", _citable), ("OtherName", _named)):
+        if has(model):
+            content_type = ContentType.objects.get_for_model(model)
+            specs.append(
+                ChildSpec(
+                    apps.get_model("registry", name),
+                    (("content_type_id", content_type.pk), ("object_id", pk)),
+                )
             )
-        )
     return specs
 
 

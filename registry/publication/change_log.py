@@ -53,7 +53,7 @@ def _is_publishable(model: type[models.Model]) -> bool:
 
 def owner_of(instance: models.Model) -> Key | None:
     """The public record whose page shows `instance`: itself, a leg's or meeting's visit, or
-    the record a citation backs."""
+    the record a citation backs or an other name names."""
     model = type(instance)
     if _is_publishable(model):
         return (model, instance.pk) if instance.pk is not None else None
@@ -62,7 +62,8 @@ def owner_of(instance: models.Model) -> Key | None:
             if model.__name__ == child:
                 pk = getattr(instance, f"{fk}_id", None)
                 return (apps.get_model("registry", parent), pk) if pk else None
-    if model.__name__ == "Citation" and instance.content_type_id and instance.object_id:
+    generic = model.__name__ in ("Citation", "OtherName")
+    if generic and instance.content_type_id and instance.object_id:
         target = ContentType.objects.get_for_id(instance.content_type_id).model_class()
         if target is not None and _is_publishable(target):
             return (target, instance.object_id)
