@@ -255,7 +255,9 @@ def test_csv_flattens_dates_lists_and_nested_objects(api, world):
     rows = read_csv(api.get(f"{API}/offices/", {"format": "csv", "as_of": "2010-01-01"}))
     assert rows[0]["as_of"] == "date: 2010-01-01, certainty: possible"
     [visit] = read_csv(api.get(f"{API}/visits/", {"format": "csv"}))
-    assert visit["legs"] == "order: 1, country: georgia, dates_text: Dates not recorded"
+    assert visit["legs"] == (
+        "order: 1, country: georgia, country_name_then: Georgia, dates_text: Dates not recorded"
+    )
     assert visit["meetings"] == "order: 0; order: 0, counterpart_group: Officials"
 
 

@@ -110,5 +110,6 @@ def test_query_counts_do_not_grow_with_the_data(client):
     assert Visit.objects.count() >= 10 * visits_before
     large = {(path, str(params)): count_queries(client, path, params) for path, params in paths}
     assert large == small
-    # And the numbers are small: one per linked list, never one per row.
-    assert max(small.values()) <= 8, small
+    # And the numbers are small: one per linked list, never one per row (the most: a visit
+    # list's legs, their countries' other names, meetings, topics, citations).
+    assert max(small.values()) <= 9, small

@@ -42,6 +42,11 @@ class ReleaseAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
     ordering = ("-number",)
+    search_fields = ("note",)
+    list_per_page = 50
+    # As every registry list: no count of the whole table beside the page's.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     @admin.display(description="records")
     def records(self, release: Release) -> int:

@@ -81,6 +81,7 @@ STEPS = (
     records.appointments,
     visits.generate_visits,
     records.other_citations,
+    records.other_names,
 )
 
 

@@ -13,6 +13,7 @@ from registry.models import (
     Event,
     Office,
     Organisation,
+    OtherName,
     Participation,
     Person,
     Position,
@@ -448,3 +449,37 @@ def other_citations(ctx: Context) -> None:
     kinds = ctx.rng.choices(targets, [share for *_, share in targets], k=max(0, remaining))
     for model, ids, _ in kinds:
         ctx.cite(ContentType.objects.get_for_model(model).pk, ctx.rng.choice(ids), 1)
+
+
+def other_names(ctx: Context) -> None:
+    """Names as they were: each generated country's capital had another name until 1998,
+    every tenth post and programme another title until 2010."""
+    country_type = ContentType.objects.get_for_model(Country)
+    rows = [
+        OtherName(
+            content_type=country_type,
+            object_id=pk,
+            city=cities[0],
+            name=f"Old {cities[0]}",
+            end_date=dt.date(1998, 1, 1),
+            end_precision=Precision.YEAR,
+        )
+        for pk, _, _, cities in ctx.countries
+        if cities
+    ]
+    for model, ids in (
+        (Position, [pk for pk, _, _ in ctx.positions]),
+        (Programme, ctx.programmes),
+    ):
+        content_type = ContentType.objects.get_for_model(model)
+        rows += [
+            OtherName(
+                content_type=content_type,
+                object_id=pk,
+                name=f"Former title {n}",
+                end_date=dt.date(2010, 1, 1),
+                end_precision=Precision.YEAR,
+            )
+            for n, pk in enumerate(ids[::10])
+        ]
+    ctx.save(OtherName, rows)
