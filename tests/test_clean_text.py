@@ -34,12 +34,15 @@ from registry.models import (
     Meeting,
     Office,
     Organisation,
+    OtherName,
     Participation,
     Person,
     Position,
     Programme,
     PublicChange,
     Region,
+    Release,
+    ReleaseRecord,
     RetiredAddress,
     ReviewComment,
     SeedEntry,
@@ -524,7 +527,8 @@ def test_every_registry_model_with_text_is_cleaned():
     names = {model.__name__ for model in cleaned_models()}
     review = (ReviewComment, FormDraft)  # editors' comments and form drafts are text too
     public = (PublicChange, RetiredAddress)  # the change log and old addresses, shown publicly
-    expected = (*PUBLISHABLE, *CHILDREN, SeedEntry, *review, *public)
+    releases = (Release, ReleaseRecord)  # a release's public note and its records' digests
+    expected = (*PUBLISHABLE, *CHILDREN, OtherName, SeedEntry, *review, *public, *releases)
     assert names == {model.__name__ for model in expected}
     comment = ReviewComment.objects.create(
         content_type=ContentType.objects.get_for_model(Topic), object_id=1, body="Check\x1b it"
