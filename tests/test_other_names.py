@@ -3,6 +3,7 @@ shows, on the pages, in the API and in a release, and how editors enter them."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -195,6 +196,10 @@ def test_a_hidden_records_other_names_stay_hidden_in_a_release(settings):
     assert [row["name"] for row in rows(files, "other_names")] == ["Old Public"]
     assert "Old Hidden Secret" not in b"".join(files.values()).decode()
     assert "Old Public" in files["partnership-registry.json"].decode()
+
+    areas = {a["name"]: a for a in json.loads(files["popolo.json"])["areas"]}
+    assert areas["Public"]["other_names"] == [{"name": "Old Public", "end_date": "2000"}]
+    assert "Hidden" not in areas
 
 
 def test_editors_enter_other_names_as_inlines_on_the_country(admin_client: Client):

@@ -92,6 +92,8 @@ class _Builder:
                     "id": _pid("countries", row["id"]),
                     "name": row["name"],
                     "identifier": row["iso_code"],
+                    # Not in Popolo's area schema, which allows it: as on organizations.
+                    "other_names": self.names("countries", row["id"]),
                     "classification": "country",
                     "parent_id": _pid("regions", row["region_id"]),
                     **self.common("countries", row),
