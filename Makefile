@@ -128,6 +128,7 @@ MUTATION_TESTS_revisions := tests/test_revision_rules.py
 MUTANTS_names := registry.names.*
 MUTATION_TESTS_names := tests/test_other_names.py::test_a_name_applies_when_the_fact_lies_certainly_within_its_dates \
 	tests/test_other_names.py::test_a_name_with_no_dates_applies_to_no_fact_and_no_date_gives_todays_name \
+	tests/test_other_names.py::test_todays_name_is_the_one_given_or_the_records_own \
 	tests/test_other_names.py::test_a_city_name_is_the_citys_not_the_countrys \
 	tests/test_other_names.py::test_a_hidden_records_other_names_are_used_for_no_fact
 MUTATION_ENV := $(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 \

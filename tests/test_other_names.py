@@ -79,6 +79,25 @@ def test_a_name_with_no_dates_applies_to_no_fact_and_no_date_gives_todays_name()
     )
 
 
+def test_todays_name_is_the_one_given_or_the_records_own():
+    nato = f.create_organisation(name="North Atlantic Treaty Organization", short_name="NATO")
+    other(nato, "Old name", end="2000")
+    # Given: shown as given, beside the name then.
+    assert str(name_on(nato, day("1990"), "North Atlantic Treaty Organization")) == (
+        "Old name (now North Atlantic Treaty Organization)"
+    )
+    assert str(name_on(nato, day("2020"), "North Atlantic Treaty Organization")) == (
+        "North Atlantic Treaty Organization"
+    )
+    # Not given: the record's own name as the site writes it.
+    assert str(name_on(nato, day("1990"))) == "Old name (now NATO)"
+    assert str(name_on(nato, day("2020"))) == "NATO"
+    # A record that carries no other names is named as it is.
+    person = f.create_person(name="Robert Simmons")
+    assert str(name_on(person, day("1990"))) == "Robert Simmons"
+    assert str(city_on(None, "Tbilisi", day("1990"))) == "Tbilisi"
+
+
 def test_a_city_name_is_the_citys_not_the_countrys():
     kazakhstan = f.create_country(name="Kazakhstan")
     other(kazakhstan, "Nur-Sultan", "2019-03-20", "2022-09-17", city="Astana")
