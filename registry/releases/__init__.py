@@ -8,11 +8,14 @@ so that the next release can say what it added, changed and removed.
 
 from __future__ import annotations
 
+import itertools
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.files.storage import storages
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -38,69 +41,74 @@ def archive_name(number: int) -> str:
 
 
 def make_release(*, user: AbstractBaseUser | None = None, note: str = "") -> Release:
-    """Make the next release of everything public now."""
+    """Make the next release of everything public now.
+
+    The files are written in a temporary folder, table by table, and the zip is copied to
+    the releases storage from there, so that memory holds no table whole."""
     note = note.strip()
     if len(note) > 2000:
         raise ReleaseError("The note is at most 2,000 characters.")
     site_url = settings.SITE_URL
-    contents = package.collect(site_url)
-    digests = contents.digests()
-    previous = Release.objects.order_by("-number").first()
-    before = _digests(previous) if previous else None
-    counts = package.compare(digests, before)
-    number = previous.number + 1 if previous else 1
-    made_at = timezone.now()
-    files = list(contents.data_files)
-    descriptor = package.descriptor(
-        number=number, made_at=made_at, site_url=site_url, data_files=contents.data_files
-    )
-    files.insert(0, (package.DESCRIPTOR_NAME, package.json_bytes(descriptor)))
-    notes = package.notes(
-        number=number,
-        made_at=timezone.localtime(made_at),
-        note=note,
-        counts=counts,
-        previous=previous.number if previous else None,
-    )
-    files.insert(1, (package.NOTES_NAME, notes.encode("utf-8")))
-    files.append((package.CHECKSUMS_NAME, package.checksums(files)))
-    data = package.archive(files)
-    name = archive_name(number)
-    store = storage()
-    if store.exists(name):
-        # Left by a release whose record was not saved: it was never listed, so it goes.
-        store.delete(name)
-    saved = store.save(name, ContentFile(data))
-    try:
-        with transaction.atomic():
-            release = Release.objects.create(
-                number=number,
-                made_at=made_at,
-                made_by=user if user is not None and user.pk else None,
-                note=note,
-                archive=saved,
-                archive_bytes=len(data),
-                archive_sha256=package.sha256(data),
-                files=[
-                    {"name": file_name, "bytes": len(body), "sha256": package.sha256(body)}
-                    for file_name, body in files
-                ],
-                counts=counts,
-                data_sha256=contents.data_sha256,
-            )
-            ReleaseRecord.objects.bulk_create(
-                (
+    with tempfile.TemporaryDirectory(prefix="release-") as work:
+        folder = Path(work)
+        contents = package.collect(site_url, folder / "files")
+        previous = Release.objects.order_by("-number").first()
+        counts = package.compare(contents.digests, _digests(previous) if previous else None)
+        number = previous.number + 1 if previous else 1
+        made_at = timezone.now()
+        descriptor = package.descriptor(
+            number=number, made_at=made_at, site_url=site_url, data_files=contents.data_files
+        )
+        notes = package.notes(
+            number=number,
+            made_at=timezone.localtime(made_at),
+            note=note,
+            counts=counts,
+            previous=previous.number if previous else None,
+        )
+        members: list[package.Member] = [
+            (package.DESCRIPTOR_NAME, package.json_bytes(descriptor)),
+            (package.NOTES_NAME, notes.encode("utf-8")),
+            *((data_file.name, data_file.path) for data_file in contents.data_files),
+        ]
+        members.append((package.CHECKSUMS_NAME, package.checksums(members)))
+        zip_path = folder / "release.zip"
+        package.archive(members, zip_path)
+        archive_sha256 = package.file_sha256(zip_path)
+        name = archive_name(number)
+        store = storage()
+        if store.exists(name):
+            # Left by a release whose record was not saved: it was never listed, so it goes.
+            store.delete(name)
+        with zip_path.open("rb") as handle:
+            saved = store.save(name, File(handle, name=name))
+        try:
+            with transaction.atomic():
+                release = Release.objects.create(
+                    number=number,
+                    made_at=made_at,
+                    made_by=user if user is not None and user.pk else None,
+                    note=note,
+                    archive=saved,
+                    archive_bytes=zip_path.stat().st_size,
+                    archive_sha256=archive_sha256,
+                    files=package.listing(members),
+                    counts=counts,
+                    data_sha256=contents.data_sha256,
+                )
+                records = (
                     ReleaseRecord(release=release, table=table, record_id=pk, digest=digest)
-                    for table, rows in digests.items()
+                    for table, rows in contents.digests.items()
                     for pk, digest in rows.items()
-                ),
-                batch_size=2000,
-            )
-    except IntegrityError as error:
-        store.delete(saved)
-        raise ReleaseError(
-            f"Release {number} was made by someone else at the same moment; try again."
-        ) from error
+                )
+                # In batches: bulk_create would make every object before writing the first.
+                while batch := list(itertools.islice(records, 5000)):
+                    ReleaseRecord.objects.bulk_create(batch)
+        except IntegrityError as error:
+            store.delete(saved)
+            raise ReleaseError(
+                f"Release {number} was made by someone else at the same moment; try again."
+            ) from error
     return release
 
 

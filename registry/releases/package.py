@@ -14,11 +14,14 @@ import datetime as dt
 import hashlib
 import io
 import json
+import shutil
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
-from .popolo import popolo
+from .popolo import popolo_sections
 from .snapshot import Column, Row, Snapshot, Table
 from .tables import TABLE_LIST, TABLES
 
@@ -51,59 +54,143 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def csv_bytes(table: Table, rows: list[Row]) -> bytes:
+def _csv_line(values: list[Any]) -> str:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.column_names)
-    for row in rows:
-        writer.writerow([_csv_value(row[name]) for name in table.column_names])
-    return out.getvalue().encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerow([_csv_value(value) for value in values])
+    return out.getvalue()
+
+
+def csv_bytes(table: Table, rows: list[Row]) -> bytes:
+    lines = [_csv_line(table.column_names)]
+    lines += [_csv_line([row[name] for name in table.column_names]) for row in rows]
+    return "".join(lines).encode("utf-8")
 
 
 def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
+def json_line(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def row_digest(row: Row) -> str:
-    return sha256(json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8"))[:32]
+    return sha256(json_line(row).encode("utf-8"))[:32]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A data file of a release, written in its working folder."""
+
+    name: str  # its path in the archive
+    path: Path
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    @property
+    def sha256(self) -> str:
+        return file_sha256(self.path)
 
 
 @dataclass
 class Contents:
-    """What a release holds, before it is numbered."""
+    """What a release holds, before it is numbered: its data files, and the digest of every
+    record's row (to tell what the next release added, changed and removed)."""
 
-    tables: dict[str, list[Row]]
-    # (name, bytes) of every data file, in archive order.
-    data_files: list[tuple[str, bytes]] = field(default_factory=list)
+    data_files: list[DataFile] = field(default_factory=list)
+    digests: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
     def data_sha256(self) -> str:
         digest = hashlib.sha256()
-        for name, data in self.data_files:
-            digest.update(f"{name}\0{sha256(data)}\n".encode())
+        for data_file in self.data_files:
+            digest.update(f"{data_file.name}\0{data_file.sha256}\n".encode())
         return digest.hexdigest()
 
-    def digests(self) -> dict[str, dict[int, str]]:
-        return {
-            table.name: {row["id"]: row_digest(row) for row in self.tables[table.name]}
-            for table in TABLE_LIST
-            if table.keyed
-        }
+
+class JsonArray:
+    """Writes a JSON array one element a line, so that no table is held whole in memory."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self.handle = handle
+        self.first = True
+        handle.write("[")
+
+    def add(self, item: Any) -> None:
+        self.handle.write("\n" if self.first else ",\n")
+        self.handle.write(json_line(item))
+        self.first = False
+
+    def close(self) -> None:
+        self.handle.write("\n]" if not self.first else "]")
 
 
-def collect(site_url: str) -> Contents:
-    """Read every public table once and write its data files."""
+def _write_object(path: Path, sections: dict[str, Iterator[Any]]) -> None:
+    """`{name: [items]}` with the names in order, each list streamed from its iterator."""
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write("{")
+        for number, name in enumerate(sorted(sections)):
+            handle.write(f"{',' if number else ''}\n{json.dumps(name)}: ")
+            array = JsonArray(handle)
+            for item in sections[name]:
+                array.add(item)
+            array.close()
+        handle.write("\n}\n")
+
+
+def _read_array(path: Path) -> Iterator[Row]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            line = line.rstrip("\n").rstrip(",")
+            if line not in ("[", "]", "[]", ""):
+                yield json.loads(line)
+
+
+def collect(site_url: str, folder: Path) -> Contents:
+    """Read every public table once, streaming it into its CSV file and a JSON fragment in
+    `folder`; then write the JSON dump and the Popolo JSON from the fragments."""
     snapshot = Snapshot(site_url, TABLES)
-    tables = {table.name: snapshot.rows(table) for table in TABLE_LIST}
-    contents = Contents(tables)
+    contents = Contents()
+    fragments = folder / "fragments"
+    (folder / "data").mkdir(parents=True)
+    fragments.mkdir()
     for table in TABLE_LIST:
-        contents.data_files.append((csv_path(table), csv_bytes(table, tables[table.name])))
-    contents.data_files.append((JSON_NAME, json_bytes(tables)))
-    contents.data_files.append((POPOLO_NAME, json_bytes(popolo(tables))))
+        path = folder / csv_path(table)
+        digests = contents.digests.setdefault(table.name, {}) if table.keyed else None
+        with (
+            path.open("w", encoding="utf-8", newline="") as out,
+            (fragments / f"{table.name}.json").open("w", encoding="utf-8") as fragment,
+        ):
+            out.write(_csv_line(table.column_names))
+            array = JsonArray(fragment)
+            for row in snapshot.rows(table):
+                out.write(_csv_line([row[name] for name in table.column_names]))
+                array.add(row)
+                if digests is not None:
+                    digests[row["id"]] = row_digest(row)
+            array.close()
+        contents.data_files.append(DataFile(csv_path(table), path))
+
+    def rows(name: str) -> Iterator[Row]:
+        return _read_array(fragments / f"{name}.json")
+
+    dump = folder / JSON_NAME
+    _write_object(dump, {table.name: rows(table.name) for table in TABLE_LIST})
+    contents.data_files.append(DataFile(JSON_NAME, dump))
+    popolo_path = folder / POPOLO_NAME
+    _write_object(popolo_path, popolo_sections(rows))
+    contents.data_files.append(DataFile(POPOLO_NAME, popolo_path))
     return contents
 
 
@@ -164,10 +251,10 @@ def _schema(table: Table) -> dict[str, Any]:
 
 
 def descriptor(
-    *, number: int, made_at: dt.datetime, site_url: str, data_files: list[tuple[str, bytes]]
+    *, number: int, made_at: dt.datetime, site_url: str, data_files: list[DataFile]
 ) -> dict[str, Any]:
     """The Frictionless Data package descriptor of a release."""
-    by_name = dict(data_files)
+    by_name = {data_file.name: data_file for data_file in data_files}
     resources = []
     for table in TABLE_LIST:
         data = by_name[csv_path(table)]
@@ -181,8 +268,8 @@ def descriptor(
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "bytes": len(data),
-                "hash": f"sha256:{sha256(data)}",
+                "bytes": data.size,
+                "hash": f"sha256:{data.sha256}",
                 "schema": _schema(table),
             }
         )
@@ -208,8 +295,8 @@ def descriptor(
                 "format": "json",
                 "mediatype": "application/json",
                 "encoding": "utf-8",
-                "bytes": len(data),
-                "hash": f"sha256:{sha256(data)}",
+                "bytes": data.size,
+                "hash": f"sha256:{data.sha256}",
             }
         )
     return {
@@ -273,16 +360,38 @@ def notes(
     return "\n".join(lines)
 
 
-def checksums(files: list[tuple[str, bytes]]) -> bytes:
-    return "".join(f"{sha256(data)}  {name}\n" for name, data in files).encode("utf-8")
+# A file of the archive: its name, and its bytes or the file that holds them.
+Member = tuple[str, bytes | Path]
 
 
-def archive(files: list[tuple[str, bytes]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files:
+def _member_sha256(body: bytes | Path) -> str:
+    return file_sha256(body) if isinstance(body, Path) else sha256(body)
+
+
+def member_size(body: bytes | Path) -> int:
+    return body.stat().st_size if isinstance(body, Path) else len(body)
+
+
+def checksums(members: list[Member]) -> bytes:
+    return "".join(f"{_member_sha256(body)}  {name}\n" for name, body in members).encode()
+
+
+def listing(members: list[Member]) -> list[dict[str, Any]]:
+    return [
+        {"name": name, "bytes": member_size(body), "sha256": _member_sha256(body)}
+        for name, body in members
+    ]
+
+
+def archive(members: list[Member], path: Path) -> None:
+    """Write the zip at `path`, copying each file in chunks."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, body in members:
             info = zipfile.ZipInfo(name, date_time=ENTRY_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
-    return out.getvalue()
+            if isinstance(body, Path):
+                with body.open("rb") as source, zf.open(info, "w", force_zip64=True) as target:
+                    shutil.copyfileobj(source, target, 1024 * 1024)
+            else:
+                zf.writestr(info, body)

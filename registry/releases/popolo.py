@@ -19,9 +19,12 @@ Every Popolo id is the table's name and the record's id ("persons/4"), which nev
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from typing import Any
 
 Row = dict[str, Any]
+# The rows of one table, read again each time they are asked for (package.py streams them).
+Rows = Callable[[str], Iterator[Row]]
 
 
 def _pid(table: str, record_id: int | None) -> str | None:
@@ -34,13 +37,21 @@ def _clean(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Builder:
-    def __init__(self, tables: dict[str, list[Row]], other_names: dict[tuple[str, int], list[Row]]):
-        self.tables = tables
-        self.other_names = other_names
-        self.sources = {row["id"]: row for row in tables["sources"]}
-        self.cited: dict[tuple[str, int], list[Row]] = defaultdict(list)
-        for citation in tables["citations"]:
-            self.cited[(citation["record_table"], citation["record_id"])].append(citation)
+    """Each section is made by reading its tables again; only the lookups across tables
+    (sources, citations, other names, countries, posts, stops) are held."""
+
+    def __init__(self, rows: Rows):
+        self.rows = rows
+        self.other_names: dict[tuple[str, int], list[Row]] = defaultdict(list)
+        for name in rows("other_names"):
+            self.other_names[(name["record_table"], name["record_id"])].append(name)
+        self.sources = {
+            row["id"]: {"url": row["url"], "title": row["title"]} for row in rows("sources")
+        }
+        self.cited: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+        for citation in rows("citations"):
+            key = (citation["record_table"], citation["record_id"])
+            self.cited[key].append((citation["source_id"], citation["quote"]))
 
     def links(self, row: Row) -> list[dict[str, str]]:
         return [{"url": row["url"], "note": "The record's page on the Partnership Registry"}]
@@ -48,10 +59,10 @@ class _Builder:
     def sources_of(self, table: str, record_id: int) -> list[dict[str, str]]:
         return [
             {
-                "url": self.sources[citation["source_id"]]["url"],
-                "note": citation["quote"] or self.sources[citation["source_id"]]["title"],
+                "url": self.sources[source_id]["url"],
+                "note": quote or self.sources[source_id]["title"],
             }
-            for citation in self.cited.get((table, record_id), [])
+            for source_id, quote in self.cited.get((table, record_id), [])
         ]
 
     def names(self, table: str, record_id: int) -> list[dict[str, Any]]:
@@ -74,8 +85,8 @@ class _Builder:
             "sources": self.sources_of(table, row["id"]),
         }
 
-    def areas(self) -> list[dict[str, Any]]:
-        areas = [
+    def areas(self) -> Iterator[dict[str, Any]]:
+        yield from (
             _clean(
                 {
                     "id": _pid("regions", row["id"]),
@@ -84,9 +95,9 @@ class _Builder:
                     **self.common("regions", row),
                 }
             )
-            for row in self.tables["regions"]
-        ]
-        areas += [
+            for row in self.rows("regions")
+        )
+        yield from (
             _clean(
                 {
                     "id": _pid("countries", row["id"]),
@@ -99,12 +110,11 @@ class _Builder:
                     **self.common("countries", row),
                 }
             )
-            for row in self.tables["countries"]
-        ]
-        return areas
+            for row in self.rows("countries")
+        )
 
-    def organizations(self) -> list[dict[str, Any]]:
-        organizations = [
+    def organizations(self) -> Iterator[dict[str, Any]]:
+        yield from (
             _clean(
                 {
                     "id": _pid("organisations", row["id"]),
@@ -121,9 +131,9 @@ class _Builder:
                     **self.common("organisations", row),
                 }
             )
-            for row in self.tables["organisations"]
-        ]
-        organizations += [
+            for row in self.rows("organisations")
+        )
+        yield from (
             _clean(
                 {
                     "id": _pid("offices", row["id"]),
@@ -137,9 +147,9 @@ class _Builder:
                     **self.common("offices", row),
                 }
             )
-            for row in self.tables["offices"]
-        ]
-        organizations += [
+            for row in self.rows("offices")
+        )
+        yield from (
             _clean(
                 {
                     "id": _pid("programmes", row["id"]),
@@ -158,12 +168,11 @@ class _Builder:
                     **self.common("programmes", row),
                 }
             )
-            for row in self.tables["programmes"]
-        ]
-        return organizations
+            for row in self.rows("programmes")
+        )
 
-    def persons(self) -> list[dict[str, Any]]:
-        return [
+    def persons(self) -> Iterator[dict[str, Any]]:
+        yield from (
             _clean(
                 {
                     "id": _pid("persons", row["id"]),
@@ -173,11 +182,11 @@ class _Builder:
                     **self.common("persons", row),
                 }
             )
-            for row in self.tables["persons"]
-        ]
+            for row in self.rows("persons")
+        )
 
-    def posts(self) -> list[dict[str, Any]]:
-        return [
+    def posts(self) -> Iterator[dict[str, Any]]:
+        yield from (
             _clean(
                 {
                     "id": _pid("positions", row["id"]),
@@ -190,15 +199,14 @@ class _Builder:
                     **self.common("positions", row),
                 }
             )
-            for row in self.tables["positions"]
-        ]
+            for row in self.rows("positions")
+        )
 
-    def memberships(self) -> list[dict[str, Any]]:
-        posts = {row["id"]: row for row in self.tables["positions"]}
-        memberships = []
-        for row in self.tables["appointments"]:
+    def memberships(self) -> Iterator[dict[str, Any]]:
+        posts = {row["id"]: row for row in self.rows("positions")}
+        for row in self.rows("appointments"):
             post = posts.get(row["position_id"], {})
-            memberships.append(
+            yield (
                 _clean(
                     {
                         "id": _pid("appointments", row["id"]),
@@ -214,7 +222,7 @@ class _Builder:
                     }
                 )
             )
-        memberships += [
+        yield from (
             _clean(
                 {
                     "id": _pid("participations", row["id"]),
@@ -226,17 +234,16 @@ class _Builder:
                     **self.common("participations", row),
                 }
             )
-            for row in self.tables["participations"]
-        ]
-        return memberships
+            for row in self.rows("participations")
+        )
 
-    def events(self) -> list[dict[str, Any]]:
-        countries = {row["id"]: row["name"] for row in self.tables["countries"]}
+    def events(self) -> Iterator[dict[str, Any]]:
+        countries = {row["id"]: row["name"] for row in self.rows("countries")}
 
         def place(city: str, country_id: int | None) -> str:
             return ", ".join(part for part in (city, countries.get(country_id, "")) if part)
 
-        events = [
+        yield from (
             _clean(
                 {
                     "id": _pid("events", row["id"]),
@@ -249,13 +256,13 @@ class _Builder:
                     **self.common("events", row),
                 }
             )
-            for row in self.tables["events"]
-        ]
+            for row in self.rows("events")
+        )
         stops = defaultdict(list)
-        for leg in self.tables["visit_legs"]:
+        for leg in self.rows("visit_legs"):
             stops[leg["visit_id"]].append(place(leg["city"], leg["country_id"]))
-        for row in self.tables["visits"]:
-            events.append(
+        for row in self.rows("visits"):
+            yield (
                 _clean(
                     {
                         "id": _pid("visits", row["id"]),
@@ -273,11 +280,11 @@ class _Builder:
                     }
                 )
             )
-        for row in self.tables["meetings"]:
+        for row in self.rows("meetings"):
             attendees = (
                 [{"id": _pid("persons", row["counterpart_id"])}] if row["counterpart_id"] else []
             )
-            events.append(
+            yield (
                 _clean(
                     {
                         "id": _pid("meetings", row["id"]),
@@ -291,15 +298,11 @@ class _Builder:
                     }
                 )
             )
-        return events
 
 
-def popolo(tables: dict[str, list[Row]]) -> dict[str, Any]:
-    """The Popolo document of a release's tables."""
-    other_names: dict[tuple[str, int], list[Row]] = defaultdict(list)
-    for name in tables.get("other_names", []):
-        other_names[(name["record_table"], name["record_id"])].append(name)
-    builder = _Builder(tables, other_names)
+def popolo_sections(rows: Rows) -> dict[str, Iterator[dict[str, Any]]]:
+    """The Popolo document of a release, one iterator of objects per section."""
+    builder = _Builder(rows)
     return {
         "persons": builder.persons(),
         "organizations": builder.organizations(),
@@ -307,7 +310,7 @@ def popolo(tables: dict[str, list[Row]]) -> dict[str, Any]:
         "memberships": builder.memberships(),
         "areas": builder.areas(),
         "events": builder.events(),
-        "sources": [
+        "sources": (
             _clean(
                 {
                     "id": _pid("sources", row["id"]),
@@ -319,6 +322,6 @@ def popolo(tables: dict[str, list[Row]]) -> dict[str, Any]:
                     "address": row["address"],
                 }
             )
-            for row in tables["sources"]
-        ],
+            for row in rows("sources")
+        ),
     }

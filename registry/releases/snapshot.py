@@ -125,6 +125,10 @@ class Snapshot:
         self.tables = tables
         self.public: dict[type[models.Model], set[int]] = {}
         self.exported: dict[str, set[int]] = {}
+        # Read before any table is streamed, so that no query runs while rows are read.
+        for table in tables.values():
+            if table.model is not None and hasattr(table.model, "public_requires"):
+                self.public_ids(table.model)
 
     def public_ids(self, model: type[models.Model]) -> set[int]:
         if model not in self.public:
@@ -134,22 +138,26 @@ class Snapshot:
     def url(self, url_name: str, **kwargs: Any) -> str:
         return self.site_url + reverse(f"registry:{url_name}", kwargs=kwargs)
 
-    def rows(self, table: Table) -> list[Row]:
+    def rows(self, table: Table) -> Iterator[Row]:
+        """The table's rows, read from the database as they are written out; the ids of a
+        table are known to the tables after it once its rows have all been read."""
         if table.rows is not None:
-            rows = list(table.rows(self))
+            rows = table.rows(self)
         elif table.through is not None:
-            rows = list(self._link_rows(table))
+            rows = self._link_rows(table)
         else:
-            rows = list(self._record_rows(table))
-        if table.keyed:
-            self.exported[table.name] = {row["id"] for row in rows}
-        return rows
+            rows = self._record_rows(table)
+        ids = self.exported.setdefault(table.name, set()) if table.keyed else None
+        for row in rows:
+            if ids is not None:
+                ids.add(row["id"])
+            yield row
 
     def _record_rows(self, table: Table) -> Iterator[Row]:
         model = table.model
         assert model is not None
         names = model_fields(model, table.columns)
-        for values in model.objects.published().order_by("pk").values(*names):
+        for values in model.objects.published().order_by("pk").values(*names).iterator(2000):
             yield self.row(table, values)
 
     def row(self, table: Table, values: dict[str, Any]) -> Row:

@@ -63,7 +63,7 @@ def _legs(snapshot: Snapshot) -> Iterator[Row]:
     countries = snapshot.public_ids(Country)
     known = set(Visit.objects.filter(stop_order_known=True).values_list("pk", flat=True))
     names = model_fields(VisitLeg, table.columns)
-    for values in VisitLeg.objects.order_by("pk").values(*names, "visit_id"):
+    for values in VisitLeg.objects.order_by("pk").values(*names, "visit_id").iterator(2000):
         if values["visit_id"] not in visits or values["country_id"] not in countries:
             continue
         row = snapshot.row(table, values)
@@ -77,7 +77,7 @@ def _meetings(snapshot: Snapshot) -> Iterator[Row]:
     table = snapshot.tables["meetings"]
     visits = snapshot.public_ids(Visit)
     names = model_fields(Meeting, table.columns)
-    for values in Meeting.objects.order_by("pk").values(*names):
+    for values in Meeting.objects.order_by("pk").values(*names).iterator(2000):
         if values["visit_id"] in visits:
             yield snapshot.row(table, values)
 
@@ -96,7 +96,7 @@ def _citations(snapshot: Snapshot) -> Iterator[Row]:
     rows = Citation.objects.order_by("pk").values(
         "pk", "source_id", "content_type_id", "object_id", "quote", "locator", "verified_on"
     )
-    for values in rows:
+    for values in rows.iterator(2000):
         target = tables.get(values["content_type_id"])
         if target is None or values["source_id"] not in sources:
             continue
@@ -124,7 +124,7 @@ def _other_names(snapshot: Snapshot) -> Iterator[Row]:
         "pk", "content_type_id", "object_id", "city", "name", "start_date", "start_precision",
         "end_date", "end_precision", "note",
     )  # fmt: skip
-    for values in rows:
+    for values in rows.iterator(2000):
         target = tables.get(values["content_type_id"])
         if target is None or values["object_id"] not in snapshot.public_ids(target[0]):
             continue
