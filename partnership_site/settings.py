@@ -395,8 +395,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership Registry API",
     "DESCRIPTION": "Read-only data of NATO's partnerships with the South Caucasus and Central "
-    "Asia: published records only. Guide: docs/api.md.",
-    "VERSION": "1.0.0",
+    "Asia: published records only. Guide: docs/api.md. The whole registry as one download: "
+    "the dated, checksummed data releases at /releases/ (CSV, JSON, Popolo).",
+    # 1.1: other names, and the names of their time on legs and appointments.
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The docs page loads Swagger UI from this site's static files, never from a CDN.
