@@ -51,6 +51,7 @@ class Migration(migrations.Migration):
                 ('made_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'verbose_name': 'data release',
                 'ordering': ['-number'],
             },
         ),

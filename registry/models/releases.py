@@ -38,6 +38,7 @@ class Release(models.Model):
 
     class Meta:
         ordering = ["-number"]
+        verbose_name = "data release"
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="release_number_positive"),
         ]
