@@ -10,7 +10,8 @@ This module is the one home of the two rules every output and every check relies
   for queries and model constraints, and the SQL function `registry_latest` (migration
   0004, `LAST_DAY_SQL`) for the PostgreSQL exclusion constraint and triggers;
 * how a date or a span reads: `describe_span`, used by the pages, feeds, calendar, CSV and
-  API alike.
+  API alike, in the active language: English ("June 2004", "17–19 March 2024") or French
+  ("juin 2004", "du 17 au 19 mars 2024").
 """
 
 from __future__ import annotations
@@ -23,6 +24,45 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import TruncMonth, TruncYear
+from django.utils import translation
+
+# Month names as the site writes them, whatever the process's locale (calendar.month_name
+# follows it).
+FRENCH_MONTHS = (
+    "",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+ENGLISH_MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def in_french() -> bool:
+    """Whether dates are written in French: the active language is French."""
+    return (translation.get_language() or "").lower().startswith("fr")
 
 
 class Precision(models.TextChoices):
@@ -130,13 +170,15 @@ class PartialDate:
         return self.date.isoformat()
 
     def display(self) -> str:
-        """Human form at the stored precision: "2004", "June 2004", "15 June 2004"."""
+        """Human form at the stored precision: "2004", "June 2004", "15 June 2004"; in
+        French "2004", "juin 2004", "15 juin 2004" and "1er juin 2004"."""
         if self.precision == Precision.YEAR:
             return str(self.date.year)
-        month_name = calendar.month_name[self.date.month]
+        french = in_french()
+        month_name = (FRENCH_MONTHS if french else ENGLISH_MONTHS)[self.date.month]
         if self.precision == Precision.MONTH:
             return f"{month_name} {self.date.year}"
-        return f"{self.date.day} {month_name} {self.date.year}"
+        return f"{_day_number(self.date.day, french)} {month_name} {self.date.year}"
 
     __str__ = display
 
@@ -168,18 +210,71 @@ def ends_on_or_after_q(date_field: str, precision_field: str, day) -> Q:
     )
 
 
+def _from_fr(date: PartialDate) -> str:
+    """ "du 17 mars 2024", "de juin 2004", "de 2004": a span's start in French."""
+    return f"du {date.display()}" if date.precision == Precision.DAY else f"de {date.display()}"
+
+
+def _to_fr(date: PartialDate) -> str:
+    """ "au 19 mars 2024", "à juin 2006", "à 2017": a span's end in French."""
+    return f"au {date.display()}" if date.precision == Precision.DAY else f"à {date.display()}"
+
+
+def _since_fr(date: PartialDate) -> str:
+    return (
+        f"À partir du {date.display()}"
+        if date.precision == Precision.DAY
+        else (f"À partir de {date.display()}")
+    )
+
+
+def _until_fr(date: PartialDate) -> str:
+    return (
+        f"Jusqu'au {date.display()}"
+        if date.precision == Precision.DAY
+        else (f"Jusqu'en {date.display()}")
+    )
+
+
+def _display_span_fr(
+    start: PartialDate | None, end: PartialDate | None, *, open_end: str = ""
+) -> str:
+    """A span in French: "du 17 au 19 mars 2024", "de 2013 à 2017", "jusqu'en 2021"."""
+    if start is None and end is None:
+        return "Dates inconnues"
+    if end is None:
+        return f"{_since_fr(start)}{open_end}"
+    if start is None:
+        return _until_fr(end)
+    if start == end:
+        return start.display()
+    same_precision = start.precision == end.precision
+    same_year = start.date.year == end.date.year
+    if same_precision and start.precision == Precision.DAY and same_year:
+        if start.date.month == end.date.month:
+            return f"du {_day_number(start.date.day, True)} au {end.display()}"
+        first = f"{_day_number(start.date.day, True)} {FRENCH_MONTHS[start.date.month]}"
+        return f"du {first} au {end.display()}"
+    if same_precision and start.precision == Precision.MONTH and same_year:
+        return f"de {FRENCH_MONTHS[start.date.month]} à {end.display()}"
+    return f"{_from_fr(start)} {_to_fr(end)}"
+
+
 def describe_span(
     start: PartialDate | None,
     end: PartialDate | None,
     *,
     ongoing: bool = False,
-    unknown: str = "Dates not recorded",
+    unknown: str | None = None,
 ) -> str:
     """How a record's dates read everywhere they are shown, saying no more than the sources.
 
     A dated point (start and end the same, as for a summit) reads as one date: "June 2004".
     A span reads "2013–2017"; one known to continue, "2004 – present"; one whose end the
-    sources do not give, "From 2004; end not recorded", never as if it went on."""
+    sources do not give, "From 2004; end not recorded", never as if it went on. In French:
+    "de 2013 à 2017", "2004 – aujourd'hui", "À partir de 2004 ; fin non indiquée"."""
+    if in_french():
+        return _describe_span_fr(start, end, ongoing=ongoing, unknown=unknown)
     if ongoing:
         return f"{start.display()} – present" if start else "Start date not recorded – present"
     if start and end:
@@ -188,10 +283,24 @@ def describe_span(
         return f"From {start.display()}; end not recorded"
     if end:
         return f"Until {end.display()}; start not recorded"
-    return unknown
+    return "Dates not recorded" if unknown is None else unknown
 
 
-def describe(record, unknown: str = "Dates not recorded") -> str:
+def _describe_span_fr(
+    start: PartialDate | None, end: PartialDate | None, *, ongoing: bool, unknown: str | None
+) -> str:
+    if ongoing:
+        return f"{start.display()} – aujourd'hui" if start else "Début non indiqué – aujourd'hui"
+    if start and end:
+        return _display_span_fr(start, end)
+    if start:
+        return f"{_since_fr(start)} ; fin non indiquée"
+    if end:
+        return f"{_until_fr(end)} ; début non indiqué"
+    return "Dates non indiquées" if unknown is None else unknown
+
+
+def describe(record, unknown: str | None = None) -> str:
     """`describe_span` of a record with `start`, `end` and perhaps `ongoing`."""
     return describe_span(
         record.start, record.end, ongoing=bool(getattr(record, "ongoing", False)), unknown=unknown
@@ -205,8 +314,14 @@ def dates_text(record) -> str:
     return own() if callable(own) else describe(record)
 
 
+def _day_number(day: int, french: bool) -> str:
+    return "1er" if french and day == 1 else str(day)
+
+
 def display_span(start: PartialDate | None, end: PartialDate | None, *, open_end: str = "") -> str:
     """A readable span: "17–19 March 2024", "2013–2017", "Until 2021", "From June 2004"."""
+    if in_french():
+        return _display_span_fr(start, end, open_end=open_end)
     if start is None and end is None:
         return "Dates unknown"
     if end is None:
@@ -220,9 +335,9 @@ def display_span(start: PartialDate | None, end: PartialDate | None, *, open_end
         if start.date.year == end.date.year and start.date.month == end.date.month:
             return f"{start.date.day}–{end.display()}"
         if start.date.year == end.date.year:
-            return f"{start.date.day} {calendar.month_name[start.date.month]} – {end.display()}"
+            return f"{start.date.day} {ENGLISH_MONTHS[start.date.month]} – {end.display()}"
     if same_precision and start.precision == Precision.MONTH and start.date.year == end.date.year:
-        return f"{calendar.month_name[start.date.month]}–{end.display()}"
+        return f"{ENGLISH_MONTHS[start.date.month]}–{end.display()}"
     if same_precision and start.precision == Precision.YEAR:
         return f"{start.display()}–{end.display()}"
     return f"{start.display()} – {end.display()}"

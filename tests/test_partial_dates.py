@@ -12,6 +12,7 @@ from registry.partial_dates import (
     PartialDate,
     PartialDateError,
     Precision,
+    describe_span,
     display_span,
 )
 
@@ -544,3 +545,102 @@ def test_the_query_rule_for_the_last_day_agrees_with_python_for_a_day_in_the_que
             pk__in=[p.pk for p in programmes.values()],
         )
         assert {p.end.isoformat() for p in found} == expected, day
+
+
+# --- in French --------------------------------------------------------------------------------
+
+
+def _in(language: str, function, *args, **kwargs):
+    from django.utils import translation
+
+    with translation.override(language):
+        return function(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "french"),
+    [
+        ("2004", "2004", "2004"),
+        ("June 2004", "June 2004", "juin 2004"),
+        ("September 2006", "September 2006", "septembre 2006"),
+        ("2024-03-17", "17 March 2024", "17 mars 2024"),
+        ("2024-08-01", "1 August 2024", "1er août 2024"),
+        ("2024-02-11", "11 February 2024", "11 février 2024"),
+        ("2024-12-31", "31 December 2024", "31 décembre 2024"),
+    ],
+)
+def test_a_date_reads_in_the_active_language(text, english, french):
+    date = PartialDate.parse(text)
+    assert _in("en-gb", date.display) == english
+    assert _in("fr", date.display) == french
+    assert _in("fr-fr", str, date) == french
+
+
+def _span(start, end):
+    return (
+        PartialDate.parse(start) if start else None,
+        PartialDate.parse(end) if end else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "french"),
+    [
+        ("2024-03-17", "2024-03-19", "du 17 au 19 mars 2024"),
+        ("2024-03-01", "2024-03-03", "du 1er au 3 mars 2024"),
+        ("2024-02-28", "2024-03-02", "du 28 février au 2 mars 2024"),
+        ("2024-12-30", "2025-01-02", "du 30 décembre 2024 au 2 janvier 2025"),
+        ("2004-03", "2004-06", "de mars à juin 2004"),
+        ("2004-11", "2005-02", "de novembre 2004 à février 2005"),
+        ("2013", "2017", "de 2013 à 2017"),
+        ("2004-06", "2006", "de juin 2004 à 2006"),
+        ("2004-06-15", "2006", "du 15 juin 2004 à 2006"),
+        ("2004", "2004-06-15", "de 2004 au 15 juin 2004"),
+        ("2004-06", "2004-06", "juin 2004"),
+        ("2004-06", None, "À partir de juin 2004"),
+        ("2024-03-17", None, "À partir du 17 mars 2024"),
+        (None, "2021", "Jusqu'en 2021"),
+        (None, "2021-06", "Jusqu'en juin 2021"),
+        (None, "2021-06-30", "Jusqu'au 30 juin 2021"),
+        (None, None, "Dates inconnues"),
+    ],
+)
+def test_a_span_reads_in_french(start, end, french):
+    assert _in("fr", display_span, *_span(start, end)) == french
+
+
+def test_an_open_end_is_added_in_french_too():
+    start, _ = _span("2004-06", None)
+    assert _in("fr", display_span, start, None, open_end=" ; en cours") == (
+        "À partir de juin 2004 ; en cours"
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "ongoing", "english", "french"),
+    [
+        ("2013", "2017", False, "2013–2017", "de 2013 à 2017"),
+        ("2004", None, True, "2004 – present", "2004 – aujourd'hui"),
+        (None, None, True, "Start date not recorded – present", "Début non indiqué – aujourd'hui"),
+        ("2004-06", None, False, "From June 2004; end not recorded",
+         "À partir de juin 2004 ; fin non indiquée"),
+        ("2024-03-17", None, False, "From 17 March 2024; end not recorded",
+         "À partir du 17 mars 2024 ; fin non indiquée"),
+        (None, "2021", False, "Until 2021; start not recorded",
+         "Jusqu'en 2021 ; début non indiqué"),
+        (None, "2021-06-30", False, "Until 30 June 2021; start not recorded",
+         "Jusqu'au 30 juin 2021 ; début non indiqué"),
+        (None, None, False, "Dates not recorded", "Dates non indiquées"),
+    ],
+)  # fmt: skip
+def test_a_records_dates_read_in_the_active_language(start, end, ongoing, english, french):
+    span = _span(start, end)
+    assert _in("en-gb", describe_span, *span, ongoing=ongoing) == english
+    assert _in("fr", describe_span, *span, ongoing=ongoing) == french
+
+
+def test_a_wording_given_for_unknown_dates_is_kept_in_either_language():
+    assert _in("fr", describe_span, None, None, unknown="Dates de cette étape non indiquées") == (
+        "Dates de cette étape non indiquées"
+    )
+    assert _in("en-gb", describe_span, None, None, unknown="No dates") == "No dates"
