@@ -374,7 +374,8 @@ def test_cors_open_for_reading(api, world):
 
 def test_api_root_lists_the_endpoints(api, world):
     root = api.get(f"{API}/").json()
-    assert set(root) == {*LISTS, "changes"}  # the change log is a list of its own
+    # The change log and the data releases are lists of their own.
+    assert set(root) == {*LISTS, "changes", "releases"}
     assert root["visits"] == "http://testserver/api/v1/visits/"
 
 

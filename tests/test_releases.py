@@ -464,3 +464,42 @@ def test_partial_dates_are_written_in_their_iso_form():
     assert edtf(PartialDate.parse("2013").date, "year") == "2013"
     assert edtf(dt.date(2024, 3, 17), "day") == "2024-03-17"
     assert edtf(None, "day") is None
+
+
+def test_the_api_lists_the_releases_with_their_downloads_and_checksums(client: Client, content):
+    first = make_release(note="The first")
+    second = make_release()
+    data = client.get("/api/v1/releases/").json()
+    assert [r["number"] for r in data["results"]] == [2, 1]
+    latest = data["results"][0]
+    assert latest["archive_sha256"] == second.archive_sha256
+    assert latest["download_url"] == f"http://testserver{second.download_url}"
+    assert latest["checksums_url"] == f"http://testserver{second.checksums_url}"
+    assert latest["html_url"] == "http://testserver/releases/2/"
+    assert latest["counts"]["visits"] == {"records": 1, "added": 0, "changed": 0, "removed": 0}
+    assert {f["name"] for f in latest["files"]} >= {"datapackage.json", "popolo.json"}
+    detail = client.get("/api/v1/releases/1/").json()
+    assert (detail["number"], detail["note"], detail["data_sha256"]) == (
+        1,
+        "The first",
+        first.data_sha256,
+    )
+    assert detail["url"] == "http://testserver/api/v1/releases/1/"
+    # The download it names is the archive with that checksum.
+    body = b"".join(client.get(first.download_url).streaming_content)
+    assert hashlib.sha256(body).hexdigest() == detail["archive_sha256"]
+
+
+def test_the_api_filters_releases_by_day_and_refuses_a_bad_one(client: Client, content):
+    with time_machine.travel(dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC), tick=False):
+        make_release()
+    with time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), tick=False):
+        make_release()
+    since = client.get("/api/v1/releases/", {"since": "2026-02-01"}).json()
+    assert [r["number"] for r in since["results"]] == [2]
+    until = client.get("/api/v1/releases/", {"until": "2026-02-01"}).json()
+    assert [r["number"] for r in until["results"]] == [1]
+    bad = client.get("/api/v1/releases/", {"since": "February"})
+    assert bad.status_code == 400 and "since" in bad.json()
+    assert client.get("/api/v1/releases/9/").status_code == 404
+    assert client.get("/api/v1/releases/x/").status_code == 404

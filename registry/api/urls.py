@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import changes, views
+from . import changes, releases, views
 
 app_name = "api"
 
@@ -22,6 +22,7 @@ router.register("events", views.EventViewSet, basename="event")
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("changes", changes.PublicChangeViewSet, basename="change")
+router.register("releases", releases.ReleaseViewSet, basename="release")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -22,6 +22,7 @@ from registry.models import (
     Programme,
     PublicChange,
     Region,
+    Release,
     Source,
     Topic,
     Visit,
@@ -384,6 +385,17 @@ def _logged_types() -> list[tuple[str, str]]:
         for m in models
         if issubclass(m, Publishable)
     )
+
+
+class ReleaseFilterSet(django_filters.FilterSet):
+    """Data releases made between two days."""
+
+    since = django_filters.DateFilter(field_name="made_at", lookup_expr="date__gte", label="since")
+    until = django_filters.DateFilter(field_name="made_at", lookup_expr="date__lte", label="until")
+
+    class Meta:
+        model = Release
+        fields: list[str] = []
 
 
 class PublicChangeFilterSet(django_filters.FilterSet):
