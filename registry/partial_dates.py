@@ -236,9 +236,7 @@ def _until_fr(date: PartialDate) -> str:
     )
 
 
-def _display_span_fr(
-    start: PartialDate | None, end: PartialDate | None, *, open_end: str = ""
-) -> str:
+def _display_span_fr(start: PartialDate | None, end: PartialDate | None, *, open_end: str) -> str:
     """A span in French: "du 17 au 19 mars 2024", "de 2013 à 2017", "jusqu'en 2021"."""
     if start is None and end is None:
         return "Dates inconnues"
@@ -292,7 +290,7 @@ def _describe_span_fr(
     if ongoing:
         return f"{start.display()} – aujourd'hui" if start else "Début non indiqué – aujourd'hui"
     if start and end:
-        return _display_span_fr(start, end)
+        return _display_span_fr(start, end, open_end="")
     if start:
         return f"{_since_fr(start)} ; fin non indiquée"
     if end:

@@ -589,6 +589,7 @@ def _span(start, end):
         ("2024-03-17", "2024-03-19", "du 17 au 19 mars 2024"),
         ("2024-03-01", "2024-03-03", "du 1er au 3 mars 2024"),
         ("2024-02-28", "2024-03-02", "du 28 février au 2 mars 2024"),
+        ("2024-02-01", "2024-03-01", "du 1er février au 1er mars 2024"),
         ("2024-12-30", "2025-01-02", "du 30 décembre 2024 au 2 janvier 2025"),
         ("2004-03", "2004-06", "de mars à juin 2004"),
         ("2004-11", "2005-02", "de novembre 2004 à février 2005"),
@@ -644,3 +645,18 @@ def test_a_wording_given_for_unknown_dates_is_kept_in_either_language():
         "Dates de cette étape non indiquées"
     )
     assert _in("en-gb", describe_span, None, None, unknown="No dates") == "No dates"
+
+
+def test_dates_text_is_a_records_own_wording_or_its_span():
+    from types import SimpleNamespace
+
+    from registry.partial_dates import dates_text
+
+    plain = SimpleNamespace(start=pd("2013"), end=pd("2017"), ongoing=False)
+    assert dates_text(plain) == "2013–2017"
+    assert _in("fr", dates_text, plain) == "de 2013 à 2017"
+    worded = SimpleNamespace(start=None, end=None, dates_text=lambda: "Three days")
+    assert dates_text(worded) == "Three days"
+    # An attribute that is not a method is not a wording.
+    odd = SimpleNamespace(start=pd("2004"), end=None, ongoing=True, dates_text="stored text")
+    assert dates_text(odd) == "2004 – present"
