@@ -5,13 +5,18 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from registry.translation import Translated
+
 from .base import Citable, Publishable, SpanMixin, date_fields, date_order_indexes, span_constraints
 
 
-class Topic(Citable, Publishable):
+class Topic(Citable, Translated, Publishable):
+    translated_fields = ("name", "description")
     name = models.CharField(max_length=100, unique=True)
+    name_fr = models.CharField("name in French", max_length=100, blank=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+    description_fr = models.TextField("description in French", blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -23,7 +28,7 @@ class Topic(Citable, Publishable):
         return reverse("registry:topic-detail", kwargs={"slug": self.slug})
 
 
-class Event(SpanMixin, Citable, Publishable):
+class Event(SpanMixin, Citable, Translated, Publishable):
     """A summit or meeting at which the Allies decided something about partnership."""
 
     class Kind(models.TextChoices):
@@ -32,7 +37,9 @@ class Event(SpanMixin, Citable, Publishable):
         MEETING = "meeting", "Meeting"
         OTHER = "other", "Other"
 
+    translated_fields = ("name", "summary", "decisions")
     name = models.CharField(max_length=200, unique=True)
+    name_fr = models.CharField("name in French", max_length=200, blank=True)
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SUMMIT)
     start_date, start_precision = date_fields("from")
@@ -42,7 +49,9 @@ class Event(SpanMixin, Citable, Publishable):
         "registry.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     summary = models.TextField(blank=True)
+    summary_fr = models.TextField("summary in French", blank=True)
     decisions = models.TextField(blank=True, help_text="What was decided, one decision a line.")
+    decisions_fr = models.TextField("decisions in French", blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="events")
 
     class Meta:

@@ -6,6 +6,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from registry.translation import Translated
+
 from .base import (
     Citable,
     Publishable,
@@ -23,10 +25,12 @@ phone_validator = RegexValidator(
 )
 
 
-class Office(HasOtherNames, SpanMixin, Citable, Publishable):
+class Office(HasOtherNames, SpanMixin, Citable, Translated, Publishable):
     """A liaison or representative office. A closed office stays on record, marked closed."""
 
+    translated_fields = ("name", "description", "closure_note")
     name = models.CharField(max_length=200, unique=True)
+    name_fr = models.CharField("name in French", max_length=200, blank=True)
     slug = models.SlugField(max_length=100, unique=True)
     city = models.CharField(max_length=100, blank=True)
     host_country = models.ForeignKey(
@@ -42,9 +46,11 @@ class Office(HasOtherNames, SpanMixin, Citable, Publishable):
         "registry.Country", blank=True, related_name="covering_offices"
     )
     description = models.TextField(blank=True)
+    description_fr = models.TextField("description in French", blank=True)
     closure_note = models.TextField(
         blank=True, help_text="What happened to the office's work when it closed."
     )
+    closure_note_fr = models.TextField("closure note in French", blank=True)
     succeeded_by = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

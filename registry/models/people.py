@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from registry.names import NameThen, name_on
 from registry.partial_dates import PartialDate, Precision
+from registry.translation import Translated
 
 from .base import (
     Citable,
@@ -27,13 +28,15 @@ from .base import (
 from .names import HasOtherNames
 
 
-class Person(Citable, Publishable):
+class Person(Citable, Translated, Publishable):
+    translated_fields = ("summary",)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     sort_name = models.CharField(
         max_length=200, blank=True, help_text='For alphabetical lists, e.g. "Simmons, Robert".'
     )
     summary = models.TextField(blank=True)
+    summary_fr = models.TextField("summary in French", blank=True)
 
     class Meta:
         ordering = ["sort_name", "name"]
@@ -54,10 +57,12 @@ class Person(Citable, Publishable):
         super().save(*args, **kwargs)
 
 
-class Position(HasOtherNames, SpanMixin, Citable, Publishable):
+class Position(HasOtherNames, SpanMixin, Citable, Translated, Publishable):
     """A post that exists whether or not anyone holds it."""
 
+    translated_fields = ("title", "duties", "notes")
     title = models.CharField(max_length=250, unique=True)
+    title_fr = models.CharField("title in French", max_length=250, blank=True)
     slug = models.SlugField(max_length=100, unique=True)
     organisation = models.ForeignKey(
         "registry.Organisation", on_delete=models.PROTECT, related_name="positions"
@@ -71,6 +76,7 @@ class Position(HasOtherNames, SpanMixin, Citable, Publishable):
         help_text="The office the post is based in, if any.",
     )
     duties = models.TextField(blank=True)
+    duties_fr = models.TextField("duties in French", blank=True)
     start_date, start_precision = date_fields("created")
     end_date, end_precision = date_fields("abolished")
     ongoing = ongoing_field("still exists")
@@ -89,6 +95,7 @@ class Position(HasOtherNames, SpanMixin, Citable, Publishable):
         help_text="How many people may hold the post at the same time (1 for a single post).",
     )
     notes = models.TextField(blank=True)
+    notes_fr = models.TextField("notes in French", blank=True)
 
     class Meta:
         indexes = date_order_indexes("position", "start", "end")
@@ -130,7 +137,7 @@ class Position(HasOtherNames, SpanMixin, Citable, Publishable):
             )
 
 
-class Appointment(SpanMixin, Citable, Publishable):
+class Appointment(SpanMixin, Citable, Translated, Publishable):
     """A person holding a post from one partial date to another."""
 
     class Capacity(models.TextChoices):
@@ -138,6 +145,7 @@ class Appointment(SpanMixin, Citable, Publishable):
         ACTING = "acting", "Acting"
         AD_INTERIM = "ad_interim", "Ad interim"
 
+    translated_fields = ("notes",)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="appointments")
     capacity = models.CharField(
@@ -161,6 +169,7 @@ class Appointment(SpanMixin, Citable, Publishable):
         null=True, blank=True, help_text="1 for the first holder of the post, if the sources say."
     )
     notes = models.TextField(blank=True)
+    notes_fr = models.TextField("notes in French", blank=True)
     single_holder = models.BooleanField(default=True, editable=False)
 
     public_requires = ("person", "position")

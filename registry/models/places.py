@@ -6,14 +6,19 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from registry.translation import Translated
+
 from .base import Citable, Publishable
 from .names import HasOtherNames
 
 
-class Region(Citable, Publishable):
+class Region(Citable, Translated, Publishable):
+    translated_fields = ("name", "summary")
     name = models.CharField(max_length=100, unique=True)
+    name_fr = models.CharField("name in French", max_length=100, blank=True)
     slug = models.SlugField(max_length=100, unique=True)
     summary = models.TextField(blank=True, help_text="A short profile shown on the region page.")
+    summary_fr = models.TextField("summary in French", blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -29,10 +34,12 @@ class Region(Citable, Publishable):
 PARTNER_TEXT = {True: "Yes", False: "No", None: "Not stated in the sources"}
 
 
-class Country(HasOtherNames, Citable, Publishable):
+class Country(HasOtherNames, Citable, Translated, Publishable):
+    translated_fields = ("name", "profile")
     name = models.CharField(
         max_length=100, unique=True, help_text='The name as NATO writes it, e.g. "Kyrgyz Republic".'
     )
+    name_fr = models.CharField("name in French", max_length=100, blank=True)
     slug = models.SlugField(max_length=100, unique=True)
     iso_code = models.CharField(
         "ISO 3166 code",
@@ -61,6 +68,7 @@ class Country(HasOtherNames, Citable, Publishable):
         ),
     )
     profile = models.TextField(blank=True)
+    profile_fr = models.TextField("profile in French", blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -91,7 +99,7 @@ class Country(HasOtherNames, Citable, Publishable):
         return PARTNER_TEXT[self.is_partner]
 
 
-class Organisation(HasOtherNames, Citable, Publishable):
+class Organisation(HasOtherNames, Citable, Translated, Publishable):
     class Kind(models.TextChoices):
         INTERNATIONAL = "international", "International organisation"
         GOVERNMENT = "government", "Government"
@@ -99,7 +107,9 @@ class Organisation(HasOtherNames, Citable, Publishable):
         HEAD_OF_STATE = "head_of_state", "Office of the head of state"
         OTHER = "other", "Other"
 
+    translated_fields = ("name", "description")
     name = models.CharField(max_length=200, unique=True)
+    name_fr = models.CharField("name in French", max_length=200, blank=True)
     short_name = models.CharField(max_length=30, blank=True, help_text='e.g. "NATO".')
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
@@ -112,6 +122,7 @@ class Organisation(HasOtherNames, Citable, Publishable):
         help_text="The country it belongs to; empty for an international organisation.",
     )
     description = models.TextField(blank=True)
+    description_fr = models.TextField("description in French", blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from registry.names import NameThen, name_on
+from registry.translation import Translated
 
 from .base import (
     Citable,
@@ -19,7 +20,7 @@ from .base import (
 from .names import HasOtherNames
 
 
-class Programme(HasOtherNames, SpanMixin, Citable, Publishable):
+class Programme(HasOtherNames, SpanMixin, Citable, Translated, Publishable):
     """A partnership programme, plan, dialogue or forum (PfP, IPAP, EAPC ...)."""
 
     class Kind(models.TextChoices):
@@ -29,11 +30,14 @@ class Programme(HasOtherNames, SpanMixin, Citable, Publishable):
         DIALOGUE = "dialogue", "Dialogue"
         MISSION = "mission", "Mission"
 
+    translated_fields = ("name", "description")
     name = models.CharField(max_length=200, unique=True)
+    name_fr = models.CharField("name in French", max_length=200, blank=True)
     short_name = models.CharField(max_length=30, blank=True, help_text='e.g. "PfP", "IPAP".')
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.TextField(blank=True)
+    description_fr = models.TextField("description in French", blank=True)
     start_date, start_precision = date_fields("launched")
     end_date, end_precision = date_fields("ended")
     ongoing = ongoing_field("still running")
@@ -83,7 +87,7 @@ class Programme(HasOtherNames, SpanMixin, Citable, Publishable):
         self.clean_span()
 
 
-class Participation(SpanMixin, Citable, Publishable):
+class Participation(SpanMixin, Citable, Translated, Publishable):
     """A country's part in a programme, with the dates the sources give."""
 
     class Stage(models.TextChoices):
@@ -91,6 +95,7 @@ class Participation(SpanMixin, Citable, Publishable):
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
 
+    translated_fields = ("summary",)
     country = models.ForeignKey(
         "registry.Country", on_delete=models.PROTECT, related_name="participations"
     )
@@ -107,6 +112,7 @@ class Participation(SpanMixin, Citable, Publishable):
     end_date, end_precision = date_fields("until")
     ongoing = ongoing_field("still active")
     summary = models.TextField(blank=True)
+    summary_fr = models.TextField("summary in French", blank=True)
 
     public_requires = ("country", "programme")
 

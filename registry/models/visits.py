@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from registry.names import NameThen, city_on, name_on
 from registry.partial_dates import PartialDate, describe
+from registry.translation import Translated
 
 from .base import (
     Citable,
@@ -36,8 +37,10 @@ NEWEST_FIRST = (Coalesce("start_date", Value(dt.date.min), output_field=models.D
 OLDEST_FIRST = (Coalesce("start_date", Value(dt.date.max), output_field=models.DateField()),)
 
 
-class Visit(SpanMixin, Citable, Publishable):
+class Visit(SpanMixin, Citable, Translated, Publishable):
+    translated_fields = ("title", "purpose", "summary")
     title = models.CharField(max_length=250)
+    title_fr = models.CharField("title in French", max_length=250, blank=True)
     slug = models.SlugField(max_length=120, unique=True)
     traveller = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
@@ -65,7 +68,9 @@ class Visit(SpanMixin, Citable, Publishable):
         "numbers are kept only for the form.",
     )
     purpose = models.TextField(blank=True)
+    purpose_fr = models.TextField("purpose in French", blank=True)
     summary = models.TextField(blank=True)
+    summary_fr = models.TextField("summary in French", blank=True)
     topics = models.ManyToManyField("registry.Topic", blank=True, related_name="visits")
 
     # A visit names its traveller and their post, so it shows only once both records do.
@@ -178,9 +183,10 @@ def _may_have_held(appointment: Appointment, first: dt.date, last: dt.date) -> b
     return day <= last and appointment.possibly_active_on(day)
 
 
-class VisitLeg(SpanMixin, Versioned):
+class VisitLeg(SpanMixin, Translated, Versioned):
     """One stop of a visit; legs are shown in `order`."""
 
+    translated_fields = ("notes",)
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="legs")
     order = models.PositiveSmallIntegerField(default=0)
     country = models.ForeignKey(
@@ -190,6 +196,7 @@ class VisitLeg(SpanMixin, Versioned):
     start_date, start_precision = date_fields("from")
     end_date, end_precision = date_fields("until")
     notes = models.TextField(blank=True)
+    notes_fr = models.TextField("notes in French", blank=True)
 
     class Meta:
         ordering = ["visit", "order", "start_date"]
@@ -245,9 +252,10 @@ def _outside(visit: Visit, start, end) -> str:
     return ""
 
 
-class Meeting(Versioned):
+class Meeting(Translated, Versioned):
     """A meeting on a visit, with a named counterpart or a group."""
 
+    translated_fields = ("summary",)
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="meetings")
     leg = models.ForeignKey(
         VisitLeg,
@@ -282,6 +290,7 @@ class Meeting(Versioned):
     venue = models.CharField(max_length=200, blank=True)
     date, date_precision = date_fields("date")
     summary = models.TextField(blank=True)
+    summary_fr = models.TextField("summary in French", blank=True)
     topics = models.ManyToManyField("registry.Topic", blank=True, related_name="meetings")
 
     class Meta:
