@@ -132,6 +132,11 @@ MIDDLEWARE = [
     "registry.faults.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: from the /en/ or /fr/ of a public page; elsewhere (the API, the admin,
+    # a first visit to an address without one) from Accept-Language. An API request may also
+    # name it with ?lang= (registry/api/language.py).
+    "django.middleware.locale.LocaleMiddleware",
+    "registry.api.language.ApiLanguageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -240,7 +245,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# English, the registry's source language, and French (registry/translation.py). English
+# dates and numbers follow British usage (partnership_site/formats/en/).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["partnership_site.formats"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

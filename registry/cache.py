@@ -4,8 +4,9 @@ For an anonymous GET or HEAD of a public page, feed, the sitemap, robots.txt or 
 `PublicCacheMiddleware`:
 
 1. reads the registry version (registry/publication/version.py: one cache round trip) and
-   derives the ETag from it and the request's cache key: the full URL with its query string,
-   plus, under /api/, the Accept header the content negotiation reads. A matching
+   derives the ETag from it and the request's cache key: the full URL with its query string
+   and the language of the answer, plus, under /api/, the Accept header the content
+   negotiation reads. A matching
    `If-None-Match` is answered 304 there, before any view runs or any query is made;
 2. serves the stored response for that key and version when there is one (no query);
 3. otherwise runs the view and stores a response that is the same for every anonymous
@@ -36,6 +37,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.utils import translation
 from django.utils.cache import (
     cc_delim_re,
     get_conditional_response,
@@ -166,8 +168,10 @@ def signed_in(request: HttpRequest) -> bool:
 
 def request_digest(request: HttpRequest, headers: tuple[str, ...]) -> str:
     """The cache key of a request, without the version: its full URL (scheme, host, path,
-    query string) and the values of the request headers its answer varies on."""
-    parts = [request.build_absolute_uri()]
+    query string), the language it is answered in (from the URL, or from Accept-Language
+    where the URL names none, as in the API) and the values of the request headers its
+    answer varies on."""
+    parts = [request.build_absolute_uri(), translation.get_language() or ""]
     parts += [request.headers.get(name, "").strip() for name in headers]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
 

@@ -65,12 +65,6 @@ class Translated(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db: str, field_names: Any, values: Any) -> Translated:
-        record = super().from_db(db, field_names, values)
-        record._french_loaded = french_values(record)
-        return record
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         refresh_french_state(self)
         update_fields = kwargs.get("update_fields")
@@ -78,6 +72,12 @@ class Translated(models.Model):
             kwargs["update_fields"] = {*update_fields, "french_made_from", "french_out_of_date"}
         super().save(*args, **kwargs)
         self._french_loaded = french_values(self)
+
+    @classmethod
+    def from_db(cls, db: str, field_names: Any, values: Any) -> Translated:
+        record = super().from_db(db, field_names, values)
+        record._french_loaded = french_values(record)
+        return record
 
     def french_stale_fields(self) -> list[str]:
         """The fields whose French was made from an English text that has since changed."""
@@ -127,9 +127,7 @@ def refresh_french_state(record: Translated, *, reviewed: bool = False) -> None:
         if reviewed or field not in made or french != (loaded.get(field) or "").strip():
             made[field] = digest(getattr(record, field))
     record.french_made_from = made
-    record.french_out_of_date = any(
-        made[field] != digest(getattr(record, field)) for field in made
-    )
+    record.french_out_of_date = any(made[field] != digest(getattr(record, field)) for field in made)
 
 
 def text_in_language(record: Any, field: str) -> tuple[str, bool]:

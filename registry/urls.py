@@ -63,10 +63,16 @@ urlpatterns = [
         name="release-file",
     ),
     path("search/", discovery.SearchView.as_view(), name="search"),
+]
+
+# At the root of the site, outside the language prefix (partnership_site/urls.py): one
+# robots.txt and one sitemap, whose sections list every page in both languages
+# (namespace "site").
+root_urlpatterns = [
     path(
         "sitemap.xml",
         index,
-        {"sitemaps": discovery.SITEMAPS, "sitemap_url_name": "registry:sitemap-section"},
+        {"sitemaps": discovery.SITEMAPS, "sitemap_url_name": "site:sitemap-section"},
         name="sitemap",
     ),
     path(

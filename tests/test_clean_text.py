@@ -400,7 +400,7 @@ def test_the_calendar_is_valid_whatever_is_stored(client, world):
 
 
 def test_the_sitemap_is_well_formed(client, world):
-    index = client.get(reverse("registry:sitemap"))
+    index = client.get(reverse("site:sitemap"))
     assert index.status_code == 200
     sections = [loc.text for loc in ET.fromstring(index.content).iter() if loc.tag.endswith("loc")]
     assert len(sections) > 5

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
+from django.template.defaultfilters import linebreaks_filter as linebreaks
+from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from registry import links
+from registry import links, translation
 from registry.partial_dates import PartialDate, Precision, describe
 
 register = template.Library()
@@ -143,6 +148,78 @@ def nav_link(context, url_name: str, label: str):
     path = request.path if request is not None else ""
     if path == url:
         return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
-    if url != "/" and path.startswith(url):
+    if url != reverse("registry:home") and path.startswith(url):
         return format_html('<a href="{}" aria-current="true">{}</a>', url, label)
     return format_html('<a href="{}">{}</a>', url, label)
+
+
+@register.filter
+def tr(record, field: str) -> str:
+    """A record's text in the page's language, as HTML: the French when there is one, else
+    the English marked `lang="en"` (registry/translation.py)."""
+    return translation.shown_html(record, field)
+
+
+@register.filter
+def tr_text(record, field: str) -> str:
+    """The same as plain text, for titles and attributes."""
+    return translation.shown_text(record, field)
+
+
+@register.simple_tag
+def prose(record, field: str, css_class: str = "prose") -> str:
+    """A record's text as paragraphs in the page's language. English standing in for a
+    French text not yet written is marked `lang="en"` and followed by a note saying so."""
+    text, fallback = translation.text_in_language(record, field)
+    if not text.strip():
+        return ""
+    paragraphs = linebreaks(text, autoescape=True)
+    if not fallback:
+        return format_html('<div class="{}">{}</div>', css_class, paragraphs)
+    return format_html(
+        '<div class="{}" lang="{}">{}</div><p class="untranslated">{}</p>',
+        css_class,
+        translation.SOURCE_LANGUAGE,
+        paragraphs,
+        _("Not yet translated into French: this text is shown in English."),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context) -> list[dict[str, Any]]:
+    """This page in each language: for the switcher and the hreflang alternates. The query
+    string is kept, so a search or a filtered list stays the same in the other language."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current = get_language()
+    query = request.META.get("QUERY_STRING", "")
+    versions = []
+    for code, name in settings.LANGUAGES:
+        path = translate_url(request.path, code)
+        if query:
+            path = f"{path}?{query}"
+        versions.append(
+            {
+                "code": code,
+                "name": name,
+                "path": path,
+                "url": request.build_absolute_uri(path),
+                "current": code == current,
+            }
+        )
+    return versions
+
+
+@register.simple_tag(takes_context=True)
+def unprefixed_url(context) -> str:
+    """This page's address without a language, which redirects each visitor to theirs
+    (hreflang x-default)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    prefix = f"/{get_language()}/"
+    path = request.get_full_path()
+    if path.startswith(prefix):
+        path = "/" + path.removeprefix(prefix)
+    return request.build_absolute_uri(path)

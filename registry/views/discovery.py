@@ -341,9 +341,9 @@ class VisitAtomFeed(VisitRssFeed):
 # --- Sitemap and robots.txt ---------------------------------------------------------------
 
 
-# URLs per sitemap section file: well under the protocol's 50,000, and small enough that a
-# section stays under 300 kB.
-SITEMAP_LIMIT = 2000
+# Records per sitemap section file. Each is listed once per language, with its alternates
+# in the other: 2,000 addresses, well under the protocol's 50,000, in a file of about 1 MB.
+SITEMAP_LIMIT = 1000
 
 
 class IdRangePaginator:
@@ -352,8 +352,8 @@ class IdRangePaginator:
     than `limit` addresses, and neither the index nor a section costs a count or an offset
     over the whole table (two reads along the primary key find the first and last ids)."""
 
-    def __init__(self, queryset: QuerySet, limit: int) -> None:
-        self.queryset, self.limit = queryset, limit
+    def __init__(self, queryset: QuerySet, limit: int, languages: tuple[str, ...] = ()) -> None:
+        self.queryset, self.limit, self.languages = queryset, limit, languages
 
     @cached_property
     def bounds(self) -> tuple[int, int]:
@@ -374,6 +374,8 @@ class IdRangePaginator:
             raise EmptyPage("That sitemap section does not exist.")
         start = self.bounds[0] + (number - 1) * self.limit
         rows = self.queryset.filter(pk__gte=start, pk__lt=start + self.limit)
+        if self.languages:  # the (language, record) pairs of an i18n sitemap
+            rows = [(language, row) for row in rows for language in self.languages]
         return SimpleNamespace(object_list=rows)
 
 
@@ -382,6 +384,9 @@ class PublishedSitemap(Sitemap):
     most `limit` addresses listed by the sitemap index."""
 
     limit = SITEMAP_LIMIT
+    # Every page in English and French, each naming the other (hreflang) and the address
+    # without a language that follows the browser's (x-default).
+    i18n = alternates = x_default = True
 
     def __init__(self, model) -> None:
         self.model = model
@@ -394,7 +399,7 @@ class PublishedSitemap(Sitemap):
 
     @property
     def paginator(self) -> IdRangePaginator:
-        return IdRangePaginator(self.items(), self.limit)
+        return IdRangePaginator(self.items(), self.limit, tuple(self.get_languages_for_item(None)))
 
     def lastmod(self, item) -> dt.datetime:
         return item.updated_at
@@ -406,6 +411,8 @@ class PublishedSitemap(Sitemap):
 
 class PagesSitemap(Sitemap):
     """The home page and the list pages that exist."""
+
+    i18n = alternates = x_default = True
 
     names = (
         "home",
@@ -458,6 +465,6 @@ SITEMAPS = {
 
 class RobotsView(View):
     def get(self, request, *args, **kwargs):
-        sitemap = request.build_absolute_uri(reverse("registry:sitemap"))
+        sitemap = request.build_absolute_uri(reverse("site:sitemap"))
         body = f"User-agent: *\nAllow: /\nDisallow: /admin/\n\nSitemap: {sitemap}\n"
         return HttpResponse(body, content_type="text/plain; charset=utf-8")
