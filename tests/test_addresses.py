@@ -100,10 +100,10 @@ def test_every_old_name_leads_to_the_newest_and_a_name_taken_back_is_the_records
     renamed(visit, "third-name")
     for old in (first, "second-name"):
         response = client.get(reverse("registry:visit-detail", args=[old]))
-        assert response["Location"] == "/visits/third-name/"
+        assert response["Location"] == "/en/visits/third-name/"
     renamed(visit, first)
-    assert client.get(f"/visits/{first}/").status_code == 200
-    assert client.get("/visits/third-name/")["Location"] == f"/visits/{first}/"
+    assert client.get(f"/en/visits/{first}/").status_code == 200
+    assert client.get("/en/visits/third-name/")["Location"] == f"/en/visits/{first}/"
     assert set(RetiredAddress.for_model(Visit).values_list("key", flat=True)) == {
         "second-name",
         "third-name",
@@ -113,7 +113,7 @@ def test_every_old_name_leads_to_the_newest_and_a_name_taken_back_is_the_records
 def test_a_new_record_may_take_a_retired_name(client: Client) -> None:
     old = renamed(f.create_topic(name="Old topic", slug="shared-name"), "old-topic")
     new = f.create_topic(name="New topic", slug="shared-name")
-    page = client.get("/topics/shared-name/")
+    page = client.get("/en/topics/shared-name/")
     assert page.status_code == 200
     assert "New topic" in page.content.decode()
     assert client.get("/api/v1/topics/shared-name/").json()["name"] == "New topic"
@@ -124,7 +124,7 @@ def test_a_new_record_may_take_a_retired_name(client: Client) -> None:
 def test_a_renamed_draft_gives_nothing_away(client: Client) -> None:
     draft = f.create_visit(title="Hidden visit", slug="hidden-visit", status=Status.DRAFT)
     renamed(draft, "hidden-visit-2")
-    for target in ("/visits/hidden-visit/", "/api/v1/visits/hidden-visit/"):
+    for target in ("/en/visits/hidden-visit/", "/api/v1/visits/hidden-visit/"):
         response = client.get(target)
         assert response.status_code == 404
         assert "hidden-visit-2" not in response.content.decode()
@@ -137,7 +137,7 @@ def test_a_record_unpublished_after_its_rename_no_longer_redirects(client: Clien
     renamed(person, "zephyr-renamed")
     person.status = Status.DRAFT
     person.save()
-    assert client.get(f"/people/{old}/").status_code == 404
+    assert client.get(f"/en/people/{old}/").status_code == 404
     assert client.get(f"/api/v1/people/{old}/").status_code == 404
 
 
@@ -154,7 +154,7 @@ def test_a_deleted_public_record_answers_410_at_every_address_it_had(client: Cli
         assert page.status_code == 410
         body = page.content.decode()
         assert "Record removed" in body and label in body
-        assert 'href="/search/"' in body
+        assert 'href="/en/search/"' in body
         assert "Traceback" not in body
     for key in (first_slug, "zephyr-last-name"):
         answer = client.get(api(model, key))
@@ -178,7 +178,7 @@ def test_a_deleted_record_addressed_by_id_answers_410(client: Client, model) -> 
 def test_a_deleted_draft_stays_unknown(client: Client) -> None:
     draft = f.create_event(name="Secret summit", slug="secret-summit", status=Status.DRAFT)
     draft.delete()
-    assert client.get("/events/secret-summit/").status_code == 404
+    assert client.get("/en/events/secret-summit/").status_code == 404
     assert client.get("/api/v1/events/secret-summit/").status_code == 404
     assert not RetiredAddress.objects.exists()
 
@@ -189,16 +189,16 @@ def test_a_restored_record_answers_again_at_all_its_addresses(client: Client) ->
     first = office.get_absolute_url()
     renamed(office, "zephyr-office-2")
     office.delete()
-    assert client.get("/offices/zephyr-office-2/").status_code == 410
+    assert client.get("/en/offices/zephyr-office-2/").status_code == 410
     (deletion,) = deleted_records(Office)
     restore(Office, deletion)
-    assert client.get("/offices/zephyr-office-2/").status_code == 200
-    assert client.get(first)["Location"] == "/offices/zephyr-office-2/"
+    assert client.get("/en/offices/zephyr-office-2/").status_code == 200
+    assert client.get(first)["Location"] == "/en/offices/zephyr-office-2/"
 
 
 def test_unknown_addresses_are_still_404(client: Client) -> None:
     f.create_country(name="Zephyria", slug="zephyria")
-    assert client.get("/countries/nowhere/").status_code == 404
+    assert client.get("/en/countries/nowhere/").status_code == 404
     assert client.get("/api/v1/countries/nowhere/").status_code == 404
 
 

@@ -49,7 +49,7 @@ def test_regions_in_their_order_with_their_countries(api):
     caucasus = data["results"][0]
     assert [c["slug"] for c in caucasus["countries"]] == ["armenia", "azerbaijan", "georgia"]
     assert caucasus["url"] == "http://testserver/api/v1/regions/south-caucasus/"
-    assert caucasus["html_url"] == "http://testserver/regions/south-caucasus/"
+    assert caucasus["html_url"] == "http://testserver/en/regions/south-caucasus/"
     assert caucasus["citations"][0]["source"] == "nato-special-representative-caucasus-central-asia"
     assert caucasus["citations"][0]["source_url"].endswith(
         "/api/v1/sources/nato-special-representative-caucasus-central-asia/"
@@ -188,7 +188,7 @@ def test_participations_by_country_and_programme(api):
     dialogue = get(api, "participations/", programme="intensified-dialogue")["results"]
     assert len(dialogue) == 1
     assert (dialogue[0]["start"], dialogue[0]["start_precision"]) == ("2006-09", "month")
-    assert dialogue[0]["html_url"] == f"http://testserver/participations/{dialogue[0]['id']}/"
+    assert dialogue[0]["html_url"] == f"http://testserver/en/participations/{dialogue[0]['id']}/"
     detail = get(api, f"participations/{dialogue[0]['id']}/")
     assert detail["country"]["slug"] == "georgia"
     assert detail["url"] == f"http://testserver/api/v1/participations/{dialogue[0]['id']}/"
@@ -324,7 +324,7 @@ def test_people(api):
     assert slugs(get(api, "people/", position=SPECIAL_REPRESENTATIVE)) == ["robert-simmons"]
     simmons = get(api, "people/robert-simmons/")
     assert simmons["summary"].startswith("The first Secretary General's Special Representative")
-    assert simmons["html_url"] == "http://testserver/people/robert-simmons/"
+    assert simmons["html_url"] == "http://testserver/en/people/robert-simmons/"
 
 
 def test_appointments(api):

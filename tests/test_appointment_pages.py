@@ -27,10 +27,10 @@ def test_an_appointment_page_says_who_held_which_post_when(client: Client):
     person = f.create_person(name="Robert Simmons", slug="robert-simmons")
     post = f.create_position(title="Special Representative", slug="special-representative")
     appointment = f.cited(f.create_appointment(person=person, position=post, start=JUNE_2004))
-    page = client.get(f"/appointments/{appointment.pk}/").content.decode()
+    page = client.get(f"/en/appointments/{appointment.pk}/").content.decode()
     assert "<h1>Robert Simmons, Special Representative" in page
-    assert '<a href="/people/robert-simmons/">Robert Simmons</a>' in page
-    assert '<a href="/positions/special-representative/">Special Representative</a>' in page
+    assert '<a href="/en/people/robert-simmons/">Robert Simmons</a>' in page
+    assert '<a href="/en/positions/special-representative/">Special Representative</a>' in page
     assert "June 2004" in page
     assert "As the source states." in page  # its citation
     role = next(item for item in jsonld(page) if item.get("@type") == "Role")
@@ -38,21 +38,21 @@ def test_an_appointment_page_says_who_held_which_post_when(client: Client):
     assert role["startDate"] == "2004-06"
     assert role["member"]["name"] == "Robert Simmons"
     # Linked from the person's and the post's pages.
-    for path in ("/people/robert-simmons/", "/positions/special-representative/"):
-        assert f'href="/appointments/{appointment.pk}/"' in client.get(path).content.decode()
+    for path in ("/en/people/robert-simmons/", "/en/positions/special-representative/"):
+        assert f'href="/en/appointments/{appointment.pk}/"' in client.get(path).content.decode()
 
 
 def test_a_participation_page_says_which_country_took_part_when(client: Client):
     country = f.create_country(name="Kazakhstan", slug="kazakhstan")
     programme = f.create_programme(name="Individual Partnership Action Plan", slug="ipap")
     participation = f.create_participation(country=country, programme=programme, start="2006")
-    page = client.get(f"/participations/{participation.pk}/").content.decode()
+    page = client.get(f"/en/participations/{participation.pk}/").content.decode()
     assert "<h1>Kazakhstan in the Individual Partnership Action Plan" in page
-    assert '<a href="/countries/kazakhstan/">Kazakhstan</a>' in page
-    assert '<a href="/programmes/ipap/">Individual Partnership Action Plan</a>' in page
+    assert '<a href="/en/countries/kazakhstan/">Kazakhstan</a>' in page
+    assert '<a href="/en/programmes/ipap/">Individual Partnership Action Plan</a>' in page
     assert (
-        f'href="/participations/{participation.pk}/"'
-        in client.get("/programmes/ipap/").content.decode()
+        f'href="/en/participations/{participation.pk}/"'
+        in client.get("/en/programmes/ipap/").content.decode()
     )
 
 
@@ -61,20 +61,20 @@ def test_hidden_ones_have_no_page(client: Client):
     hidden = f.create_appointment(person=draft_person)
     draft = f.create_appointment(status=Status.DRAFT)
     for appointment in (hidden, draft):
-        assert client.get(f"/appointments/{appointment.pk}/").status_code == 404
-    assert client.get("/appointments/999999/").status_code == 404
-    assert client.get("/appointments/nope/").status_code == 404
+        assert client.get(f"/en/appointments/{appointment.pk}/").status_code == 404
+    assert client.get("/en/appointments/999999/").status_code == 404
+    assert client.get("/en/appointments/nope/").status_code == 404
 
 
 def test_they_are_in_the_sitemap(client: Client):
     appointment = f.create_appointment()
     participation = f.create_participation()
     assert (
-        f"/appointments/{appointment.pk}/</loc>"
+        f"/en/appointments/{appointment.pk}/</loc>"
         in client.get("/sitemap-appointments.xml").content.decode()
     )
     assert (
-        f"/participations/{participation.pk}/</loc>"
+        f"/en/participations/{participation.pk}/</loc>"
         in client.get("/sitemap-participations.xml").content.decode()
     )
 
@@ -82,11 +82,11 @@ def test_they_are_in_the_sitemap(client: Client):
 def test_the_api_gives_their_pages(client: Client):
     appointment = f.create_appointment()
     answer = client.get(f"/api/v1/appointments/{appointment.pk}/").json()
-    assert answer["html_url"] == f"http://testserver/appointments/{appointment.pk}/"
+    assert answer["html_url"] == f"http://testserver/en/appointments/{appointment.pk}/"
 
 
 def test_a_deleted_appointments_page_answers_410(client: Client):
     appointment = f.create_appointment()
-    path = f"/appointments/{appointment.pk}/"
+    path = f"/en/appointments/{appointment.pk}/"
     appointment.delete()
     assert client.get(path).status_code == 410

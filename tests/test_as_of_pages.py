@@ -14,8 +14,8 @@ from tests.conftest import clear_caches
 
 pytestmark = pytest.mark.django_db
 
-TASHKENT = "/offices/nato-liaison-officer-central-asia-office/"
-SPECIAL_REPRESENTATIVE = "/positions/special-representative-caucasus-central-asia/"
+TASHKENT = "/en/offices/nato-liaison-officer-central-asia-office/"
+SPECIAL_REPRESENTATIVE = "/en/positions/special-representative-caucasus-central-asia/"
 
 
 @pytest.fixture(scope="module")
@@ -50,15 +50,15 @@ def test_the_tashkent_office_was_open_in_2015_and_closed_in_2018(site: Client):
 def test_robert_simmons_possibly_held_the_special_representatives_post_in_2005(site: Client):
     text = page(site, SPECIAL_REPRESENTATIVE, "2005-01-01")
     assert (
-        '<a href="/people/robert-simmons/">Robert Simmons</a> '
+        '<a href="/en/people/robert-simmons/">Robert Simmons</a> '
         '<span class="badge badge-possible">possibly in post</span>' in text
     )
 
 
 def test_the_home_page_lists_the_offices_open_that_day(site: Client):
-    in_2015 = page(site, "/", "2015-01-01")
+    in_2015 = page(site, "/en/", "2015-01-01")
     assert f'<a href="{TASHKENT}">' in in_2015.split('id="as-of-heading"')[1].split("</section>")[0]
-    in_2018 = page(site, "/", "2018-01-01")
+    in_2018 = page(site, "/en/", "2018-01-01")
     assert (
         f'<a href="{TASHKENT}">'
         not in in_2018.split('id="as-of-heading"')[1].split("</section>")[0]
@@ -67,12 +67,12 @@ def test_the_home_page_lists_the_offices_open_that_day(site: Client):
 
 def test_a_country_page_lists_its_programmes_and_offices_that_day(site: Client):
     ipap = Participation.objects.get(country__slug="kazakhstan").programme
-    text = page(site, "/countries/kazakhstan/", "2006-01-01")
+    text = page(site, "/en/countries/kazakhstan/", "2006-01-01")
     assert (
         f'<a href="{ipap.get_absolute_url()}">{ipap}</a> '
         '<span class="badge badge-possible">possibly taking part</span>' in text
     )
-    uzbekistan = page(site, "/countries/uzbekistan/", "2015-01-01")
+    uzbekistan = page(site, "/en/countries/uzbekistan/", "2015-01-01")
     assert "certainly open" in uzbekistan
 
 
@@ -80,7 +80,7 @@ def test_a_programme_page_lists_the_countries_taking_part_that_day(site: Client)
     ipap = Participation.objects.get(country__slug="kazakhstan").programme
     before = page(site, ipap.get_absolute_url(), "2004-12-31")
     during = page(site, ipap.get_absolute_url(), "2005-03-01")
-    kazakhstan = '<a href="/countries/kazakhstan/">Kazakhstan</a>'
+    kazakhstan = '<a href="/en/countries/kazakhstan/">Kazakhstan</a>'
     assert kazakhstan in during.split('id="as-of-heading"')[1].split("</section>")[0]
     assert kazakhstan not in before.split('id="as-of-heading"')[1].split("</section>")[0]
 
@@ -101,7 +101,7 @@ def test_a_page_without_a_day_shows_only_the_chooser(site: Client):
     assert "This office was" not in text
 
 
-@pytest.mark.parametrize("path", ["/", TASHKENT, SPECIAL_REPRESENTATIVE, "/countries/georgia/"])
+@pytest.mark.parametrize("path", ["/en/", TASHKENT, SPECIAL_REPRESENTATIVE, "/en/countries/georgia/"])
 def test_a_day_costs_a_few_queries_more_whatever_the_day(
     site: Client, path: str, django_assert_max_num_queries
 ):

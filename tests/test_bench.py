@@ -222,7 +222,7 @@ def test_bench_views_are_off_by_default(client, db):
     assert not any("bench" in name for name in settings.MIDDLEWARE)
     assert client.get("/bench/bare/").status_code == 404
     assert client.get("/bench/visit-values/").status_code == 404
-    assert "X-Query-Count" not in client.get("/")
+    assert "X-Query-Count" not in client.get("/en/")
 
 
 def test_bench_views_when_on(client, seeded, bench_urls):
@@ -287,7 +287,7 @@ def page(name, group, path, p50, p95, queries, size, **extra):
 
 def measurements() -> dict:
     def size(name, visits, country_ms, country_queries, timeline_timeout=False):
-        timeline = page("timeline", "list", "/timeline/", 40, 45, 13, 9000)
+        timeline = page("timeline", "list", "/en/timeline/", 40, 45, 13, 9000)
         if timeline_timeout:
             timeline.update(timeout=True, timeout_ms=30000, p50=None, p95=None, samples=0)
         return {
@@ -302,14 +302,14 @@ def measurements() -> dict:
                 page(
                     "country page",
                     "page",
-                    "/countries/georgia/",
+                    "/en/countries/georgia/",
                     country_ms,
                     country_ms,
                     country_queries,
                     19_000_000,
                 ),
                 timeline,
-                page("search: phrase", "search", "/search/?q=energy+security", 20, 25, 13, 8000),
+                page("search: phrase", "search", "/en/search/?q=energy+security", 20, 25, 13, 8000),
                 page(
                     "admin visit changelist", "admin", "/admin/registry/visit/", 200, 250, 8, 80_000
                 ),
@@ -317,7 +317,7 @@ def measurements() -> dict:
             "load": [
                 {
                     "name": "cached page",
-                    "target": "/visits/a/",
+                    "target": "/en/visits/a/",
                     "baseline": "/bench/bare/",
                     "target_rps": 900.0,
                     "baseline_rps": 1000.0,
@@ -325,7 +325,7 @@ def measurements() -> dict:
                 },
                 {
                     "name": "304",
-                    "target": "/visits/a/",
+                    "target": "/en/visits/a/",
                     "baseline": "/bench/bare/",
                     "target_rps": 800.0,
                     "baseline_rps": 1000.0,

@@ -46,7 +46,7 @@ def more_link(html: str) -> str:
 
 
 def visit_titles(html: str) -> list[str]:
-    return re.findall(r'<a href="/visits/[^"]+/">([^<]+)</a>', html)
+    return re.findall(r'<a href="/en/visits/[^"]+/">([^<]+)</a>', html)
 
 
 def country_with_visits(count: int):
@@ -67,14 +67,14 @@ def test_country_page_caps_visits_with_the_count_and_a_link_that_shows_them_all(
     draft = f.create_visit(title="Draft visit", status=Status.DRAFT, start="2021-01-01")
     f.create_leg(visit=draft, country=country)
 
-    page = client.get("/countries/georgia/")
+    page = client.get("/en/countries/georgia/")
     visits_html = section(page, "visits-heading")
     shown = visit_titles(visits_html)
     # The latest ten, newest first; the draft neither shown nor counted.
     assert shown == [f"Visit number {day:02d}" for day in range(MORE, MORE - SECTION_CAP, -1)]
     assert f"See all {MORE} visits" in text_of(visits_html)
     url = more_link(visits_html)
-    assert url == "/visits/?country=georgia"
+    assert url == "/en/visits/?country=georgia"
 
     full = client.get(url)
     assert full.status_code == 200
@@ -90,7 +90,7 @@ def text_of(html: str) -> str:
 
 def test_a_section_under_its_cap_shows_everything_and_no_link(client):
     country_with_visits(3)
-    visits_html = section(client.get("/countries/georgia/"), "visits-heading")
+    visits_html = section(client.get("/en/countries/georgia/"), "visits-heading")
     assert len(visit_titles(visits_html)) == 3
     assert 'class="more"' not in visits_html
 
@@ -104,30 +104,30 @@ def test_region_page_caps_its_sections_and_links_to_lists_filtered_by_region(cli
         visit = f.create_visit(title=f"Trip {n:02d}", start=f"2019-02-{n + 1:02d}")
         leg = f.create_leg(visit=visit, country=country)
         f.create_meeting(visit=visit, leg=leg, counterpart=f.create_person(name=f"Met {n:02d}"))
-    page = client.get("/regions/south-caucasus/")
+    page = client.get("/en/regions/south-caucasus/")
     assert page.status_code == 200
 
     posts = section(page, "posts-heading")
-    assert len(re.findall(r"<h3><a href=\"/positions/", posts)) == SECTION_CAP
-    assert more_link(posts) == "/positions/?region=south-caucasus"
-    listed = client.get("/positions/?region=south-caucasus")
-    assert len(re.findall(r'<h2><a href="/positions/', listed.content.decode())) == MORE
+    assert len(re.findall(r"<h3><a href=\"/en/positions/", posts)) == SECTION_CAP
+    assert more_link(posts) == "/en/positions/?region=south-caucasus"
+    listed = client.get("/en/positions/?region=south-caucasus")
+    assert len(re.findall(r'<h2><a href="/en/positions/', listed.content.decode())) == MORE
 
     met = section(page, "met-heading")
     assert len(re.findall(r'<td data-label="Official">', met)) == SECTION_CAP
     assert f"See all {MORE} meetings" in text_of(met)
-    assert more_link(met) == "/meetings/?region=south-caucasus"
-    meetings = client.get("/meetings/?region=south-caucasus")
+    assert more_link(met) == "/en/meetings/?region=south-caucasus"
+    meetings = client.get("/en/meetings/?region=south-caucasus")
     assert len(re.findall(r'<td data-label="Official">', meetings.content.decode())) == MORE
 
     visits = section(page, "visits-heading")
-    assert more_link(visits) == "/visits/?region=south-caucasus"
+    assert more_link(visits) == "/en/visits/?region=south-caucasus"
     for n in range(TIMELINE_CAP):
         f.create_event(name=f"Summit {n:02d}", start=f"{1990 + n}", country=country)
-    timeline = section(client.get("/regions/south-caucasus/"), "timeline-heading")
+    timeline = section(client.get("/en/regions/south-caucasus/"), "timeline-heading")
     assert timeline.count('<span class="label">') == TIMELINE_CAP
     assert f"See all {TIMELINE_CAP + MORE} dated facts" in text_of(timeline)
-    assert more_link(timeline) == "/timeline/?region=south-caucasus"
+    assert more_link(timeline) == "/en/timeline/?region=south-caucasus"
 
 
 def test_person_page_caps_visits_meetings_and_posts(client):
@@ -144,18 +144,18 @@ def test_person_page_caps_visits_meetings_and_posts(client):
         )
         f.create_appointment(person=person, position=position, start=f"{2000 + n}")
         assert visit.pk
-    page = client.get("/people/busy-official/")
+    page = client.get("/en/people/busy-official/")
     visits = section(page, "visits-heading")
     assert len(visit_titles(visits)) == SECTION_CAP
-    assert more_link(visits) == "/visits/?person=busy-official"
+    assert more_link(visits) == "/en/visits/?person=busy-official"
     meetings = section(page, "meetings-heading")
     assert meetings.count('<li class="record">') == SECTION_CAP
-    assert more_link(meetings) == "/meetings/?person=busy-official"
+    assert more_link(meetings) == "/en/meetings/?person=busy-official"
     posts = section(page, "posts-heading")
     assert posts.count('<li class="record">') == MORE  # under the cap of 20 for posts held
     assert 'class="more"' not in posts
 
-    full = client.get("/visits/?person=busy-official")
+    full = client.get("/en/visits/?person=busy-official")
     titles = visit_titles(full.content.decode())
     # The traveller's journeys and the visits where they were met.
     assert len(titles) == 20 and "Journey 12" in titles
@@ -168,19 +168,19 @@ def test_post_page_caps_holders_and_links_to_every_holder(client):
         f.create_appointment(
             position=position, person=f.create_person(name=f"Envoy {n:02d}"), start=f"{1990 + n}"
         )
-    page = client.get("/positions/envoy/")
+    page = client.get("/en/positions/envoy/")
     body = page.content.decode()
     past = section(page, "past-heading")
-    names = re.findall(r'<h3><a href="/people/[^"]+">([^<]+)</a>', past)
+    names = re.findall(r'<h3><a href="/en/people/[^"]+">([^<]+)</a>', past)
     # The latest twenty, latest first: the latest as the last recorded holder, then the
     # nineteen before.
     last = section(page, "current-heading")
     assert "Last recorded holder" in text_of(last) and "Envoy 29" in text_of(last)
     assert names == [f"Envoy {n:02d}" for n in range(28, 9, -1)]
     assert "See all 30 holders" in text_of(past)
-    assert "/people/?position=envoy" in links(body)
-    listed = client.get("/people/?position=envoy")
-    assert len(re.findall(r'<h2><a href="/people/', listed.content.decode())) == 30
+    assert "/en/people/?position=envoy" in links(body)
+    listed = client.get("/en/people/?position=envoy")
+    assert len(re.findall(r'<h2><a href="/en/people/', listed.content.decode())) == 30
 
 
 def test_lists_of_posts_show_a_few_holders_and_count_the_others(client):
@@ -189,8 +189,8 @@ def test_lists_of_posts_show_a_few_holders_and_count_the_others(client):
         f.create_appointment(
             position=position, person=f.create_person(name=f"Chair {n}"), start=f"{2000 + n}"
         )
-    body = client.get("/positions/").content.decode()
-    item = body[body.index('href="/positions/chair/"') :]
+    body = client.get("/en/positions/").content.decode()
+    item = body[body.index('href="/en/positions/chair/"') :]
     item = item[: item.index("</li>")]
     assert re.findall(r">(Chair \d)</a>", item) == ["Chair 7", "Chair 6", "Chair 5"]
     assert "5 more" in text_of(item)
@@ -207,16 +207,16 @@ def test_office_and_topic_pages_cap_their_sections(client):
         event.topics.add(topic)
         meeting = f.create_meeting(visit=visit)
         meeting.topics.add(topic)
-    office_page = client.get("/offices/liaison-office/")
+    office_page = client.get("/en/offices/liaison-office/")
     posts = office_page.content.decode()
-    assert posts.count('<h3><a href="/positions/') == SECTION_CAP
-    assert "/positions/?office=liaison-office" in links(posts)
+    assert posts.count('<h3><a href="/en/positions/') == SECTION_CAP
+    assert "/en/positions/?office=liaison-office" in links(posts)
 
-    page = client.get("/topics/energy-security/")
+    page = client.get("/en/topics/energy-security/")
     for heading, url in [
-        ("visits-heading", "/visits/?topic=energy-security"),
-        ("events-heading", "/events/?topic=energy-security"),
-        ("meetings-heading", "/meetings/?topic=energy-security"),
+        ("visits-heading", "/en/visits/?topic=energy-security"),
+        ("events-heading", "/en/events/?topic=energy-security"),
+        ("meetings-heading", "/en/meetings/?topic=energy-security"),
     ]:
         html = section(page, heading)
         assert more_link(html) == url
@@ -227,8 +227,8 @@ def test_office_and_topic_pages_cap_their_sections(client):
     assert (
         len(
             re.findall(
-                r'<h2><a href="/events/',
-                client.get("/events/?topic=energy-security").content.decode(),
+                r'<h2><a href="/en/events/',
+                client.get("/en/events/?topic=energy-security").content.decode(),
             )
         )
         == MORE
@@ -240,13 +240,13 @@ def test_source_page_caps_each_kind_of_citing_record(client):
     for n in range(MORE):
         visit = f.create_visit(title=f"Cited visit {n:02d}")
         f.create_citation(record=visit, source=source, quote=f"Passage {n:02d}")
-    page = client.get("/sources/big-report/")
+    page = client.get("/en/sources/big-report/")
     cited = section(page, "cited-heading")
     assert len(visit_titles(cited)) == SECTION_CAP
     # Only the passages of the records shown are read and shown.
     assert len(re.findall(r"Passage \d\d", cited)) == SECTION_CAP
-    assert more_link(cited) == "/visits/?source=big-report"
-    full = client.get("/visits/?source=big-report")
+    assert more_link(cited) == "/en/visits/?source=big-report"
+    full = client.get("/en/visits/?source=big-report")
     assert len(visit_titles(full.content.decode())) == MORE
 
 
@@ -257,7 +257,7 @@ def test_source_page_lists_a_bounded_number_of_linked_sources(client, monkeypatc
     hub = f.create_source(title="Hub report", slug="hub-report")
     for n in range(5):
         f.create_source(title=f"Cited document {n}", slug=f"cited-{n}").cited_in.add(hub)
-    page = client.get("/sources/hub-report/")
+    page = client.get("/en/sources/hub-report/")
     cites = section(page, "cites-heading")
     assert re.findall(r">(Cited document \d)<", cites) == [f"Cited document {n}" for n in range(3)]
 
@@ -265,26 +265,26 @@ def test_source_page_lists_a_bounded_number_of_linked_sources(client, monkeypatc
 def test_home_page_caps_open_offices(client):
     for n in range(MORE):
         f.create_office(name=f"Open office {n:02d}", ongoing=True)
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     aside = body[body.index('id="offices-heading"') :]
     aside = aside[: aside.index("</aside>")]
     assert aside.count('<li class="record">') == SECTION_CAP
-    assert "/offices/?current=true" in links(aside)
-    full = client.get("/offices/?current=true")
+    assert "/en/offices/?current=true" in links(aside)
+    full = client.get("/en/offices/?current=true")
     assert full.content.decode().count("Open office") == MORE
 
 
 def test_counts_stop_at_the_limit(client, monkeypatch):
     monkeypatch.setattr(sections, "COUNT_LIMIT", 5)
     country_with_visits(12)
-    visits_html = section(client.get("/countries/georgia/"), "visits-heading")
+    visits_html = section(client.get("/en/countries/georgia/"), "visits-heading")
     assert "See all more than 5 visits" in text_of(visits_html)
 
 
 def later_link(body: str, rel: str = "next") -> str | None:
     """The timeline's link to the next (or previous) facts; the links keep the filters."""
     match = re.search(rf'<a href="(\?[^"]+)" rel="{rel}">', body)
-    return "/timeline/" + unescape(match.group(1)) if match else None
+    return "/en/timeline/" + unescape(match.group(1)) if match else None
 
 
 def test_timeline_is_paged_by_the_database_with_cursors(client):
@@ -292,7 +292,7 @@ def test_timeline_is_paged_by_the_database_with_cursors(client):
     for n in range(120):
         f.create_event(name=f"Event {n:03d}", start=f"{1900 + n}", country=country)
     # Same-day facts of several kinds and precisions across a page boundary.
-    first = client.get("/timeline/?kind=event")
+    first = client.get("/en/timeline/?kind=event")
     body = first.content.decode()
     assert first.status_code == 200
     names = re.findall(r">(Event \d{3})</a>", body)
@@ -313,8 +313,8 @@ def test_timeline_is_paged_by_the_database_with_cursors(client):
             assert re.findall(r">(Event \d{3})</a>", client.get(back).content.decode()) == names
     assert pages == 3
     assert seen == [f"Event {n:03d}" for n in range(120)]
-    assert client.get("/timeline/?after=nonsense").status_code == 400
-    assert client.get("/timeline/?after=2004-01-01.day.9.0.1").status_code == 400
+    assert client.get("/en/timeline/?after=nonsense").status_code == 400
+    assert client.get("/en/timeline/?after=2004-01-01.day.9.0.1").status_code == 400
 
 
 def test_timeline_pages_keep_order_across_kinds_and_ties(client):
@@ -325,7 +325,7 @@ def test_timeline_pages_keep_order_across_kinds_and_ties(client):
         f.create_programme(name=f"Tie programme {n:02d}", start="2004-01")
         f.create_office(name=f"Tie office {n:02d}", start="2004")
     full = []
-    url = "/timeline/"
+    url = "/en/timeline/"
     while url:
         page = client.get(url).content.decode()
         full += re.findall(
@@ -346,13 +346,13 @@ def test_timeline_filters_by_period_region_and_kind(client):
     for year in (1995, 2005, 2015):
         f.create_event(name=f"In {year}", start=str(year), country=inside)
         f.create_event(name=f"Out {year}", start=str(year), country=outside)
-    page = text(client.get("/timeline/?region=central-asia&first=2000&last=2010"))
+    page = text(client.get("/en/timeline/?region=central-asia&first=2000&last=2010"))
     assert "In 2005" in page
     assert "In 1995" not in page and "In 2015" not in page and "Out 2005" not in page
-    by_code = text(client.get("/timeline/?country=KZ&kind=event"))
+    by_code = text(client.get("/en/timeline/?country=KZ&kind=event"))
     assert "In 1995" in by_code and "Out 1995" not in by_code
-    assert client.get("/timeline/?first=2010&last=2000").status_code == 400
-    assert client.get("/timeline/?first=99999").status_code == 400
+    assert client.get("/en/timeline/?first=2010&last=2000").status_code == 400
+    assert client.get("/en/timeline/?first=99999").status_code == 400
 
 
 def test_timeline_orders_a_day_before_its_month_and_year(client):
@@ -362,7 +362,7 @@ def test_timeline_orders_a_day_before_its_month_and_year(client):
         ("Day fact", "2004-01-01"),
     ]:
         f.create_event(name=name, start=start)
-    page = text(client.get("/timeline/"))
+    page = text(client.get("/en/timeline/"))
     assert page.index("Day fact") < page.index("Month fact") < page.index("Year fact")
 
 
@@ -383,7 +383,7 @@ def test_sitemap_is_an_index_of_bounded_sections(client, monkeypatch):
         urls = [u.findtext(f"{ns}loc") for u in root.findall(f"{ns}url")]
         assert len(urls) <= 4
         found += urls
-    assert sorted(found) == sorted(f"http://testserver/visits/mapped-{n}/" for n in range(10))
+    assert sorted(found) == sorted(f"http://testserver/en/visits/mapped-{n}/" for n in range(10))
     assert client.get("/sitemap-nothing.xml").status_code == 404
     assert client.get("/sitemap-visits.xml?p=4").status_code == 404
     assert client.get("/sitemap-visits.xml?p=x").status_code == 404
@@ -395,13 +395,13 @@ def test_visit_list_person_filter_is_a_text_box_not_a_menu(client):
     traveller = f.create_person(name="Ilham Aliyev", slug="ilham-aliyev")
     f.create_visit(title="Baku talks", traveller=traveller)
     f.create_visit(title="Unrelated")
-    body = client.get("/visits/").content.decode()
+    body = client.get("/en/visits/").content.decode()
     assert "Someone" not in body
     assert 'name="person" type="search"' in body
-    by_slug = visit_titles(client.get("/visits/?person=ilham-aliyev").content.decode())
-    by_name = visit_titles(client.get("/visits/?person=ilham+ALIYEV").content.decode())
+    by_slug = visit_titles(client.get("/en/visits/?person=ilham-aliyev").content.decode())
+    by_name = visit_titles(client.get("/en/visits/?person=ilham+ALIYEV").content.decode())
     assert by_slug == by_name == ["Baku talks"]
-    unknown = client.get("/visits/?person=Nobody+Known")
+    unknown = client.get("/en/visits/?person=Nobody+Known")
     assert unknown.status_code == 400
     assert "No published person is called or has the slug" in text(unknown)
 
@@ -410,32 +410,32 @@ def test_person_suggestions_are_few_and_published_only(client):
     for n in range(15):
         f.create_person(name=f"Aliyev {n:02d}")
     f.create_person(name="Aliyev Draft", status=Status.DRAFT)
-    data = client.get("/people/suggest/?q=aliyev").json()["results"]
+    data = client.get("/en/people/suggest/?q=aliyev").json()["results"]
     assert len(data) == 10
     assert all(item["label"].startswith("Aliyev ") for item in data)
     assert "Aliyev Draft" not in [item["label"] for item in data]
-    assert client.get("/people/suggest/?q=a").json() == {"results": []}
-    assert client.get("/people/suggest/?q=%00%00").json() == {"results": []}
+    assert client.get("/en/people/suggest/?q=a").json() == {"results": []}
+    assert client.get("/en/people/suggest/?q=%00%00").json() == {"results": []}
 
 
 def test_visit_list_years_come_from_the_first_and_last_visit(client):
     f.create_visit(title="Old", start="1999-05-01")
     f.create_visit(title="New", start="2003-05-01")
-    body = client.get("/visits/").content.decode()
+    body = client.get("/en/visits/").content.decode()
     years = re.findall(r'<option value="(\d{4})"', body)
     assert years == ["2003", "2002", "2001", "2000", "1999"]
-    assert visit_titles(client.get("/visits/?year=1999").content.decode()) == ["Old"]
+    assert visit_titles(client.get("/en/visits/?year=1999").content.decode()) == ["Old"]
 
 
 @pytest.mark.parametrize(
     ("factory", "list_url", "label"),
     [
-        (lambda n: f.create_office(name=n), "/offices/", "name"),
-        (lambda n: f.create_position(title=n), "/positions/", "title"),
-        (lambda n: f.create_person(name=n), "/people/", "name"),
-        (lambda n: f.create_programme(name=n), "/programmes/", "name"),
-        (lambda n: f.create_event(name=n), "/events/", "name"),
-        (lambda n: f.create_visit(title=n), "/visits/", "title"),
+        (lambda n: f.create_office(name=n), "/en/offices/", "name"),
+        (lambda n: f.create_position(title=n), "/en/positions/", "title"),
+        (lambda n: f.create_person(name=n), "/en/people/", "name"),
+        (lambda n: f.create_programme(name=n), "/en/programmes/", "name"),
+        (lambda n: f.create_event(name=n), "/en/events/", "name"),
+        (lambda n: f.create_visit(title=n), "/en/visits/", "title"),
     ],
 )
 def test_every_cited_by_link_lists_exactly_the_records_citing_the_source(
@@ -446,7 +446,7 @@ def test_every_cited_by_link_lists_exactly_the_records_citing_the_source(
     factory("Uncited record")
     for record in cited:
         f.create_citation(record=record, source=source)
-    page = client.get("/sources/cited-report/").content.decode()
+    page = client.get("/en/sources/cited-report/").content.decode()
     assert f'href="{list_url}?source=cited-report"' in page
     listed = client.get(f"{list_url}?source=cited-report")
     body = text(listed)

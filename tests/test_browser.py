@@ -104,7 +104,7 @@ def page(browser):
 
 
 def test_visitor_clicks_from_home_to_the_tbilisi_phone_number(site, page):
-    page.goto(site + "/")
+    page.goto(site + "/en/")
     page.get_by_role("region", name="Regions and partner countries").get_by_role(
         "link", name="Georgia", exact=True
     ).click()
@@ -112,7 +112,7 @@ def test_visitor_clicks_from_home_to_the_tbilisi_phone_number(site, page):
     page.get_by_role("region", name="NATO offices in or covering Georgia").get_by_role(
         "link", name="NATO Liaison Office in Georgia"
     ).click()
-    assert page.url == site + "/offices/nato-liaison-office-georgia/"
+    assert page.url == site + "/en/offices/nato-liaison-office-georgia/"
     phone = page.locator('a[href^="tel:"]')
     assert phone.inner_text() == "+995 (32) 293 38 01"
     assert phone.get_attribute("href") == "tel:+995322933801"
@@ -120,7 +120,7 @@ def test_visitor_clicks_from_home_to_the_tbilisi_phone_number(site, page):
 
 
 def test_visitor_clicks_from_home_to_the_special_representatives_past_holders(site, page):
-    page.goto(site + "/")
+    page.goto(site + "/en/")
     page.get_by_role("region", name="Key posts and their holders").get_by_role(
         "link",
         name="Secretary General's Special Representative for the Caucasus and Central Asia",
@@ -138,7 +138,7 @@ def test_visitor_clicks_from_home_to_the_special_representatives_past_holders(si
 def test_stylesheet_is_served_by_whitenoise_and_applied(site, page):
     statuses = {}
     page.on("response", lambda r: statuses.__setitem__(r.url, r.status))
-    page.goto(site + "/")
+    page.goto(site + "/en/")
     css = [url for url in statuses if url.endswith(".css")]
     assert css and all(statuses[url] == 200 for url in css), statuses
     assert any("/static/css/site." in url for url in css)
@@ -149,7 +149,7 @@ def test_stylesheet_is_served_by_whitenoise_and_applied(site, page):
 
 
 def test_keyboard_skip_link_and_visible_focus(site, page):
-    page.goto(site + "/visits/")
+    page.goto(site + "/en/visits/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to main content"
@@ -172,11 +172,11 @@ def test_keyboard_skip_link_and_visible_focus(site, page):
 def axe_urls() -> dict[str, str]:
     urls = {
         **PAGE_TYPES,
-        "country-azerbaijan": "/countries/azerbaijan/",
-        "visit-three-countries": "/visits/secretary-general-south-caucasus-march-2024/",
-        "visit-list-filtered": "/visits/?country=georgia",
-        "visit-list-bad-filter": "/visits/?year=abc",
-        "not-found": "/no-such-page/",
+        "country-azerbaijan": "/en/countries/azerbaijan/",
+        "visit-three-countries": "/en/visits/secretary-general-south-caucasus-march-2024/",
+        "visit-list-filtered": "/en/visits/?country=georgia",
+        "visit-list-bad-filter": "/en/visits/?year=abc",
+        "not-found": "/en/no-such-page/",
     }
     with contextlib.suppress(NoReverseMatch):
         urls["search"] = reverse("registry:search") + "?q=Georgia"
@@ -187,7 +187,7 @@ def test_axe_finds_no_violation_on_any_page_type(site, page):
     from registry.releases import make_release
 
     release = make_release(note="A release for the accessibility check.")
-    urls = {**axe_urls(), "releases": "/releases/", "release": release.get_absolute_url()}
+    urls = {**axe_urls(), "releases": "/en/releases/", "release": release.get_absolute_url()}
     axe = axe_module.Axe()
     reports = {}
     for name, url in urls.items():
@@ -217,11 +217,11 @@ def test_no_horizontal_scrolling_at_320_px(site, browser):
 
 
 SHOTS = {
-    "home": "/",
-    "country": "/countries/georgia/",
-    "office": "/offices/nato-liaison-office-georgia/",
-    "position": "/positions/special-representative-caucasus-central-asia/",
-    "visit": "/visits/deputy-secretary-general-azerbaijan/",
+    "home": "/en/",
+    "country": "/en/countries/georgia/",
+    "office": "/en/offices/nato-liaison-office-georgia/",
+    "position": "/en/positions/special-representative-caucasus-central-asia/",
+    "visit": "/en/visits/deputy-secretary-general-azerbaijan/",
 }
 
 

@@ -97,17 +97,17 @@ def bulk_action(publisher: Client, record: Any, action: str) -> None:
 def test_a_draft_never_enters_the_cache(client):
     f.create_topic(name="Open topic", slug="open-topic")
     draft = f.create_topic(name="SECRET topic", slug="secret-topic", status=Status.DRAFT)
-    urls = ["/topics/", "/topics/secret-topic/", f"{API}/topics/", f"{API}/topics/secret-topic/"]
+    urls = ["/en/topics/", "/en/topics/secret-topic/", f"{API}/topics/", f"{API}/topics/secret-topic/"]
     for target in urls * 2:
         client.get(target)
-    assert client.get("/topics/secret-topic/").status_code == 404
+    assert client.get("/en/topics/secret-topic/").status_code == 404
     stored = stored_bodies()
     assert "Open topic" in stored and "SECRET" not in stored
     # Published, it shows on the next request, and only then enters the cache.
     draft.status = Status.PUBLISHED
     draft.save()
-    assert "SECRET topic" in client.get("/topics/").text
-    assert "SECRET topic" in client.get("/topics/secret-topic/").text
+    assert "SECRET topic" in client.get("/en/topics/").text
+    assert "SECRET topic" in client.get("/en/topics/secret-topic/").text
     assert "SECRET topic" in client.get(f"{API}/topics/").text
     assert "SECRET topic" in stored_bodies()
 
@@ -116,7 +116,7 @@ def test_edit_publish_and_unpublish_show_on_the_next_request(client, publisher):
     traveller = f.create_person(name="Open Traveller")
     visit = f.create_visit(title="Visit to Baku", slug="baku", traveller=traveller, start="2024")
     f.cited(visit)
-    urls = ["/visits/baku/", "/visits/", f"{API}/visits/", "/visits/feed/rss/"]
+    urls = ["/en/visits/baku/", "/en/visits/", f"{API}/visits/", "/en/visits/feed/rss/"]
 
     def shown(text: str) -> list[bool]:
         return [text in client.get(target).text for target in urls]
@@ -128,7 +128,7 @@ def test_edit_publish_and_unpublish_show_on_the_next_request(client, publisher):
     assert shown("Visit to Baku and Tbilisi") == [True] * 4
 
     bulk_action(publisher, visit, "unpublish")
-    assert client.get("/visits/baku/").status_code == 404
+    assert client.get("/en/visits/baku/").status_code == 404
     assert shown("Visit to Baku") == [False] * 4
     bulk_action(publisher, visit, "publish")
     assert shown("Visit to Baku and Tbilisi") == [True] * 4
@@ -138,12 +138,12 @@ def test_a_change_of_a_linked_record_shows_too(client):
     topic = f.create_topic(name="Energy security", slug="energy")
     event = f.create_event(name="Istanbul summit", slug="istanbul", start="2004")
     event.topics.add(topic)
-    assert "Energy security" in client.get("/events/istanbul/").text
+    assert "Energy security" in client.get("/en/events/istanbul/").text
     topic.name = "Energy and climate security"
     topic.save()
-    assert "Energy and climate security" in client.get("/events/istanbul/").text
+    assert "Energy and climate security" in client.get("/en/events/istanbul/").text
     event.topics.remove(topic)
-    assert "Energy and climate security" not in client.get("/events/istanbul/").text
+    assert "Energy and climate security" not in client.get("/en/events/istanbul/").text
 
 
 # --- scheduled publication and expiry -----------------------------------------------------
@@ -160,7 +160,7 @@ def test_a_scheduled_record_appears_and_expires_on_time_while_pages_are_cached(
         publish_at=T0,
         expire_at=T0 + dt.timedelta(hours=1),
     )
-    urls = ["/topics/", f"{API}/topics/"]
+    urls = ["/en/topics/", f"{API}/topics/"]
     for target in urls:
         assert "Cyber defence" not in client.get(target).text
 
@@ -180,13 +180,13 @@ def test_a_scheduled_record_appears_and_expires_on_time_while_pages_are_cached(
     time_machine.move_to(T0, tick=False)
     for target in urls:
         assert "Cyber defence" in client.get(target).text
-    assert client.get("/topics/cyber/").status_code == 200
+    assert client.get("/en/topics/cyber/").status_code == 200
 
     time_machine.move_to(T0 + dt.timedelta(hours=1), tick=False)
     for target in urls:
         assert "Cyber defence" not in client.get(target).text
-    assert client.get("/topics/cyber/").status_code == 404
-    assert "Open topic" in client.get("/topics/").text
+    assert client.get("/en/topics/cyber/").status_code == 404
+    assert "Open topic" in client.get("/en/topics/").text
 
 
 def test_many_scheduled_records_each_appear_at_their_time(client, time_machine):
@@ -199,7 +199,7 @@ def test_many_scheduled_records_each_appear_at_their_time(client, time_machine):
         )
     for n in range(count):
         time_machine.move_to(T0 + dt.timedelta(minutes=n + 1), tick=False)
-        page = client.get("/topics/").text
+        page = client.get("/en/topics/").text
         assert f"Scheduled {n:02}" in page
         assert f"Scheduled {n + 1:02}" not in page
 
@@ -209,7 +209,7 @@ def test_many_scheduled_records_each_appear_at_their_time(client, time_machine):
 
 def test_a_cached_page_is_served_with_no_query(client, django_assert_num_queries):
     f.create_topic(name="Open topic", slug="open-topic")
-    for target in ["/topics/open-topic/", "/", f"{API}/topics/", "/sitemap.xml", "/robots.txt"]:
+    for target in ["/en/topics/open-topic/", "/en/", f"{API}/topics/", "/sitemap.xml", "/robots.txt"]:
         first = client.get(target)
         assert first.status_code == 200
         with django_assert_num_queries(0):
@@ -223,20 +223,20 @@ def test_a_signed_in_editors_page_is_neither_cached_nor_evicts_the_public_one(
     client, publisher, django_assert_num_queries
 ):
     topic = f.create_topic(name="Open topic", slug="open-topic")
-    public = client.get("/topics/open-topic/")
-    editors = publisher.get("/topics/open-topic/")
+    public = client.get("/en/topics/open-topic/")
+    editors = publisher.get("/en/topics/open-topic/")
     assert editors.status_code == 200 and "Open topic" in editors.text
     assert "private" in editors["Cache-Control"] and "ETag" not in editors
     assert len(stored_responses()) == 1
     with django_assert_num_queries(0):
-        again = client.get("/topics/open-topic/")
+        again = client.get("/en/topics/open-topic/")
     assert again.content == public.content
     # And a page an editor asked for first is not stored for the public.
     topic.save()
-    publisher.get("/topics/")
+    publisher.get("/en/topics/")
     assert len(stored_responses()) == 1
     with CaptureQueriesContext(connection) as queries:
-        assert "Open topic" in client.get("/topics/").text
+        assert "Open topic" in client.get("/en/topics/").text
     assert len(queries) > 0  # rendered for the public, not served the editor's
     assert len(stored_responses()) == 2
 
@@ -245,16 +245,16 @@ def test_an_anonymous_visitor_with_an_expired_session_is_served_from_the_cache(
     client, django_assert_max_num_queries
 ):
     f.create_topic(name="Open topic", slug="open-topic")
-    first = client.get("/topics/open-topic/")
+    first = client.get("/en/topics/open-topic/")
     client.cookies["sessionid"] = "no-such-session"
     with django_assert_max_num_queries(1):  # the session lookup only
-        again = client.get("/topics/open-topic/")
+        again = client.get("/en/topics/open-topic/")
     assert again.content == first.content and "ETag" in again
 
 
 def test_previews_and_share_links_are_never_cached(client, publisher):
     draft = f.create_topic(name="SECRET topic", slug="secret-topic", status=Status.DRAFT)
-    assert client.get("/topics/secret-topic/").status_code == 404  # stored: a public 404
+    assert client.get("/en/topics/secret-topic/").status_code == 404  # stored: a public 404
     shared = client.get(share_url(draft))
     staff = publisher.get(staff_preview_url(draft))
     for preview in (shared, staff):
@@ -262,7 +262,7 @@ def test_previews_and_share_links_are_never_cached(client, publisher):
         assert preview["Cache-Control"] == "private, no-store"
         assert "ETag" not in preview
     assert "SECRET" not in stored_bodies()
-    assert client.get("/topics/secret-topic/").status_code == 404
+    assert client.get("/en/topics/secret-topic/").status_code == 404
     # Even the redirect to the login page of a signed-out editor is kept by no one.
     assert "no-store" in client.get(staff_preview_url(draft))["Cache-Control"]
     assert "no-store" in Client().get(share_url(draft))["Cache-Control"]
@@ -309,10 +309,10 @@ def test_query_string_variants_are_distinct_entries(client):
     f.create_topic(name="Alpha topic", slug="alpha")
     f.create_topic(name="Beta topic", slug="beta")
     for _ in range(2):
-        alpha = client.get("/search/", {"q": "Alpha"}).text
-        beta = client.get("/search/", {"q": "Beta"}).text
-        assert "/topics/alpha/" in alpha and "/topics/beta/" not in alpha
-        assert "/topics/beta/" in beta and "/topics/alpha/" not in beta
+        alpha = client.get("/en/search/", {"q": "Alpha"}).text
+        beta = client.get("/en/search/", {"q": "Beta"}).text
+        assert "/en/topics/alpha/" in alpha and "/en/topics/beta/" not in alpha
+        assert "/en/topics/beta/" in beta and "/en/topics/alpha/" not in beta
     assert len(stored_responses()) == 2
 
 
@@ -331,20 +331,20 @@ def test_a_429_is_not_cached(client, settings):
 def test_not_found_pages_are_cached_until_the_record_is_published(client):
     topic = f.create_topic(name="Later topic", slug="later", status=Status.DRAFT)
     for _ in range(2):
-        missing = client.get("/topics/later/")
+        missing = client.get("/en/topics/later/")
         assert missing.status_code == 404 and "public" in missing["Cache-Control"]
         assert "ETag" not in missing
     assert [status for status, _, _ in stored_responses()] == [404]
     topic.status = Status.PUBLISHED
     topic.save()
-    assert client.get("/topics/later/").status_code == 200
+    assert client.get("/en/topics/later/").status_code == 200
 
 
 def test_the_cache_can_be_turned_off(client, settings):
     settings.PUBLIC_CACHE_ENABLED = False
     f.create_topic(name="Open topic", slug="open-topic")
-    client.get("/topics/open-topic/")
-    response = client.get("/topics/open-topic/")
+    client.get("/en/topics/open-topic/")
+    response = client.get("/en/topics/open-topic/")
     assert "ETag" not in response and "Cache-Control" not in response
     assert stored_responses() == []
 
@@ -373,17 +373,17 @@ def test_the_cache_works_the_same_on_redis(client, django_assert_num_queries):
         clear_caches()
         try:
             topic = f.create_topic(name="Open topic", slug="open-topic")
-            first = client.get("/topics/open-topic/")
+            first = client.get("/en/topics/open-topic/")
             etag = first["ETag"]
             with django_assert_num_queries(0):
-                assert client.get("/topics/open-topic/").content == first.content
-                assert client.get("/topics/open-topic/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+                assert client.get("/en/topics/open-topic/").content == first.content
+                assert client.get("/en/topics/open-topic/", HTTP_IF_NONE_MATCH=etag).status_code == 304
             topic.name = "Renamed topic"
             topic.save()
-            renamed = client.get("/topics/open-topic/")
+            renamed = client.get("/en/topics/open-topic/")
             assert "Renamed topic" in renamed.text and renamed["ETag"] != etag
             # A lost counter starts again from a value never used, so no old entry is served.
             cache.delete(version.COUNTER_KEY)
-            assert client.get("/topics/open-topic/")["ETag"] not in (etag, renamed["ETag"])
+            assert client.get("/en/topics/open-topic/")["ETag"] not in (etag, renamed["ETag"])
         finally:
             clear_caches()

@@ -53,13 +53,13 @@ def logged() -> dict[str, PublicChange]:
 
 def test_the_page_lists_changes_newest_first_with_before_and_after(client: Client, logged):
     with time_machine.travel(NOW, tick=False):
-        page = client.get("/changes/").content.decode()
+        page = client.get("/en/changes/").content.decode()
     corrected, unpublished, published = (
         page.index(f'id="change-{logged[name].pk}"')
         for name in ("corrected", "country", "published")
     )
     assert corrected < unpublished < published
-    assert 'Corrected: <a href="/visits/' in page
+    assert 'Corrected: <a href="/en/visits/' in page
     assert "<td>18 March 2024</td><td>June 2004</td>" in page
     assert "Date corrected from the source." in page
     assert f'id="change-{logged["future"].pk}"' not in page  # not before its time
@@ -70,7 +70,7 @@ def test_the_page_lists_changes_newest_first_with_before_and_after(client: Clien
 def test_the_editor_is_named_when_the_settings_say_so(client: Client, logged, settings):
     settings.CHANGE_LOG_NAMES_EDITORS = True
     with time_machine.travel(NOW, tick=False):
-        assert "· by pat" in client.get("/changes/").content.decode()
+        assert "· by pat" in client.get("/en/changes/").content.decode()
         assert client.get(f"/api/v1/changes/{logged['corrected'].pk}/").json()["editor"] == "pat"
 
 
@@ -85,7 +85,7 @@ def test_the_editor_is_named_when_the_settings_say_so(client: Client, logged, se
 )
 def test_the_filters(client: Client, logged, query: str, shown: set[str]):
     with time_machine.travel(NOW, tick=False):
-        page = client.get(f"/changes/?{query}").content.decode()
+        page = client.get(f"/en/changes/?{query}").content.decode()
         answer = client.get(f"/api/v1/changes/?{query}").json()
     assert {n for n, c in logged.items() if f'id="change-{c.pk}"' in page} == shown
     assert {c["id"] for c in answer["results"]} == {logged[n].pk for n in shown}
@@ -94,18 +94,18 @@ def test_the_filters(client: Client, logged, query: str, shown: set[str]):
 def test_one_records_history(client: Client, logged):
     visit = Visit.objects.get()
     with time_machine.travel(NOW, tick=False):
-        page = client.get(f"/changes/?type=visit&record={visit.pk}").content.decode()
+        page = client.get(f"/en/changes/?type=visit&record={visit.pk}").content.decode()
         record_page = client.get(visit.get_absolute_url()).content.decode()
     assert f'id="change-{logged["corrected"].pk}"' in page
     assert f'id="change-{logged["country"].pk}"' not in page
-    assert f'href="/changes/?type=visit&amp;record={visit.pk}">What changed on this record' in (
+    assert f'href="/en/changes/?type=visit&amp;record={visit.pk}">What changed on this record' in (
         record_page
     )
 
 
 @pytest.mark.parametrize("query", ["kind=rumour", "since=yesterday", "record=-1", "type=user"])
 def test_bad_filters_are_a_clear_400(client: Client, logged, query: str):
-    page = client.get(f"/changes/?{query}")
+    page = client.get(f"/en/changes/?{query}")
     assert page.status_code == 400
     assert "Some of the filters could not be used" in page.content.decode()
     answer = client.get(f"/api/v1/changes/?{query}")
@@ -136,7 +136,7 @@ def test_the_api_gives_each_change_in_full(client: Client, logged):
 
 def test_the_atom_feed(client: Client, logged):
     with time_machine.travel(NOW, tick=False):
-        response = client.get("/changes/feed/atom/")
+        response = client.get("/en/changes/feed/atom/")
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = ET.fromstring(response.content)
     titles = [entry.find(f"{ATOM}title").text for entry in feed.iter(f"{ATOM}entry")]
@@ -153,7 +153,7 @@ def test_a_deleted_records_address_points_to_its_changes(client: Client):
     url, pk = visit.get_absolute_url(), visit.pk
     visit.delete()
     page = client.get(url).content.decode()
-    assert f'href="/changes/?type=visit&amp;record={pk}">change log</a>' in page
+    assert f'href="/en/changes/?type=visit&amp;record={pk}">change log</a>' in page
 
 
 def test_the_page_costs_the_same_queries_for_ten_changes_or_fifty(
@@ -163,14 +163,14 @@ def test_the_page_costs_the_same_queries_for_ten_changes_or_fifty(
     for n in range(10):
         change(visit, at=NOW - dt.timedelta(hours=n))
     with time_machine.travel(NOW, tick=False):
-        client.get("/changes/?since=2000-01-01")  # the version state, read once per change
+        client.get("/en/changes/?since=2000-01-01")  # the version state, read once per change
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(4) as few:
-        client.get("/changes/")
+        client.get("/en/changes/")
     for n in range(10, 60):
         change(visit, at=NOW - dt.timedelta(hours=n))
     with time_machine.travel(NOW, tick=False):
-        client.get("/changes/?since=2000-01-01")
+        client.get("/en/changes/?since=2000-01-01")
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(4) as many:
-        page = client.get("/changes/").content.decode()
+        page = client.get("/en/changes/").content.decode()
     assert len(many.captured_queries) == len(few.captured_queries)
     assert page.count('class="record change ') == 50

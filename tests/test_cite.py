@@ -24,7 +24,7 @@ def a_citation(title: str = "Secretary General visits Georgia") -> RecordCitatio
         title=title,
         kind="visit",
         key="partnership-registry-visit-7",
-        url="https://registry.example.org/visits/sg-georgia/",
+        url="https://registry.example.org/en/visits/sg-georgia/",
         accessed=dt.date(2026, 3, 5),
         updated=dt.date(2026, 2, 1),
     )
@@ -33,7 +33,7 @@ def a_citation(title: str = "Secretary General visits Georgia") -> RecordCitatio
 def test_the_plain_text_names_the_record_its_address_and_the_days():
     assert a_citation().text == (
         "Partnership Registry. “Secretary General visits Georgia” (visit record, last updated "
-        "1 February 2026). https://registry.example.org/visits/sg-georgia/ (accessed 5 March "
+        "1 February 2026). https://registry.example.org/en/visits/sg-georgia/ (accessed 5 March "
         "2026)."
     )
 
@@ -45,7 +45,7 @@ def test_bibtex_escapes_what_tex_would_read_as_commands():
         r"title = {{50\% of \{NATO\} \& partners\_\#1 \textbackslash{} "
         r"\textasciitilde{}\textasciicircum{}\$}}," in entry
     )
-    assert "  url = {https://registry.example.org/visits/sg-georgia/},\n" in entry
+    assert "  url = {https://registry.example.org/en/visits/sg-georgia/},\n" in entry
     assert "  urldate = {2026-03-05},\n" in entry
     assert "  year = {2026},\n" in entry
     assert entry.count("{") == entry.count("}")
@@ -61,7 +61,7 @@ def test_ris_has_one_tag_a_line_and_ends_the_record():
         "PB  - Partnership Registry",
     ]
     assert "DA  - 2026/02/01" in lines and "Y2  - 2026/03/05" in lines
-    assert "UR  - https://registry.example.org/visits/sg-georgia/" in lines
+    assert "UR  - https://registry.example.org/en/visits/sg-georgia/" in lines
     assert lines[-2:] == ["ER  - ", ""]
 
 
@@ -75,7 +75,7 @@ def test_csl_json_is_an_array_of_one_item():
         "publisher": "Partnership Registry",
         "container-title": "Partnership Registry",
         "genre": "Visit record",
-        "URL": "https://registry.example.org/visits/sg-georgia/",
+        "URL": "https://registry.example.org/en/visits/sg-georgia/",
         "accessed": {"date-parts": [[2026, 3, 5]]},
         "issued": {"date-parts": [[2026, 2, 1]]},
     }
@@ -104,7 +104,7 @@ def test_an_api_detail_carries_its_citation(client: Client):
         listed = client.get("/api/v1/countries/").json()
     citation = answer["citation"]
     assert set(citation) == {"text", "bibtex", "ris", "csl"}
-    assert "http://testserver/countries/zephyria/ (accessed 5 March 2026)" in citation["text"]
+    assert "http://testserver/en/countries/zephyria/ (accessed 5 March 2026)" in citation["text"]
     assert citation["csl"]["id"] == f"partnership-registry-country-{country.pk}"
     assert all("citation" not in row for row in listed["results"])  # lists stay light
 
@@ -113,6 +113,6 @@ def test_an_appointment_is_cited_at_its_own_page(client: Client):
     appointment = f.create_appointment()
     answer = client.get(f"/api/v1/appointments/{appointment.pk}/").json()
     assert (
-        f"http://testserver/appointments/{appointment.pk}/ (accessed"
+        f"http://testserver/en/appointments/{appointment.pk}/ (accessed"
         in (answer["citation"]["text"])
     )

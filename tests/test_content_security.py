@@ -32,7 +32,7 @@ def directives(header: str) -> dict[str, str]:
     return {name: value[0] if value else "" for name, *value in parts}
 
 
-@pytest.mark.parametrize("path", ["/", "/visits/", "/search/?q=x", "/no-such-page/"])
+@pytest.mark.parametrize("path", ["/en/", "/en/visits/", "/en/search/?q=x", "/en/no-such-page/"])
 def test_public_pages_get_the_site_policy(client, path):
     response = client.get(path)
     assert directives(response["Content-Security-Policy"]) == SITE_POLICY
@@ -41,8 +41,8 @@ def test_public_pages_get_the_site_policy(client, path):
 
 def test_a_page_served_from_the_public_cache_keeps_the_policy(client):
     f.create_visit(title="Visit to Baku")
-    first = client.get("/visits/")
-    again = client.get("/visits/")
+    first = client.get("/en/visits/")
+    again = client.get("/en/visits/")
     assert "Visit to Baku" in again.content.decode()
     assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
 
@@ -82,7 +82,7 @@ def test_report_only_sends_the_same_policy_without_enforcing_it(client, settings
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
         "DIRECTIVES": {**policy["DIRECTIVES"], "report-uri": ["/csp-reports"]}
     }
-    response = client.get("/")
+    response = client.get("/en/")
     assert "Content-Security-Policy" not in response
     report_only = directives(response["Content-Security-Policy-Report-Only"])
     assert report_only == {**SITE_POLICY, "report-uri": "/csp-reports"}

@@ -155,16 +155,16 @@ def test_swagger_ui_renders_the_operations_under_the_policy(site, watched) -> No
 def test_the_public_site_runs_under_the_policy(site, watched) -> None:
     page = watched.page
     for path in (
-        "/",
-        "/visits/deputy-secretary-general-azerbaijan/",
-        "/timeline/",
-        "/search/?q=tbilisi",
+        "/en/",
+        "/en/visits/deputy-secretary-general-azerbaijan/",
+        "/en/timeline/",
+        "/en/search/?q=tbilisi",
     ):
         watched.goto(site + path)
         assert page.locator("h1").count() == 1, path
         watched.assert_clean()
     # The visit list's person box asks the server for suggestions as the visitor types.
-    watched.goto(site + "/visits/")
+    watched.goto(site + "/en/visits/")
     page.fill("#filter-person", "Stolt")
     # (Waited for by selector: a predicate would be a string eval, which the policy refuses.)
     page.wait_for_selector("#person-suggestions option", state="attached")

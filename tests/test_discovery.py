@@ -18,7 +18,7 @@ from tests.test_search import grow, make_drafts
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-RSS_URL, ATOM_URL, ICS_URL = "/visits/feed/rss/", "/visits/feed/atom/", "/visits/calendar.ics"
+RSS_URL, ATOM_URL, ICS_URL = "/en/visits/feed/rss/", "/en/visits/feed/atom/", "/en/visits/calendar.ics"
 STOLTENBERG = "secretary-general-south-caucasus-march-2024"
 SHEKERINSKA = "deputy-secretary-general-azerbaijan"
 
@@ -50,11 +50,11 @@ def test_rss_feed_of_visits(seed, client):
     assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
     channel = ET.fromstring(response.content).find("channel")
     assert channel.findtext("title") == "Visits – Partnership Registry"
-    assert channel.findtext("link") == "http://testserver/visits/"
+    assert channel.findtext("link") == "http://testserver/en/visits/"
     items = channel.findall("item")
     assert {item.findtext("link") for item in items} == {
-        f"http://testserver/visits/{STOLTENBERG}/",
-        f"http://testserver/visits/{SHEKERINSKA}/",
+        f"http://testserver/en/visits/{STOLTENBERG}/",
+        f"http://testserver/en/visits/{SHEKERINSKA}/",
     }
     guids = [item.find("guid") for item in items]
     assert all(g.get("isPermaLink") == "false" and g.text.startswith("urn:uuid:") for g in guids)
@@ -193,14 +193,14 @@ def test_calendar_of_the_seed_visits(seed, client):
     assert event["SUMMARY"] == "Secretary General's visit to Armenia\\, Georgia and Azerbaijan"
     assert event["DTSTART;VALUE=DATE"] == "20240317"
     assert event["DTEND;VALUE=DATE"] == "20240320"  # exclusive: the 17th to the 19th
-    assert event["URL;VALUE=URI"] == f"http://testserver/visits/{STOLTENBERG}/"
+    assert event["URL;VALUE=URI"] == f"http://testserver/en/visits/{STOLTENBERG}/"
     assert event["LOCATION"] == "Armenia\\, Azerbaijan and Georgia\\; the sources give no order"
     assert event["DESCRIPTION"].startswith("Dates: 17–19 March 2024.\\n\\nTraveller: Jens")
     assert event["DTSTAMP"].endswith("Z")
     omitted = [line for line in lines if line.startswith("X-PARTNERSHIP-REGISTRY-OMITTED:")]
     assert omitted == [
         "X-PARTNERSHIP-REGISTRY-OMITTED:Deputy Secretary General's visit to Azerbaijan "
-        f"(dates not recorded): http://testserver/visits/{SHEKERINSKA}/"
+        f"(dates not recorded): http://testserver/en/visits/{SHEKERINSKA}/"
     ]
     assert any("are left out" in line for line in lines if line.startswith("X-WR-CALDESC:"))
 
@@ -297,18 +297,18 @@ def test_sitemap_lists_every_published_page(seed, client):
     assert len(locations) == len(set(locations))
     assert all(loc.startswith("http://testserver/") for loc in locations)
     for path in [
-        "/",
-        "/visits/",
-        f"/visits/{STOLTENBERG}/",
-        "/countries/georgia/",
-        "/regions/central-asia/",
-        "/offices/nato-liaison-office-georgia/",
-        "/positions/nato-deputy-secretary-general/",
-        "/people/radmila-shekerinska/",
-        "/programmes/intensified-dialogue/",
-        "/events/istanbul-summit-2004/",
-        "/topics/demining/",
-        "/sources/partners-in-the-southern-caucasus/",
+        "/en/",
+        "/en/visits/",
+        f"/en/visits/{STOLTENBERG}/",
+        "/en/countries/georgia/",
+        "/en/regions/central-asia/",
+        "/en/offices/nato-liaison-office-georgia/",
+        "/en/positions/nato-deputy-secretary-general/",
+        "/en/people/radmila-shekerinska/",
+        "/en/programmes/intensified-dialogue/",
+        "/en/events/istanbul-summit-2004/",
+        "/en/topics/demining/",
+        "/en/sources/partners-in-the-southern-caucasus/",
     ]:
         assert f"http://testserver{path}" in locations, path
     # 2 regions, 9 countries, 8 programmes, 3 offices, 9 posts, 6 people, 3 events,
@@ -361,10 +361,10 @@ def test_no_draft_in_feeds_calendar_or_sitemap(seed, client):
 # --- Query counts ----------------------------------------------------------------------
 
 PAGES = [
-    ("/search/", {"q": "NATO"}),
-    ("/search/", {"q": "Shekerinska", "kind": "person"}),
-    ("/search/", {"q": "zzyzx"}),
-    ("/search/", {}),
+    ("/en/search/", {"q": "NATO"}),
+    ("/en/search/", {"q": "Shekerinska", "kind": "person"}),
+    ("/en/search/", {"q": "zzyzx"}),
+    ("/en/search/", {}),
     (RSS_URL, {}),
     (ATOM_URL, {}),
     (ICS_URL, {}),
@@ -388,7 +388,7 @@ def test_query_counts_do_not_grow_with_the_data(seed, client, settings):
     grow()
     after = counts()
     assert before == after
-    assert before["/search/?{'q': 'NATO'}"] == 13  # one per kind of record
+    assert before["/en/search/?{'q': 'NATO'}"] == 13  # one per kind of record
     assert before[f"{RSS_URL}?{{}}"] == before[f"{ICS_URL}?{{}}"] == 3
     assert before["/robots.txt?{}"] == 0
     # The grown data is there: 50 feed items and many more calendar events and URLs.

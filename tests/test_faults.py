@@ -70,7 +70,7 @@ def assert_api_json(response) -> None:
 # --- the database ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/visits/", "/search/?q=tbilisi", "/visits/feed/rss/"])
+@pytest.mark.parametrize("path", ["/en/", "/en/visits/", "/en/search/?q=tbilisi", "/en/visits/feed/rss/"])
 def test_database_down_public_pages_answer_the_friendly_503(visitor, database_down, path):
     assert_friendly_page(visitor.get(path))
 
@@ -94,17 +94,17 @@ def test_database_down_under_a_signed_in_session(monkeypatch):
         connection, "cursor", lambda *a, **k: (_ for _ in ()).throw(InterfaceError())
     )
     assert_friendly_page(editor.get("/admin/"))
-    assert_friendly_page(editor.get("/"))
+    assert_friendly_page(editor.get("/en/"))
 
 
 def test_with_debug_on_the_outage_is_still_a_503(visitor, database_down, settings):
     settings.DEBUG = True
-    assert_friendly_page(visitor.get("/visits/"))
+    assert_friendly_page(visitor.get("/en/visits/"))
 
 
 def test_the_wait_is_a_setting(visitor, database_down, settings):
     settings.SERVICE_UNAVAILABLE_RETRY_AFTER = 120
-    response = visitor.get("/")
+    response = visitor.get("/en/")
     assert response.status_code == 503
     assert response["Retry-After"] == "120"
     assert "try again in 120 seconds" in response.content.decode()
@@ -115,7 +115,7 @@ def test_an_error_that_is_not_an_outage_stays_a_500(visitor, monkeypatch):
         raise ProgrammingError("relation does not exist")
 
     monkeypatch.setattr(connection, "cursor", broken)
-    response = visitor.get("/visits/")
+    response = visitor.get("/en/visits/")
     assert response.status_code == 500
     assert "Retry-After" not in response
     assert "Sorry, something went wrong" in response.content.decode()
@@ -144,7 +144,7 @@ def test_cache_down_the_api_answers_json(visitor, cache_down):
 def test_cache_down_public_pages_are_served_without_it_or_answer_503(visitor):
     f.create_visit(title="Visit to Tbilisi")
     with override_settings(CACHES=CLOSED_REDIS):
-        response = visitor.get("/visits/")
+        response = visitor.get("/en/visits/")
     # The public cache is skipped when it is down; a page that needs it answers 503.
     if response.status_code == 503:
         assert_friendly_page(response)

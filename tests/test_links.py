@@ -117,15 +117,15 @@ def cited(db) -> tuple[Source, object]:
 
 
 PAGES = [
-    "/sources/the-source/",
-    "/sources/",
-    "/visits/cited-visit/",
-    "/visits/",
-    "/people/traveller/",
-    "/timeline/",
-    "/search/?q=source",
+    "/en/sources/the-source/",
+    "/en/sources/",
+    "/en/visits/cited-visit/",
+    "/en/visits/",
+    "/en/people/traveller/",
+    "/en/timeline/",
+    "/en/search/?q=source",
 ]
-FEEDS = ["/visits/feed/rss/", "/visits/feed/atom/", "/visits/calendar.ics", "/sitemap.xml"]
+FEEDS = ["/en/visits/feed/rss/", "/en/visits/feed/atom/", "/en/visits/calendar.ics", "/sitemap.xml"]
 
 
 @pytest.mark.parametrize("url", DANGEROUS)
@@ -140,7 +140,7 @@ def test_a_stored_dangerous_url_is_never_a_link(client: Client, cited, url: str)
             read = _as_browser_reads(href)
             assert not read.startswith(("javascript:", "data:", "vbscript:", "file:")), path
             assert not read.startswith("ftp:") and read != _as_browser_reads(url), path
-    page = client.get("/sources/the-source/").text
+    page = client.get("/en/sources/the-source/").text
     assert "The source" in page
     # JSON-LD gives no url for it.
     assert "url" not in _jsonld_source(page)
@@ -155,13 +155,13 @@ def test_a_web_address_is_a_link_on_the_source_page(client: Client, cited, url: 
     source, _visit = cited
     Source.objects.filter(pk=source.pk).update(url=url)
     clear_caches()
-    page = client.get("/sources/the-source/").text
+    page = client.get("/en/sources/the-source/").text
     assert url in [href for href in _hrefs(page)]
     assert _jsonld_source(page)["url"] == url
 
 
 def test_office_email_and_phone_are_mailto_and_tel_links(client: Client) -> None:
     f.create_office(name="Liaison", slug="liaison", email="office@example.org", phone="+995 32")
-    hrefs = _hrefs(client.get("/offices/liaison/").text)
+    hrefs = _hrefs(client.get("/en/offices/liaison/").text)
     assert "mailto:office@example.org" in hrefs
     assert "tel:+99532" in hrefs

@@ -43,16 +43,16 @@ def uncached(settings):
 # Besides one URL of each page type: filtered and paginated lists, and the 404 page.
 URLS = {
     **PAGE_TYPES,
-    "country-azerbaijan": "/countries/azerbaijan/",
-    "region-central-asia": "/regions/central-asia/",
-    "visit-three-countries": "/visits/secretary-general-south-caucasus-march-2024/",
-    "person-counterpart": "/people/jeyhun-bayramov/",
-    "visit-list-filtered": "/visits/?country=georgia&year=2024",
-    "visit-list-person": "/visits/?person=radmila-shekerinska&region=south-caucasus",
-    "visit-list-bad": "/visits/?year=abc",
-    "timeline-filtered": "/timeline/?country=georgia",
-    "timeline-kind": "/timeline/?kind=visit",
-    "not-found": "/offices/no-such-office/",
+    "country-azerbaijan": "/en/countries/azerbaijan/",
+    "region-central-asia": "/en/regions/central-asia/",
+    "visit-three-countries": "/en/visits/secretary-general-south-caucasus-march-2024/",
+    "person-counterpart": "/en/people/jeyhun-bayramov/",
+    "visit-list-filtered": "/en/visits/?country=georgia&year=2024",
+    "visit-list-person": "/en/visits/?person=radmila-shekerinska&region=south-caucasus",
+    "visit-list-bad": "/en/visits/?year=abc",
+    "timeline-filtered": "/en/timeline/?country=georgia",
+    "timeline-kind": "/en/timeline/?kind=visit",
+    "not-found": "/en/offices/no-such-office/",
 }
 
 
@@ -169,7 +169,7 @@ def test_query_counts_do_not_grow_with_the_data(client):
 def test_grown_data_shows_on_the_pages(client):
     """The growth above really reaches the pages measured (else the test proves nothing)."""
     grow(3)
-    assert "Grown visit 0" in client.get("/countries/georgia/").content.decode()
+    assert "Grown visit 0" in client.get("/en/countries/georgia/").content.decode()
     assert "Grown holder 0" in client.get(PAGE_TYPES["position"]).content.decode()
     assert "Grown post 0" in client.get(PAGE_TYPES["office-open"]).content.decode()
     assert "Brochure quote 0" in client.get(PAGE_TYPES["source"]).content.decode()

@@ -41,27 +41,27 @@ from tests import factories as f
 
 # One URL of each page type on the seed content, named for the reports.
 PAGE_TYPES = {
-    "home": "/",
-    "region": "/regions/south-caucasus/",
-    "country": "/countries/georgia/",
-    "office-list": "/offices/",
-    "office-open": "/offices/nato-liaison-office-georgia/",
-    "office-closed": "/offices/nato-liaison-officer-central-asia-office/",
-    "position-list": "/positions/",
-    "position": "/positions/special-representative-caucasus-central-asia/",
-    "person-list": "/people/",
-    "person": "/people/radmila-shekerinska/",
-    "visit-list": "/visits/",
-    "visit": "/visits/deputy-secretary-general-azerbaijan/",
-    "programme-list": "/programmes/",
-    "programme": "/programmes/euro-atlantic-partnership-council/",
-    "event-list": "/events/",
-    "event": "/events/istanbul-summit-2004/",
-    "topic-list": "/topics/",
-    "topic": "/topics/energy-security/",
-    "source-list": "/sources/",
-    "source": "/sources/partners-in-the-southern-caucasus/",
-    "timeline": "/timeline/",
+    "home": "/en/",
+    "region": "/en/regions/south-caucasus/",
+    "country": "/en/countries/georgia/",
+    "office-list": "/en/offices/",
+    "office-open": "/en/offices/nato-liaison-office-georgia/",
+    "office-closed": "/en/offices/nato-liaison-officer-central-asia-office/",
+    "position-list": "/en/positions/",
+    "position": "/en/positions/special-representative-caucasus-central-asia/",
+    "person-list": "/en/people/",
+    "person": "/en/people/radmila-shekerinska/",
+    "visit-list": "/en/visits/",
+    "visit": "/en/visits/deputy-secretary-general-azerbaijan/",
+    "programme-list": "/en/programmes/",
+    "programme": "/en/programmes/euro-atlantic-partnership-council/",
+    "event-list": "/en/events/",
+    "event": "/en/events/istanbul-summit-2004/",
+    "topic-list": "/en/topics/",
+    "topic": "/en/topics/energy-security/",
+    "source-list": "/en/sources/",
+    "source": "/en/sources/partners-in-the-southern-caucasus/",
+    "timeline": "/en/timeline/",
 }
 
 
@@ -273,7 +273,7 @@ def test_json_ld_of_the_office_gives_the_phone_and_address(client):
 
 def test_json_ld_cannot_break_out_of_its_script(client):
     f.create_person(name="Eve </script><script>alert(1)</script>", slug="eve", summary="a & b")
-    page = get(client, "/people/eve/")
+    page = get(client, "/en/people/eve/")
     assert "</script><script>alert(1)" not in page.html
     person = next(i for i in page.jsonld[0]["@graph"] if i["@type"] == "Person")
     assert person["name"] == "Eve </script><script>alert(1)</script>"
@@ -308,7 +308,7 @@ def test_home_lists_regions_countries_open_offices_and_key_posts(client):
 
 
 def test_country_timeline_in_date_order_with_unknown_dates_last(client):
-    page = get(client, "/countries/georgia/")
+    page = get(client, "/en/countries/georgia/")
     timeline = page.section("timeline-heading")
     assert timeline.index("September 2006") < timeline.index("17 March 2024")
     assert timeline.index("17 March 2024") < timeline.index("Date unknown")
@@ -317,14 +317,14 @@ def test_country_timeline_in_date_order_with_unknown_dates_last(client):
 
 
 def test_country_shows_stage_in_preparation(client):
-    page = get(client, "/countries/armenia/")
+    page = get(client, "/en/countries/armenia/")
     timeline = page.section("timeline-heading")
     assert "Individually Tailored Partnership Programme" in timeline
     assert "In preparation" in timeline
 
 
 def test_country_shows_officials_met_with_their_post(client):
-    page = get(client, "/countries/azerbaijan/")
+    page = get(client, "/en/countries/azerbaijan/")
     met = page.section("met-heading")
     for name, post in [
         ("Jeyhun Bayramov", "Foreign Minister of Azerbaijan"),
@@ -340,7 +340,7 @@ def test_country_shows_officials_met_with_their_post(client):
 
 
 def test_region_covers_its_countries(client):
-    page = get(client, "/regions/central-asia/")
+    page = get(client, "/en/regions/central-asia/")
     assert "Office of the NATO Liaison Officer for Central Asia" in page.section("offices-heading")
     timeline = page.section("timeline-heading")
     assert "Kazakhstan: Individual Partnership Action Plan (IPAP)" in timeline
@@ -348,14 +348,14 @@ def test_region_covers_its_countries(client):
 
 
 def test_afghanistan_is_reachable_from_the_kabul_office(client):
-    page = get(client, "/offices/nato-senior-civilian-representative-afghanistan-office/")
-    assert 'href="/countries/afghanistan/"' in page.html
+    page = get(client, "/en/offices/nato-senior-civilian-representative-afghanistan-office/")
+    assert 'href="/en/countries/afghanistan/"' in page.html
     assert "Closed" in page.text and "2021" in page.text
-    afghanistan = get(client, "/countries/afghanistan/")
+    afghanistan = get(client, "/en/countries/afghanistan/")
     # No source says whether Afghanistan is a partner: the page says so, not "No".
     assert '<dd><span class="unknown">Not stated in the sources</span></dd>' in afghanistan.html
     assert "Country on record" in afghanistan.text
-    georgia = get(client, "/countries/georgia/")
+    georgia = get(client, "/en/countries/georgia/")
     assert "<dt>Partner of NATO in the region</dt><dd>Yes</dd>" in georgia.html
 
 
@@ -363,7 +363,7 @@ def test_afghanistan_is_reachable_from_the_kabul_office(client):
 
 
 def test_office_phone_is_a_tel_link_and_the_address_an_address(client):
-    page = get(client, "/offices/nato-liaison-office-georgia/")
+    page = get(client, "/en/offices/nato-liaison-office-georgia/")
     assert '<a class="phone" href="tel:+995322933801">+995 (32) 293 38 01</a>' in page.html
     assert re.search(
         r"<address>162 Tsinamdzgvrishvili<br>0112 Tbilisi<br>Georgia</address>", page.html
@@ -376,7 +376,7 @@ def test_email_is_a_mailto_link(client):
     f.create_office(
         name="Test Office", slug="test-office", email="office@example.org", ongoing=True
     )
-    page = get(client, "/offices/test-office/")
+    page = get(client, "/en/offices/test-office/")
     assert '<a href="mailto:office@example.org">office@example.org</a>' in page.html
 
 
@@ -384,14 +384,14 @@ def test_closed_office_is_marked_closed_with_what_replaced_it(client):
     closed = Office.objects.get(slug="nato-liaison-officer-central-asia-office")
     closed.succeeded_by = f.create_office(name="Successor Office", slug="successor", ongoing=True)
     closed.save()
-    page = get(client, "/offices/nato-liaison-officer-central-asia-office/")
+    page = get(client, "/en/offices/nato-liaison-officer-central-asia-office/")
     assert '<span class="badge badge-closed">Closed</span>' in page.html
     assert "This office is closed." in page.text
     assert "Its work passed to Successor Office" in page.text
     assert '<time datetime="2013">2013</time>' in page.html
-    listing = get(client, "/offices/")
+    listing = get(client, "/en/offices/")
     assert "Office of the NATO Liaison Officer for Central Asia" in listing.text
-    successor = get(client, "/offices/successor/")
+    successor = get(client, "/en/offices/successor/")
     assert "Took over from Office of the NATO Liaison Officer for Central Asia" in successor.text
 
 
@@ -399,14 +399,14 @@ def test_closed_office_is_marked_closed_with_what_replaced_it(client):
 
 
 def test_position_page_current_and_past_holders(client):
-    page = get(client, "/positions/special-representative-caucasus-central-asia/")
+    page = get(client, "/en/positions/special-representative-caucasus-central-asia/")
     last = page.section("current-heading")
     assert "Last recorded holder" in last
     assert "Robert Simmons" in last and "dates not recorded" in last
     assert "the first holder of the post" in last
     assert "Whether they hold it today, the sources do not say." in last
     assert "No other holder is recorded." in page.section("past-heading")
-    secretary_general = get(client, "/positions/nato-secretary-general/")
+    secretary_general = get(client, "/en/positions/nato-secretary-general/")
     last = secretary_general.section("current-heading")
     assert "Jens Stoltenberg" in last
     assert "in post in March 2024, at Secretary General's visit" in last
@@ -418,7 +418,7 @@ def test_position_page_shows_an_ongoing_holder_as_current(client):
     position = Position.objects.get(slug="special-representative-caucasus-central-asia")
     person = f.create_person(name="Nova Holder", slug="nova-holder")
     f.create_appointment(person=person, position=position, start="2024-05", ongoing=True)
-    page = get(client, "/positions/special-representative-caucasus-central-asia/")
+    page = get(client, "/en/positions/special-representative-caucasus-central-asia/")
     current = page.section("current-heading")
     assert "Nova Holder" in current and "May 2024 – present" in current
     assert "Nova Holder" not in page.section("past-heading")
@@ -428,10 +428,10 @@ def test_position_page_shows_an_ongoing_holder_as_current(client):
 
 
 def test_person_page_posts_visits_and_meetings(client):
-    page = get(client, "/people/radmila-shekerinska/")
+    page = get(client, "/en/people/radmila-shekerinska/")
     assert "NATO Deputy Secretary General" in page.section("posts-heading")
     assert "Deputy Secretary General's visit to Azerbaijan" in page.section("visits-heading")
-    met = get(client, "/people/jeyhun-bayramov/")
+    met = get(client, "/en/people/jeyhun-bayramov/")
     meetings = met.section("meetings-heading")
     assert "With Radmila Shekerinska, NATO Deputy Secretary General" in meetings
     assert "As Foreign Minister of Azerbaijan" in meetings
@@ -440,58 +440,58 @@ def test_person_page_posts_visits_and_meetings(client):
 
 def test_person_page_says_meetings_are_those_met_as_counterpart(client):
     # She held all six meetings of her visit: none of them was "attended" as a counterpart.
-    page = get(client, "/people/radmila-shekerinska/")
+    page = get(client, "/en/people/radmila-shekerinska/")
     meetings = page.section("meetings-heading")
     assert "Met as a counterpart" in meetings
     assert "No meeting with Radmila Shekerinska as the counterpart is recorded." in meetings
     assert "listed with each visit above" in meetings
     assert "No meeting attended" not in page.text
-    met = get(client, "/people/jeyhun-bayramov/")
+    met = get(client, "/en/people/jeyhun-bayramov/")
     assert "listed with each visit above" not in met.section("meetings-heading")
 
 
 @pytest.mark.parametrize(
     "url, shown",
     [
-        ("/events/istanbul-summit-2004/", "June 2004"),
-        ("/events/prague-summit-2002/", "2002"),
-        ("/events/brussels-summit-2018/", "July 2018"),
+        ("/en/events/istanbul-summit-2004/", "June 2004"),
+        ("/en/events/prague-summit-2002/", "2002"),
+        ("/en/events/brussels-summit-2018/", "July 2018"),
     ],
 )
 def test_summits_are_dated_points_not_open_spans(client, url, shown):
     page = get(client, url)
     assert f"{shown} · " in page.text
     assert "end not recorded" not in page.text
-    listing = get(client, "/events/")
+    listing = get(client, "/en/events/")
     assert "end not recorded" not in listing.text
 
 
 def test_intensified_dialogue_launch_date_agrees_with_its_participation(client):
-    page = get(client, "/programmes/intensified-dialogue/")
+    page = get(client, "/en/programmes/intensified-dialogue/")
     assert '<dt>Launched</dt><dd><time datetime="2006-09">September 2006</time></dd>' in page.html
     assert "Date not recorded" not in page.text
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/visits/", "/visits/secretary-general-south-caucasus-march-2024/"]
+    "url", ["/", "/en/visits/", "/en/visits/secretary-general-south-caucasus-march-2024/"]
 )
 def test_visit_pages_announce_the_feeds_and_calendar(client, url):
     page = get(client, url)
     head = page.html.split("</head>", 1)[0]
     for kind, href in [
-        ("application/rss+xml", "/visits/feed/rss/"),
-        ("application/atom+xml", "/visits/feed/atom/"),
-        ("text/calendar", "/visits/calendar.ics"),
+        ("application/rss+xml", "/en/visits/feed/rss/"),
+        ("application/atom+xml", "/en/visits/feed/atom/"),
+        ("text/calendar", "/en/visits/calendar.ics"),
     ]:
         assert f'<link rel="alternate" type="{kind}"' in head
         assert f'href="{href}"' in head
     footer = page.html.split('class="site-footer"', 1)[1]
-    assert '<a href="/visits/feed/atom/" type="application/atom+xml">Atom</a>' in footer
-    assert '<a href="/visits/calendar.ics" type="text/calendar">calendar (iCal)</a>' in footer
+    assert '<a href="/en/visits/feed/atom/" type="application/atom+xml">Atom</a>' in footer
+    assert '<a href="/en/visits/calendar.ics" type="text/calendar">calendar (iCal)</a>' in footer
 
 
 def test_pages_without_visits_link_the_feeds_only_in_the_footer(client):
-    page = get(client, "/sources/")
+    page = get(client, "/en/sources/")
     assert 'rel="alternate" type="application/atom+xml"' not in page.html.split("</head>", 1)[0]
     assert "Subscribe to the visits" in page.text
 
@@ -501,7 +501,7 @@ def test_pages_without_visits_link_the_feeds_only_in_the_footer(client):
 
 def test_visit_page_lists_stops_of_unknown_order_as_a_set(client):
     # Seed 002 names Armenia, Georgia and Azerbaijan but gives no order of the stops.
-    page = get(client, "/visits/secretary-general-south-caucasus-march-2024/")
+    page = get(client, "/en/visits/secretary-general-south-caucasus-march-2024/")
     itinerary = page.section("itinerary-heading")
     assert "The sources name these stops but not the order in which they came" in itinerary
     Page(200, itinerary).assert_order(
@@ -524,16 +524,16 @@ def test_visit_with_a_known_order_shows_its_itinerary_in_order(client):
     visit = f.create_visit(title="Known order visit", slug="known-order")
     for order, name in enumerate(["Uzbekistan", "Kazakhstan"], start=1):
         f.create_leg(visit=visit, country=Country.objects.get(name=name), order=order)
-    page = get(client, "/visits/known-order/")
+    page = get(client, "/en/visits/known-order/")
     itinerary = page.section("itinerary-heading")
     Page(200, itinerary).assert_order("Uzbekistan", "Kazakhstan")
     assert "not the order" not in itinerary
     assert '<ol class="itinerary">' in page.html
-    listing = get(client, "/visits/")
+    listing = get(client, "/en/visits/")
     assert "Itinerary: Uzbekistan → Kazakhstan" in listing.text
     visit.stop_order_known = False
     visit.save()
-    listing = get(client, "/visits/")
+    listing = get(client, "/en/visits/")
     assert "Stops: Kazakhstan and Uzbekistan; the sources give no order" in listing.text
     assert visit.itinerary_text() == "Kazakhstan and Uzbekistan; the sources give no order"
 
@@ -542,8 +542,8 @@ def test_meeting_with_a_draft_counterpart_hides_the_name(client):
     visit = Visit.objects.get(slug="deputy-secretary-general-azerbaijan")
     secret = f.create_person(name="Hidden Draftperson", slug="hidden", status=Status.DRAFT)
     Meeting.objects.create(visit=visit, counterpart=secret, order=9, summary="Talks on demining.")
-    page = get(client, "/visits/deputy-secretary-general-azerbaijan/")
-    assert "Hidden Draftperson" not in page.html and "/people/hidden/" not in page.html
+    page = get(client, "/en/visits/deputy-secretary-general-azerbaijan/")
+    assert "Hidden Draftperson" not in page.html and "/en/people/hidden/" not in page.html
     assert "A counterpart not yet named in the registry" in page.text
     assert "Talks on demining." in page.text
 
@@ -562,7 +562,7 @@ VISIT_FILTERS = [
 
 @pytest.mark.parametrize(("query", "present", "absent"), VISIT_FILTERS)
 def test_visit_list_filters(client, query, present, absent):
-    page = get(client, "/visits/" + query)
+    page = get(client, "/en/visits/" + query)
     results = page.html.split('class="count"', 1)[1].split('id="sources-heading"')[0]
     text = Page(200, results).text
     for title in present:
@@ -574,9 +574,9 @@ def test_visit_list_filters(client, query, present, absent):
 
 
 def test_visit_list_titles_and_canonical_follow_the_filters(client):
-    page = get(client, "/visits/?country=GE&year=2024")
+    page = get(client, "/en/visits/?country=GE&year=2024")
     assert page.title.startswith("Visits to Georgia in 2024")
-    assert page.canonical == "http://testserver/visits/?country=georgia&year=2024"
+    assert page.canonical == "http://testserver/en/visits/?country=georgia&year=2024"
     assert '<option value="georgia" selected>' in page.html
     assert '<option value="2024" selected>' in page.html
 
@@ -600,7 +600,7 @@ BAD_VISIT_QUERIES = [
 
 @pytest.mark.parametrize(("query", "status", "message"), BAD_VISIT_QUERIES)
 def test_visit_list_refuses_bad_parameters_kindly(client, query, status, message):
-    page = get(client, "/visits/" + query, status=status)
+    page = get(client, "/en/visits/" + query, status=status)
     assert message in page.text
     assert 'role="alert"' in page.html
     assert "Show the whole list from the first page" in page.text
@@ -612,26 +612,26 @@ def test_visit_list_paginates_and_keeps_the_filters(client):
     for n in range(25):
         visit = f.create_visit(title=f"Visit number {n:02d}", start=f"2023-01-{n + 1:02d}")
         f.create_leg(visit=visit, country=georgia, order=1)
-    first = get(client, "/visits/?country=georgia")
+    first = get(client, "/en/visits/?country=georgia")
     assert "26 visits match the filters" in first.text and "page 1 of 2" in first.text
     assert 'href="?country=georgia&amp;page=2"' in first.html
-    second = get(client, "/visits/?country=georgia&page=2")
+    second = get(client, "/en/visits/?country=georgia&page=2")
     assert second.title.startswith("Visits to Georgia, page 2")
-    assert second.canonical == "http://testserver/visits/?country=georgia&page=2"
+    assert second.canonical == "http://testserver/en/visits/?country=georgia&page=2"
     assert "Visit number 00" in second.text  # oldest last
     assert "Visit number 24" not in second.text
-    get(client, "/visits/?country=georgia&page=3", status=404)
+    get(client, "/en/visits/?country=georgia&page=3", status=404)
 
 
 @pytest.mark.parametrize(
-    "url", ["/offices/?page=x", "/people/?page=0", "/sources/?page=9%009", "/topics/?page=1.5"]
+    "url", ["/en/offices/?page=x", "/en/people/?page=0", "/en/sources/?page=9%009", "/en/topics/?page=1.5"]
 )
 def test_other_lists_refuse_bad_pages(client, url):
     page = get(client, url, status=400)
     assert "A page number is a whole number" in page.text
 
 
-@pytest.mark.parametrize("url", ["/programmes/?page=5", "/events/?page=2", "/positions/?page=7"])
+@pytest.mark.parametrize("url", ["/en/programmes/?page=5", "/en/events/?page=2", "/en/positions/?page=7"])
 def test_other_lists_past_the_end_are_404_with_a_message(client, url):
     page = get(client, url, status=404)
     assert "There is no page" in page.text
@@ -641,24 +641,24 @@ def test_other_lists_past_the_end_are_404_with_a_message(client, url):
 
 
 def test_programme_replaced_and_replacing(client):
-    eapc = get(client, "/programmes/euro-atlantic-partnership-council/")
+    eapc = get(client, "/en/programmes/euro-atlantic-partnership-council/")
     assert "Replaced North Atlantic Cooperation Council (NACC)" in eapc.text
-    nacc = get(client, "/programmes/north-atlantic-cooperation-council/")
+    nacc = get(client, "/en/programmes/north-atlantic-cooperation-council/")
     assert "Replaced by Euro-Atlantic Partnership Council (EAPC)" in nacc.text
     assert "December 1991" in nacc.text
     participants = nacc.section("participants-heading")
     for country in ["Armenia", "Azerbaijan", "Georgia"]:
         assert country in participants
-    pfp = get(client, "/programmes/partnership-for-peace/")
+    pfp = get(client, "/en/programmes/partnership-for-peace/")
     assert "Includes Individual Partnership Programme (IPP)" in pfp.text
-    itpp = get(client, "/programmes/individually-tailored-partnership-programme/")
+    itpp = get(client, "/en/programmes/individually-tailored-partnership-programme/")
     assert "In preparation" in itpp.section("participants-heading")
-    ipap = get(client, "/programmes/individual-partnership-action-plan/")
+    ipap = get(client, "/en/programmes/individual-partnership-action-plan/")
     assert "Launched at Prague Summit (2002)" in ipap.text
 
 
 def test_event_page_decisions_and_posts_established(client):
-    page = get(client, "/events/istanbul-summit-2004/")
+    page = get(client, "/en/events/istanbul-summit-2004/")
     decisions = page.section("decisions-heading")
     assert "Appoint a Special Representative for the Caucasus and Central Asia" in decisions
     assert "Secretary General's Special Representative" in page.text
@@ -666,15 +666,15 @@ def test_event_page_decisions_and_posts_established(client):
 
 
 def test_topic_page_lists_visits_meetings_and_events(client):
-    page = get(client, "/topics/black-sea-security/")
+    page = get(client, "/en/topics/black-sea-security/")
     assert "Deputy Secretary General's visit to Azerbaijan" in page.section("visits-heading")
     assert "Jeyhun Bayramov" in page.section("meetings-heading")
-    summits = get(client, "/topics/afghanistan/")
+    summits = get(client, "/en/topics/afghanistan/")
     assert "Brussels Summit" in summits.section("events-heading")
 
 
 def test_source_page_keeps_line_breaks_escapes_text_and_lists_citing_records(client):
-    page = get(client, "/sources/partners-in-the-southern-caucasus/")
+    page = get(client, "/en/sources/partners-in-the-southern-caucasus/")
     assert "<br>" in page.section("text-heading") or "<br>" in page.html
     cited = page.section("cited-heading")
     for heading in ["Countries", "Programmes", "Posts", "People", "Summits and events"]:
@@ -683,7 +683,7 @@ def test_source_page_keeps_line_breaks_escapes_text_and_lists_citing_records(cli
     source = f.create_source(
         title="Odd text", slug="odd", full_text="line one\nline <b>two</b> & <script>x</script>"
     )
-    odd = get(client, "/sources/odd/")
+    odd = get(client, "/en/sources/odd/")
     assert (
         "line one<br>line &lt;b&gt;two&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;" in odd.html
     )
@@ -692,12 +692,12 @@ def test_source_page_keeps_line_breaks_escapes_text_and_lists_citing_records(cli
 
 
 def test_a_source_page_links_the_documents_it_cites_and_the_source_citing_it(client):
-    analysis = get(client, "/sources/afghanistan-in-cenasia-after-the-nato-summit/")
+    analysis = get(client, "/en/sources/afghanistan-in-cenasia-after-the-nato-summit/")
     cites = analysis.section("cites-heading")
     assert "Brussels Summit Declaration (11 July 2018)" in cites
     assert "Partners in Central Asia (2014)" in cites
-    assert 'href="/sources/brussels-summit-declaration-2018/"' in analysis.html
-    declaration = get(client, "/sources/brussels-summit-declaration-2018/")
+    assert 'href="/en/sources/brussels-summit-declaration-2018/"' in analysis.html
+    declaration = get(client, "/en/sources/brussels-summit-declaration-2018/")
     cited_in = declaration.section("cited-in-heading")
     assert "Afghanistan in Cenasia after the NATO summit" in cited_in
     assert "The registry knows this document from its citation in" in cited_in
@@ -706,7 +706,7 @@ def test_a_source_page_links_the_documents_it_cites_and_the_source_citing_it(cli
 
 
 def test_sources_section_numbers_the_sources_with_quotes_and_locators(client):
-    page = get(client, "/programmes/individual-partnership-action-plan/")
+    page = get(client, "/en/programmes/individual-partnership-action-plan/")
     sources = page.section("sources-heading")
     assert "Partners in the southern Caucasus" in sources
     assert "box p. 2" in sources
@@ -717,7 +717,7 @@ def test_sources_section_numbers_the_sources_with_quotes_and_locators(client):
 
 
 def test_timeline_has_every_kind_of_dated_fact_in_order(client):
-    page = get(client, "/timeline/")
+    page = get(client, "/en/timeline/")
     facts = Page(200, page.html.split('role="status"')[1])
     facts.assert_order(
         "December 1991",
@@ -746,12 +746,12 @@ def test_timeline_has_every_kind_of_dated_fact_in_order(client):
 
 
 def test_timeline_filters(client):
-    page = get(client, "/timeline/?country=georgia")
+    page = get(client, "/en/timeline/?country=georgia")
     assert "Intensified Dialogue" in page.text and "Office of the NATO Liaison" not in page.text
     assert page.title.startswith("Timeline for Georgia")
-    visits = get(client, "/timeline/?kind=visit")
+    visits = get(client, "/en/timeline/?kind=visit")
     assert "17 March 2024" in visits.text and "Partnership began" not in visits.text
-    both = get(client, "/timeline/?country=uzbekistan&kind=office")
+    both = get(client, "/en/timeline/?country=uzbekistan&kind=office")
     assert "Office opened" in both.text and "2013" in both.text
 
 
@@ -759,7 +759,7 @@ def test_timeline_filters(client):
     "query", ["?country=atlantis", "?kind=gossip", "?country=%00", "?kind=visit%00"]
 )
 def test_timeline_refuses_bad_parameters_kindly(client, query):
-    page = get(client, "/timeline/" + query, status=400)
+    page = get(client, "/en/timeline/" + query, status=400)
     assert "Some of the filters could not be used" in page.text
     assert "\x00" not in page.html
 
@@ -885,19 +885,19 @@ def make_drafts() -> dict[str, str]:
         f.create_citation(record=record, source=d_source, quote=f"{MARK} quote")
     f.create_citation(record=event, source=source, quote="draft event citation")
     return {
-        "region": "/regions/d-region/",
-        "country": "/countries/d-country/",
-        "programme": "/programmes/d-programme/",
-        "office": "/offices/d-office/",
-        "position": "/positions/d-position/",
-        "person": "/people/d-person/",
-        "event": "/events/d-event/",
-        "visit": "/visits/d-visit/",
-        "traveller-visit": "/visits/d-traveller-visit/",
-        "topic": "/topics/d-topic/",
-        "source": "/sources/d-source/",
-        "scheduled-office": "/offices/d-scheduled/",
-        "expired-person": "/people/d-expired/",
+        "region": "/en/regions/d-region/",
+        "country": "/en/countries/d-country/",
+        "programme": "/en/programmes/d-programme/",
+        "office": "/en/offices/d-office/",
+        "position": "/en/positions/d-position/",
+        "person": "/en/people/d-person/",
+        "event": "/en/events/d-event/",
+        "visit": "/en/visits/d-visit/",
+        "traveller-visit": "/en/visits/d-traveller-visit/",
+        "topic": "/en/topics/d-topic/",
+        "source": "/en/sources/d-source/",
+        "scheduled-office": "/en/offices/d-scheduled/",
+        "expired-person": "/en/people/d-expired/",
     }
 
 
@@ -919,14 +919,14 @@ def public_urls() -> list[str]:
     ]:
         urls += [record.get_absolute_url() for record in model.objects.published()]
     urls += [
-        "/visits/?country=georgia",
-        "/visits/?region=south-caucasus",
-        "/visits/?year=2023",
-        "/visits/?person=jens-stoltenberg",
-        "/timeline/?country=georgia",
-        "/timeline/?kind=visit",
-        "/timeline/?kind=office",
-        "/timeline/?kind=appointment",
+        "/en/visits/?country=georgia",
+        "/en/visits/?region=south-caucasus",
+        "/en/visits/?year=2023",
+        "/en/visits/?person=jens-stoltenberg",
+        "/en/timeline/?country=georgia",
+        "/en/timeline/?kind=visit",
+        "/en/timeline/?kind=office",
+        "/en/timeline/?kind=appointment",
     ]
     for name, query in [
         ("search", f"?q={MARK[:4]}"),
@@ -954,9 +954,9 @@ def test_drafts_of_every_kind_appear_on_no_page(client):
         for draft_url in draft_urls.values():
             assert f'href="{draft_url}"' not in body, (url, draft_url)
     # The draft person's own trip is hidden with them.
-    assert "Trip of a draft person" not in get(client, "/visits/").text
+    assert "Trip of a draft person" not in get(client, "/en/visits/").text
     # A post of a draft organisation shows, without naming the organisation.
-    assert "Post of a draft organisation" in get(client, "/positions/").text
+    assert "Post of a draft organisation" in get(client, "/en/positions/").text
 
 
 # --- Errors -------------------------------------------------------------------------------
@@ -964,7 +964,7 @@ def test_drafts_of_every_kind_appear_on_no_page(client):
 
 def test_unpublished_record_is_a_styled_404(client):
     f.create_office(name="Unreleased office", slug="unreleased", status=Status.DRAFT)
-    page = get(client, "/offices/unreleased/", status=404)
+    page = get(client, "/en/offices/unreleased/", status=404)
     assert "Page not found" in page.title
     assert "Unreleased office" not in page.html
     assert re.search(r'href="/static/css/site\.[0-9a-f]{12}\.css"', page.html)

@@ -93,8 +93,8 @@ def test_other_drafts_stay_hidden_and_their_links_do_not_open(editor_client: Any
     f.create_meeting(visit=visit, counterpart=hidden)
     page = editor_client.get(staff_preview_url(visit))
     assert "Draft Counterpart" not in page.text
-    assert "/people/draft-counterpart/" not in page.text
-    assert editor_client.get("/people/draft-counterpart/").status_code == 404
+    assert "/en/people/draft-counterpart/" not in page.text
+    assert editor_client.get("/en/people/draft-counterpart/").status_code == 404
 
 
 def test_preview_needs_a_staff_account_that_may_see_the_record(client: Any) -> None:
@@ -162,7 +162,7 @@ def test_a_share_link_shows_exactly_one_draft_to_anyone(client: Any, editor_clie
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "no-referrer"
     # Nothing else opens: not the other draft, nor the staff preview.
-    assert client.get(f"/topics/{other.slug}/").status_code == 404
+    assert client.get(f"/en/topics/{other.slug}/").status_code == 404
     assert client.get(staff_preview_url(other)).status_code == 302
 
 

@@ -16,16 +16,16 @@ def test_the_index_lists_published_regions_and_their_published_countries(client:
     f.create_country(name="Georgia", slug="georgia", region=caucasus)
     f.create_country(name="Hidden land", slug="hidden-land", region=caucasus, status=Status.DRAFT)
     f.create_region(name="Draft region", slug="draft-region", status=Status.DRAFT)
-    page = client.get("/regions/").content.decode()
-    assert '<a href="/regions/south-caucasus/">South Caucasus</a>' in page
-    assert '<a href="/countries/georgia/">Georgia</a>' in page
+    page = client.get("/en/regions/").content.decode()
+    assert '<a href="/en/regions/south-caucasus/">South Caucasus</a>' in page
+    assert '<a href="/en/countries/georgia/">Georgia</a>' in page
     assert "Hidden land" not in page and "Draft region" not in page
     # The region's page leads back to the index.
-    region_page = client.get("/regions/south-caucasus/").content.decode()
-    assert '<a href="/regions/">Regions</a>' in region_page
+    region_page = client.get("/en/regions/south-caucasus/").content.decode()
+    assert '<a href="/en/regions/">Regions</a>' in region_page
 
 
 def test_the_index_is_in_the_sitemap(client: Client):
     sitemap = client.get("/sitemap-pages.xml").content.decode()
-    assert "http://testserver/regions/</loc>" in sitemap
-    assert "http://testserver/changes/</loc>" in sitemap
+    assert "http://testserver/en/regions/</loc>" in sitemap
+    assert "http://testserver/en/changes/</loc>" in sitemap

@@ -90,7 +90,7 @@ def test_a_release_holds_the_public_records_at_their_precision(content):
     assert [(v["title"], v["start"], v["end"]) for v in visits] == [
         ("Visit to Tbilisi", "2004-06", "2004-06")
     ]
-    assert visits[0]["url"] == "https://registry.example.org/visits/" + content["visit"].slug + "/"
+    assert visits[0]["url"] == "https://registry.example.org/en/visits/" + content["visit"].slug + "/"
     [appointment] = rows(files, "appointments")
     assert appointment["start"] == "2013" and appointment["end"] == ""
     assert [leg["city"] for leg in rows(files, "visit_legs")] == ["Tbilisi"]
@@ -280,7 +280,7 @@ def test_the_command_makes_a_release(content, capsys):
     release = Release.objects.get()
     assert release.number == 1 and release.note == "Made from the command line"
     out = capsys.readouterr().out
-    assert release.archive_sha256 in out and "/releases/1/" in out
+    assert release.archive_sha256 in out and "/en/releases/1/" in out
 
 
 def test_a_publisher_makes_a_release_from_the_admin(publisher_client: Client, content):
@@ -310,7 +310,7 @@ def test_an_editor_may_see_releases_but_not_make_one(editor_client: Client):
 def test_the_releases_page_lists_every_release_with_its_download(client: Client, content):
     first = make_release(note="Seed content")
     make_release()
-    page = client.get("/releases/").content.decode()
+    page = client.get("/en/releases/").content.decode()
     assert page.index("Release 2") < page.index("Release 1")
     assert "Seed content" in page
     assert first.download_url in page and first.checksums_url in page
@@ -320,11 +320,11 @@ def test_the_releases_page_lists_every_release_with_its_download(client: Client,
 def test_a_release_page_gives_its_counts_checksums_and_citation(client: Client, content):
     make_release()
     release = make_release()
-    page = client.get("/releases/2/").content.decode()
+    page = client.get("/en/releases/2/").content.decode()
     assert release.archive_sha256 in page
     for file in release.files:
         assert file["sha256"] in page
-    assert 'href="/releases/1/"' in page
+    assert 'href="/en/releases/1/"' in page
     assert "Partnership Registry. Data release 2" in page
     assert '"@type": "Dataset"' in page
 
@@ -354,12 +354,12 @@ def test_old_releases_stay_downloadable(client: Client, content):
 @pytest.mark.parametrize(
     "path",
     [
-        "/releases/1/",
-        "/releases/9/",
-        "/releases/1/other.zip",
-        "/releases/1/../SHA256SUMS",
-        "/releases/0/SHA256SUMS",
-        "/releases/latest/",
+        "/en/releases/1/",
+        "/en/releases/9/",
+        "/en/releases/1/other.zip",
+        "/en/releases/1/../SHA256SUMS",
+        "/en/releases/0/SHA256SUMS",
+        "/en/releases/latest/",
     ],
 )
 def test_a_missing_release_or_file_is_a_404(client: Client, path):
@@ -376,24 +376,24 @@ def test_a_lost_archive_is_a_404_not_a_500(client: Client, content):
 def test_latest_shows_the_newest_release(client: Client, content):
     make_release()
     make_release()
-    page = client.get("/releases/latest/").content.decode()
+    page = client.get("/en/releases/latest/").content.decode()
     assert "<h1>Release 2</h1>" in page
-    assert '<link rel="canonical" href="http://testserver/releases/2/">' in page
+    assert '<link rel="canonical" href="http://testserver/en/releases/2/">' in page
 
 
 def test_the_feed_lists_releases(client: Client, content):
     make_release(note="The first")
-    feed = ET.fromstring(client.get("/releases/feed/atom/").content)
+    feed = ET.fromstring(client.get("/en/releases/feed/atom/").content)
     entries = feed.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == ["Release 1"]
     assert "The first" in entries[0].find(f"{ATOM}summary").text
 
 
 def test_the_home_page_links_to_the_releases_and_their_feed(client: Client):
-    page = client.get("/").content.decode()
-    assert 'href="/releases/"' in page
-    assert 'title="Data releases (Atom)" href="/releases/feed/atom/"' in page
-    assert 'title="Changes (Atom)" href="/changes/feed/atom/"' in page
+    page = client.get("/en/").content.decode()
+    assert 'href="/en/releases/"' in page
+    assert 'title="Data releases (Atom)" href="/en/releases/feed/atom/"' in page
+    assert 'title="Changes (Atom)" href="/en/changes/feed/atom/"' in page
 
 
 def test_a_record_cites_the_release_it_is_in(client: Client, content):
@@ -404,7 +404,7 @@ def test_a_record_cites_the_release_it_is_in(client: Client, content):
     later = f.create_country(name="Azerbaijan", slug="azerbaijan", iso_code="AZ")
     page = client.get(georgia.get_absolute_url()).content.decode()
     assert "Also in Partnership Registry data release 1" in page
-    assert 'href="http://testserver/releases/1/"' in page
+    assert 'href="http://testserver/en/releases/1/"' in page
     # A record published after the release is not in it.
     assert "data release" not in client.get(later.get_absolute_url()).content.decode()
     api = client.get(f"/api/v1/countries/{georgia.slug}/").json()
@@ -420,14 +420,14 @@ def test_the_release_list_runs_the_same_queries_for_one_release_or_many(
 
     make_release()
     with CaptureQueriesContext(connection) as one:
-        client.get("/releases/")
+        client.get("/en/releases/")
     for _ in range(3):
         make_release()
     from tests.conftest import clear_caches
 
     clear_caches()
     with CaptureQueriesContext(connection) as four:
-        assert client.get("/releases/").status_code == 200
+        assert client.get("/en/releases/").status_code == 200
     assert len(four.captured_queries) == len(one.captured_queries)
 
 
@@ -475,7 +475,7 @@ def test_the_api_lists_the_releases_with_their_downloads_and_checksums(client: C
     assert latest["archive_sha256"] == second.archive_sha256
     assert latest["download_url"] == f"http://testserver{second.download_url}"
     assert latest["checksums_url"] == f"http://testserver{second.checksums_url}"
-    assert latest["html_url"] == "http://testserver/releases/2/"
+    assert latest["html_url"] == "http://testserver/en/releases/2/"
     assert latest["counts"]["visits"] == {"records": 1, "added": 0, "changed": 0, "removed": 0}
     assert {f["name"] for f in latest["files"]} >= {"datapackage.json", "popolo.json"}
     detail = client.get("/api/v1/releases/1/").json()

@@ -140,11 +140,11 @@ def test_tbilisi_finds_the_liaison_office(seed):
 def test_intensified_dialogue_finds_the_programme_and_georgias_participation(seed):
     hits = search("Intensified Dialogue", limit=50).hits
     keys = {(hit.kind.key, hit.url) for hit in hits}
-    assert ("programme", "/programmes/intensified-dialogue/") in keys
+    assert ("programme", "/en/programmes/intensified-dialogue/") in keys
     participation = [hit for hit in hits if hit.kind.key == "participation"]
     assert [hit.title for hit in participation] == ["Georgia in Intensified Dialogue"]
-    assert participation[0].url == "/countries/georgia/"  # shown on Georgia's page
-    assert ("country", "/countries/georgia/") in keys
+    assert participation[0].url == "/en/countries/georgia/"  # shown on Georgia's page
+    assert ("country", "/en/countries/georgia/") in keys
 
 
 def test_shekerinska_finds_the_person_and_the_visit(seed):
@@ -331,7 +331,7 @@ def test_drafts_of_every_kind_are_never_found(seed):
 def test_drafts_never_reach_the_search_page(seed, client):
     drafts = make_drafts()
     for query in ["Quokkadraft", "Hushword", "Quokkadraft or Hushword"]:
-        html = client.get("/search/", {"q": query}).content.decode()
+        html = client.get("/en/search/", {"q": query}).content.decode()
         assert "No published record matches" in html
         assert "search-hit" not in html
         for record in drafts.values():
@@ -452,7 +452,7 @@ def test_editor_text_is_escaped_on_the_page(seed, client):
     create_person(
         name='<script>alert("x")</script> Xsstoken', summary="<img src=x onerror=alert(1)>"
     )
-    html = client.get("/search/", {"q": "Xsstoken"}).content.decode()
+    html = client.get("/en/search/", {"q": "Xsstoken"}).content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>Xsstoken</mark>" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     main = html.split("<main", 1)[1]
@@ -461,7 +461,7 @@ def test_editor_text_is_escaped_on_the_page(seed, client):
 
 def test_the_query_is_escaped_wherever_it_is_echoed(seed, client):
     query = '"><img src=y onerror="alert(2)"> Tbilisi'
-    html = client.get("/search/", {"q": query}).content.decode()
+    html = client.get("/en/search/", {"q": query}).content.decode()
     assert "<img src=y" not in html and "<img" not in html.split("<main", 1)[1]
     assert 'value="&quot;&gt;&lt;img src=y onerror=&quot;alert(2)&quot;&gt; Tbilisi"' in html
 
@@ -470,48 +470,48 @@ def test_the_query_is_escaped_wherever_it_is_echoed(seed, client):
 
 
 def test_the_empty_search_page_explains_what_to_search(seed, client):
-    response = client.get("/search/")
+    response = client.get("/en/search/")
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="en' in html
     assert "<title>Search – Partnership Registry</title>" in html
     assert '<meta name="description" content="Search the Partnership Registry' in html
-    assert '<link rel="canonical" href="http://testserver/search/">' in html
+    assert '<link rel="canonical" href="http://testserver/en/search/">' in html
     assert 'aria-label="Breadcrumb"' in html
     assert '<label id="search-q-label" for="search-q">' in html
     assert "What you can search" in html
-    assert 'href="/search/?q=Tbilisi"' in html
+    assert 'href="/en/search/?q=Tbilisi"' in html
     assert "noindex" not in html
 
 
 def test_a_results_page(seed, client):
-    response = client.get("/search/", {"q": "Tbilisi"})
+    response = client.get("/en/search/", {"q": "Tbilisi"})
     html = response.content.decode()
     assert "<title>Search results for “Tbilisi” – Partnership Registry</title>" in html
     assert 'value="Tbilisi"' in html
-    assert '<link rel="canonical" href="http://testserver/search/?q=Tbilisi">' in html
+    assert '<link rel="canonical" href="http://testserver/en/search/?q=Tbilisi">' in html
     assert '<meta name="robots" content="noindex, follow">' in html
     assert "5 results for “Tbilisi”" in html
     assert (
-        '<a href="/offices/nato-liaison-office-georgia/">NATO Liaison Office in Georgia</a>' in html
+        '<a href="/en/offices/nato-liaison-office-georgia/">NATO Liaison Office in Georgia</a>' in html
     )
     assert "<mark>Tbilisi</mark>" in html
-    assert 'href="/search/?q=Tbilisi&amp;kind=source">Sources (2)</a>' in html
+    assert 'href="/en/search/?q=Tbilisi&amp;kind=source">Sources (2)</a>' in html
 
 
 def test_titles_differ_by_query_kind_and_page(seed, client):
     titles = set()
     for params in [{}, {"q": "NATO"}, {"q": "NATO", "page": "2"}, {"q": "NATO", "kind": "visit"}]:
-        html = client.get("/search/", params).content.decode()
+        html = client.get("/en/search/", params).content.decode()
         titles.add(re.search(r"<title>(.*?)</title>", html).group(1))
     assert len(titles) == 4
 
 
 def test_no_results_page_suggests(seed, client):
-    html = client.get("/search/", {"q": "Tbilisi", "kind": "visit"}).content.decode()
+    html = client.get("/en/search/", {"q": "Tbilisi", "kind": "visit"}).content.decode()
     assert "No published record matches “Tbilisi” among visits" in html
     assert "5 results among all kinds of record" in html
-    html = client.get("/search/", {"q": "zzyzx"}).content.decode()
+    html = client.get("/en/search/", {"q": "zzyzx"}).content.decode()
     assert "Check the spelling" in html and "Examples" in html
 
 
@@ -532,7 +532,7 @@ def test_no_results_page_suggests(seed, client):
     ],
 )
 def test_odd_requests_get_a_helpful_page(seed, client, params, says):
-    response = client.get("/search/", params)
+    response = client.get("/en/search/", params)
     assert response.status_code == 200
     html = response.content.decode()
     assert says in html
@@ -540,8 +540,8 @@ def test_odd_requests_get_a_helpful_page(seed, client, params, says):
 
 
 def test_pagination_links(seed, client):
-    html = client.get("/search/", {"q": "NATO", "page": "2"}).content.decode()
-    assert 'rel="prev"' in html and 'href="/search/?q=NATO"' in html
+    html = client.get("/en/search/", {"q": "NATO", "page": "2"}).content.decode()
+    assert 'rel="prev"' in html and 'href="/en/search/?q=NATO"' in html
     assert '<span aria-current="page"><span class="visually-hidden">Page </span>2</span>' in html
 
 

@@ -187,15 +187,15 @@ def test_more_matches_than_the_bound_are_neither_ranked_nor_counted(seed, small_
 
 
 def test_the_page_says_more_than_the_bound_and_shows_one_page(seed, small_bound, client):
-    html = client.get("/search/", {"q": "Zanzibari"}).content.decode()
+    html = client.get("/en/search/", {"q": "Zanzibari"}).content.decode()
     assert "More than 6 results for “Zanzibari” · page 1 of 2." in html
     assert html.count('search-hit">') == 3
     assert "Visits (5+)" in html and "All kinds (6+)" in html
     assert "More than 5 records of a kind match" in html
     assert '<meta name="description" content="More than 6 published records' in html
-    html = client.get("/search/", {"q": "Zanzibari", "page": "2"}).content.decode()
+    html = client.get("/en/search/", {"q": "Zanzibari", "page": "2"}).content.decode()
     assert html.count('search-hit">') == 3
-    html = client.get("/search/", {"q": "Zanzibari Official"}).content.decode()
+    html = client.get("/en/search/", {"q": "Zanzibari Official"}).content.decode()
     assert "1 result for “Zanzibari Official”" in html and "More than" not in html
 
 
@@ -222,9 +222,9 @@ def test_the_search_page_runs_as_many_queries_whatever_the_data(
     def counts() -> list[int]:
         result = []
         for params in PAGES:
-            client.get("/search/", params)  # warm caches
+            client.get("/en/search/", params)  # warm caches
             with CaptureQueriesContext(connection) as queries:
-                client.get("/search/", params)
+                client.get("/en/search/", params)
             result.append(len(queries))
         return result
 
@@ -232,7 +232,7 @@ def test_the_search_page_runs_as_many_queries_whatever_the_data(
     grow()
     assert counts() == before
     with django_assert_num_queries(before[0]):
-        client.get("/search/", PAGES[0])
+        client.get("/en/search/", PAGES[0])
 
 
 # --- SQLite ----------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def test_searching_for_a_hidden_records_marker_finds_nothing(client: Any, world:
     exactly as a search for a word that is nowhere."""
     nowhere = "Zq0nowhere"
     for marker in list(world.hidden)[:: max(1, len(world.hidden) // 12)]:
-        for url in ["/search/", *(e.list_url for e in probes.api_endpoints())]:
+        for url in ["/en/search/", *(e.list_url for e in probes.api_endpoints())]:
             found = probes.fetch(client, url, {"q": marker})
             empty = probes.fetch(client, url, {"q": nowhere})
             assert found.status == empty.status == 200, found.url

@@ -188,7 +188,7 @@ def xml_problems(probe: probes.Probe, visit_titles: set[str]) -> list[str]:
     problems = []
     if "<!ENTITY" in probe.text or "<!DOCTYPE" in probe.text:
         problems.append("a DOCTYPE or ENTITY declaration")
-    visit_feed = probe.url.startswith("/visits/")  # the change log's feed names changes
+    visit_feed = probe.url.startswith("/en/visits/")  # the change log's feed names changes
     if visit_feed and probe.content_type in {"application/rss+xml", "application/atom+xml"}:
         # An RSS title is escaped once more, since readers may take it as HTML.
         rss = probe.content_type == "application/rss+xml"

@@ -41,7 +41,7 @@ def draft_of(model: type) -> Any:
 
 
 def share_path(token: str) -> str:
-    return f"/preview/share/{quote(token, safe='')}/"
+    return f"/en/preview/share/{quote(token, safe='')}/"
 
 
 def refused(client: Client, token: str, message: str = INVALID) -> None:
