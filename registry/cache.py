@@ -74,7 +74,7 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        path = request.path_info
+        path = without_language(request.path_info)
         cached = (
             settings.PUBLIC_CACHE_ENABLED
             and request.method in ("GET", "HEAD")
@@ -156,6 +156,14 @@ class PublicCacheMiddleware:
             last_modified=int(version.modified.timestamp()),
             response=response,
         )
+
+
+def without_language(path: str) -> str:
+    """The path without its /en or /fr: previews are private in every language."""
+    for code, _name in settings.LANGUAGES:
+        if path.startswith(f"/{code}/"):
+            return path[len(code) + 1 :]
+    return path
 
 
 def signed_in(request: HttpRequest) -> bool:

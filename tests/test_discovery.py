@@ -314,9 +314,22 @@ def test_sitemap_lists_every_published_page(seed, client):
     # 2 regions, 9 countries, 8 programmes, 3 offices, 9 posts, 6 people, 3 events,
     # 2 visits, 14 topics and 7 sources, the organisations, appointments and
     # participations, with the home and list pages.
-    records = [loc for loc in locations if loc.count("/") == 5]
+    records = [loc for loc in locations if loc.count("/") == 6 and "/en/" in loc]
     counted = (Organisation, Appointment, Participation)
     assert len(records) == 63 + sum(m.objects.published().count() for m in counted)
+    # Every page is listed in French as well.
+    french = {loc.replace("/fr/", "/en/", 1) for loc in locations if "/fr/" in loc}
+    assert french == {loc for loc in locations if "/en/" in loc}
+
+
+def test_sitemap_names_each_pages_other_language_and_the_default(seed, client):
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    first = index.find(f"{SITEMAP}sitemap").findtext(f"{SITEMAP}loc")
+    section = client.get(first.removeprefix("http://testserver")).content.decode()
+    assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in section
+    home = '<xhtml:link rel="alternate" hreflang="{}" href="http://testserver{}"/>'
+    for language, path in [("en", "/en/"), ("fr", "/fr/"), ("x-default", "/")]:
+        assert home.format(language, path) in section, language
 
 
 def test_sitemap_pages_resolve(seed, client):

@@ -283,7 +283,7 @@ def test_json_ld_cannot_break_out_of_its_script(client):
 
 
 def test_home_lists_regions_countries_open_offices_and_key_posts(client):
-    page = get(client, "/")
+    page = get(client, "/en/")
     regions = page.section("regions-heading")
     for name in ["Armenia", "Azerbaijan", "Georgia", "Kazakhstan", "Uzbekistan"]:
         assert name in regions
@@ -423,7 +423,7 @@ def test_position_page_shows_an_ongoing_holder_as_current(client):
     assert "Nova Holder" in current and "May 2024 – present" in current
     assert "Nova Holder" not in page.section("past-heading")
     assert {"Person"} <= page.jsonld_types()
-    home = get(client, "/")
+    home = get(client, "/en/")
     assert "Current holder: Nova Holder" in home.section("posts-heading")
 
 
@@ -473,7 +473,7 @@ def test_intensified_dialogue_launch_date_agrees_with_its_participation(client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/en/visits/", "/en/visits/secretary-general-south-caucasus-march-2024/"]
+    "url", ["/en/", "/en/visits/", "/en/visits/secretary-general-south-caucasus-march-2024/"]
 )
 def test_visit_pages_announce_the_feeds_and_calendar(client, url):
     page = get(client, url)
@@ -515,7 +515,7 @@ def test_visit_page_lists_stops_of_unknown_order_as_a_set(client):
     assert "17–19 March 2024" in page.text
     assert "Territorial integrity and sovereignty" in page.text
     assert "NATO Secretary General Jens Stoltenberg embarks" in page.section("sources-heading")
-    home = get(client, "/")
+    home = get(client, "/en/")
     assert "Stops: Armenia, Azerbaijan and Georgia; the sources give no order" in home.text
     assert "→" not in home.text
 

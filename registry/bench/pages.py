@@ -80,7 +80,8 @@ def plan(options) -> Plan:
     result = Plan(password=secrets.token_urlsafe(16))
     get_user_model().objects.create_superuser(result.username, "", result.password)
     result.add("bare HttpResponse", "bench", BARE)
-    result.add("home", "page", "/")
+    result.add("home", "page", "/en/")
+    result.add("home in French", "page", "/fr/")
     picks = [
         ("region", _busiest(Region.objects.published(), "countries__visit_legs")),
         ("country", _busiest(Country.objects.published(), "visit_legs", "events")),
@@ -98,20 +99,23 @@ def plan(options) -> Plan:
             result.notes.append(f"No {name} to request at this size.")
             continue
         result.add(f"{name} page", "page", record.get_absolute_url())
+        if name == "country":
+            french = "/fr/" + record.get_absolute_url().removeprefix("/en/")
+            result.add(f"{name} page in French", "page", french)
         result.records[name] = record
     for name in LISTS:
-        result.add(f"{name} list", "list", f"/{name}/")
-    result.add("timeline", "list", "/timeline/")
-    result.add("change log", "list", "/changes/")
-    result.add("change log, one kind", "list", "/changes/?kind=corrected")
+        result.add(f"{name} list", "list", f"/en/{name}/")
+    result.add("timeline", "list", "/en/timeline/")
+    result.add("change log", "list", "/en/changes/")
+    result.add("change log, one kind", "list", "/en/changes/?kind=corrected")
     result.add("sitemap.xml", "feed", "/sitemap.xml")
-    result.add("RSS feed", "feed", "/visits/feed/rss/")
-    result.add("Atom feed", "feed", "/visits/feed/atom/")
-    result.add("iCal calendar", "feed", "/visits/calendar.ics")
-    result.add("change log Atom feed", "feed", "/changes/feed/atom/")
-    result.add("search: common name", "search", "/search/?q=Aliyev")
-    result.add("search: phrase", "search", "/search/?q=energy+security")
-    result.add("search: rare name", "search", f"/search/?q={RARE_SURNAME}")
+    result.add("RSS feed", "feed", "/en/visits/feed/rss/")
+    result.add("Atom feed", "feed", "/en/visits/feed/atom/")
+    result.add("iCal calendar", "feed", "/en/visits/calendar.ics")
+    result.add("change log Atom feed", "feed", "/en/changes/feed/atom/")
+    result.add("search: common name", "search", "/en/search/?q=Aliyev")
+    result.add("search: phrase", "search", "/en/search/?q=energy+security")
+    result.add("search: rare name", "search", f"/en/search/?q={RARE_SURNAME}")
     records = result.records
     result.add("API visit list", "api", "/api/v1/visits/")
     if "visit" in records:

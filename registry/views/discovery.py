@@ -374,8 +374,8 @@ class IdRangePaginator:
             raise EmptyPage("That sitemap section does not exist.")
         start = self.bounds[0] + (number - 1) * self.limit
         rows = self.queryset.filter(pk__gte=start, pk__lt=start + self.limit)
-        if self.languages:  # the (language, record) pairs of an i18n sitemap
-            rows = [(language, row) for row in rows for language in self.languages]
+        if self.languages:  # the (record, language) pairs of an i18n sitemap
+            rows = [(row, language) for row in rows for language in self.languages]
         return SimpleNamespace(object_list=rows)
 
 
