@@ -45,6 +45,7 @@ from .prefetch import (
 from .review import ReviewAdminMixin
 from .revisions import RevisionAdminMixin
 from .transfer import TransferAdminMixin
+from .translation import TranslationAdminMixin
 from .workflow import (
     PublicationAdminMixin,
     PublicationFormSetMixin,
@@ -164,6 +165,7 @@ class CountryOtherNameInline(OtherNameInline):
 
 
 class RegistryModelAdmin(
+    TranslationAdminMixin,
     LockingAdminMixin,
     ListEditableVersionMixin,
     QualityAdminMixin,

@@ -29,6 +29,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from registry.models import (
     Appointment,
@@ -54,6 +55,8 @@ from registry.models.visits import _outside
 from registry.publication.gate import is_citable, uncited_q
 from registry.publication.version import current_version
 from registry.publication.visibility import published_q
+
+from .translation import is_translated
 
 # A citation checked against its source longer ago than this is due for another check.
 VERIFY_EVERY = dt.timedelta(days=365)
@@ -372,7 +375,8 @@ def dashboard_lines(request: HttpRequest) -> list[Line]:
     again while nothing has changed."""
     visible = ",".join(m._meta.label_lower for m in MODELS if _visible(request, m))
     digest = hashlib.sha256(visible.encode()).hexdigest()[:16]
-    key = f"registry:dashboard:{current_version().token}:{digest}"
+    # Per language too: the lines' words are in the editor's.
+    key = f"registry:dashboard:{current_version().token}:{digest}:{get_language()}"
     lines = cache.get(key)
     if lines is None:
         lines = _compute_lines(request)
@@ -409,6 +413,14 @@ def _compute_lines(request: HttpRequest) -> list[Line]:
             "Published without a source",
             "Public, but their page shows no source: add a citation, or unpublish them.",
         ),
+        "french": Line(
+            "french",
+            gettext("French out of date"),
+            gettext(
+                "The English changed after the French was saved: check the French against "
+                "it, then save it or tick “French reviewed”."
+            ),
+        ),
     }
     for model in MODELS:
         if not issubclass(model, Publishable) or not _visible(request, model):
@@ -421,6 +433,8 @@ def _compute_lines(request: HttpRequest) -> list[Line]:
             uncited = uncited_q(model)
             counts["blocked"] = Count("pk", filter=uncited & Q(status=Status.DRAFT))
             counts["uncited"] = Count("pk", filter=uncited & published_q())
+        if is_translated(model):
+            counts["french"] = Count("pk", filter=Q(french_out_of_date=True))
         result = model._default_manager.aggregate(**counts)
         lines["drafts"].items.append(
             Item(model, result["drafts"], changelist_url(model, public="draft"))
@@ -434,6 +448,10 @@ def _compute_lines(request: HttpRequest) -> list[Line]:
             )
             lines["uncited"].items.append(
                 Item(model, result["uncited"], changelist_url(model, cited="no", public="live"))
+            )
+        if "french" in result:
+            lines["french"].items.append(
+                Item(model, result["french"], changelist_url(model, french="out_of_date"))
             )
     result = list(lines.values())
 
