@@ -13,6 +13,7 @@ from rest_framework import serializers
 from registry.models import Organisation
 from registry.partial_dates import PartialDate, Precision, dates_text
 from registry.publication.visibility import is_public
+from registry.translation import shown_text
 
 API_NAMESPACE = "api"
 
@@ -126,7 +127,9 @@ class LinkSerializer(serializers.Serializer):
         return super().to_representation(instance) if is_public(instance) else None
 
     def get_name(self, record) -> str:
-        return getattr(record, "title", None) or record.name
+        # In the language of the answer, the English when there is no French.
+        field = "title" if getattr(record, "title", None) else "name"
+        return shown_text(record, field)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, record) -> str:

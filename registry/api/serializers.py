@@ -31,6 +31,7 @@ from registry.models import (
     VisitLeg,
 )
 from registry.publication.visibility import is_public
+from registry.translation import Translated, in_french, shown_text
 
 from .as_of import AsOfSerializer, HolderSerializer, certainty
 from .fields import (
@@ -44,7 +45,7 @@ from .fields import (
     link,
 )
 
-COMMON = ["url", "html_url", "updated_at", "citations"]
+COMMON = ["url", "html_url", "updated_at", "citations", "french_out_of_date", "untranslated"]
 SPAN = ["start", "start_precision", "end", "end_precision", "dates_text"]
 
 
@@ -72,10 +73,38 @@ def other_names() -> OtherNameSerializer:
     return OtherNameSerializer(many=True, read_only=True)
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class TranslatedSerializerMixin:
+    """Texts in the language of the answer (`?lang=` or Accept-Language, registry/api/
+    language.py): the French where there is one, else the English."""
+
+    def to_representation(self, record) -> dict[str, Any]:
+        data = super().to_representation(record)
+        for field in getattr(record, "translated_fields", ()):
+            if field in data:
+                data[field] = shown_text(record, field)
+        return data
+
+
+class RecordSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     html_url = HtmlUrlField()
     updated_at = utc_timestamp()
     citations = CitationSerializer(many=True, read_only=True)
+    french_out_of_date = serializers.SerializerMethodField(
+        help_text="True when the English of a text changed after its French was saved or "
+        "reviewed: the French may no longer say what the English says."
+    )
+    untranslated = serializers.SerializerMethodField(
+        help_text="The texts given in English because they have no French yet; always empty "
+        "in an English answer."
+    )
+
+    def get_french_out_of_date(self, record) -> bool:
+        return bool(getattr(record, "french_out_of_date", False))
+
+    def get_untranslated(self, record) -> list[str]:
+        if not in_french() or not isinstance(record, Translated):
+            return []
+        return record.french_missing_fields()
 
 
 class SpanSerializer(RecordSerializer):
@@ -317,7 +346,7 @@ class EventSerializer(SpanSerializer):
         return [line.strip() for line in event.decisions.splitlines() if line.strip()]
 
 
-class LegSerializer(serializers.ModelSerializer):
+class LegSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     country = link("country")
     start = PartialDateField()
     start_precision = PrecisionField(source="start")
@@ -344,7 +373,7 @@ class LegSerializer(serializers.ModelSerializer):
         fields = ["order", "country", "country_name_then", "city", "city_then", *SPAN, "notes"]
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     leg = serializers.SerializerMethodField()
     counterpart = link("person")
     counterpart_position = link("position")
