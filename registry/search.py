@@ -60,8 +60,13 @@ from registry.models import (
 )
 from registry.partial_dates import describe
 from registry.publication.visibility import is_public
+from registry.translation import in_french
 
 CONFIG = "english"
+# French pages search the French documents (migration 0028): each translated field's French
+# and English under PostgreSQL's French stemmer, accents folded.
+FRENCH_CONFIG = "registry_french"
+COLUMN, FRENCH_COLUMN = "search_document", "search_document_fr"
 MAX_QUERY_LENGTH = 200  # characters of the query searched; the rest is dropped, and said so
 MAX_TERMS = 10  # words or phrases searched; more are dropped, and said so
 MAX_RESULTS = 200  # merged results one can page through; a count beyond is still given
@@ -231,22 +236,48 @@ def stem(word: str) -> str:
     return word
 
 
+# A letter and its accented forms: a query matches whatever its accents, in French and in
+# the region's transliterated names ("securite" finds "sécurité", "Baku" finds "Bakú").
+ACCENTED = {
+    "a": "aàáâãäåā",
+    "c": "cçćč",
+    "e": "eèéêëēė",
+    "i": "iìíîïī",
+    "n": "nñń",
+    "o": "oòóôõöø",
+    "s": "sşšș",
+    "u": "uùúûüū",
+    "y": "yýÿ",
+    "z": "zžź",
+}
+
+
+def unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
+def letters(text: str) -> str:
+    """`text` as a regular expression that ignores accents."""
+    return "".join(f"[{ACCENTED[c]}]" if c in ACCENTED else re.escape(c) for c in unaccented(text))
+
+
 def word_pattern(word: str) -> str:
     """A regular expression for a word at the start of a word: short words whole,
-    longer ones by their stem ("visits" finds "visit", "visited", "visitor")."""
+    longer ones by their stem ("visits" finds "visit", "visited", "visitor"), accents
+    ignored."""
     if len(word) <= 3:
-        return rf"\b{re.escape(word)}\b"
-    return rf"\b{re.escape(stem(word))}\w*"
+        return rf"\b{letters(word)}\b"
+    return rf"\b{letters(stem(word))}\w*"
 
 
 def term_pattern(term: Term) -> str:
     if not term.is_phrase:
         return word_pattern(term.words[0])
     # The words in order, separated by anything that is not a word character.
-    return r"\W+".join(
-        (rf"\b{re.escape(w)}\b" if len(w) <= 3 else rf"\b{re.escape(stem(w))}\w*")
-        for w in term.words
-    )
+    return r"\W+".join(word_pattern(w) for w in term.words)
 
 
 # --- The kinds of record ----------------------------------------------------------------
@@ -280,30 +311,55 @@ class SearchKind:
         """The GIN index on its stored document (PostgreSQL)."""
         return f"registry_{self.model._meta.model_name}_search_document"
 
-    def fields(self) -> list[tuple[str, str]]:
-        return [(name, weight) for weight, names in self.weights.items() for name in names]
+    def fields(self, french: bool = False) -> list[tuple[str, str]]:
+        weights = self.weights_in(french)
+        return [(name, weight) for weight, names in weights.items() for name in names]
+
+    def weights_in(self, french: bool) -> dict[str, tuple[str, ...]]:
+        """The fields searched: in French, each translated field's French before it."""
+        if not french:
+            return self.weights
+        return {
+            weight: tuple(
+                path for name in names for path in (french_path(self.model, name), name) if path
+            )
+            for weight, names in self.weights.items()
+        }
+
+
+def french_path(model: type[models.Model], path: str) -> str | None:
+    """`path` ("summary", "country__name") with its French field, if it has one."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return f"{path}_fr" if name in getattr(model, "translated_fields", ()) else None
 
 
 @cache
-def document_field(model: type[models.Model]) -> SearchVectorField:
+def document_field(model: type[models.Model], column: str = COLUMN) -> SearchVectorField:
     """The stored document of `model`'s table: a column of the database only (see migration
     0010), not a field in the model's options, so that no query but the search's reads it."""
     document = SearchVectorField()
-    document.set_attributes_from_name("search_document")
+    document.set_attributes_from_name(column)
     document.model = model  # what expressions compare and hash it by
     return document
 
 
 class StoredDocument(Expression):
-    """The `search_document` column of the queryset's own table, as a tsvector."""
+    """The `search_document` column of the queryset's own table, as a tsvector (or
+    `search_document_fr`, the French one)."""
 
     output_field = SearchVectorField()
+
+    def __init__(self, column: str = COLUMN) -> None:
+        super().__init__()
+        self.column = column
 
     def resolve_expression(
         self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
     ):
         # A column of the query's base table, relabelled with it inside a subquery.
-        target = document_field(query.model._meta.concrete_model)
+        target = document_field(query.model._meta.concrete_model, self.column)
         return Col(query.get_initial_alias(), target, target)
 
 
@@ -533,7 +589,9 @@ class SearchResults:
 
 
 def backend_for_connection() -> PostgresBackend | FallbackBackend:
-    return PostgresBackend() if connection.vendor == "postgresql" else FallbackBackend()
+    """The search of this database, in the language of the page."""
+    backend = PostgresBackend if connection.vendor == "postgresql" else FallbackBackend
+    return backend(french=in_french())
 
 
 def search(
@@ -626,8 +684,14 @@ class PostgresBackend:
 
     name = "postgresql"
 
-    @staticmethod
-    def tsquery(parsed: ParsedQuery) -> SearchQuery:
+    def __init__(self, french: bool = False) -> None:
+        self.config = FRENCH_CONFIG if french else CONFIG
+        self.column = FRENCH_COLUMN if french else COLUMN
+
+    def document(self) -> StoredDocument:
+        return StoredDocument(self.column)
+
+    def tsquery(self, parsed: ParsedQuery) -> SearchQuery:
         """The parsed query as a tsquery: `(a | b) & c & !d`.
 
         Built term by term rather than with `websearch_to_tsquery`, whose `or` binds more
@@ -639,7 +703,9 @@ class PostgresBackend:
             part = None
             for term in clause.alternatives:
                 one = SearchQuery(
-                    str(term), config=CONFIG, search_type="phrase" if term.is_phrase else "plain"
+                    str(term),
+                    config=self.config,
+                    search_type="phrase" if term.is_phrase else "plain",
                 )
                 part = one if part is None else part | one
             part = ~part if clause.negated else part
@@ -649,7 +715,7 @@ class PostgresBackend:
     def match(
         self, queryset: models.QuerySet, kind: SearchKind, parsed: ParsedQuery
     ) -> models.QuerySet:
-        return queryset.alias(search_document=StoredDocument()).filter(
+        return queryset.alias(search_document=self.document()).filter(
             search_document=self.tsquery(parsed)
         )
 
@@ -662,7 +728,7 @@ class PostgresBackend:
         The candidates are ranked and counted in a derived table straight from the index
         scan, so that only the `n` rows shown are read whole."""
         query = self.tsquery(parsed)
-        ranked = matches.annotate(search_rank=SearchRank(StoredDocument(), query))
+        ranked = matches.annotate(search_rank=SearchRank(self.document(), query))
         sql, params = ranked.values_list("pk", "search_rank")[: bound + 1].query.sql_with_params()
         top = f"""SELECT c.id, c.rank, count(*) OVER () AS total FROM ({sql}) AS c(id, rank)
             ORDER BY c.rank DESC, c.id LIMIT {int(n)}"""
@@ -685,7 +751,7 @@ class PostgresBackend:
         rows = (
             kind.model.objects.filter(pk__in=RawSQL(f"SELECT s.id FROM ({top}) AS s", params))
             .select_related(*kind.select_related)
-            .alias(search_document=StoredDocument())
+            .alias(search_document=self.document())
             .annotate(search_rank=SearchRank(F("search_document"), query), search_total=total)
             .order_by("-search_rank", "pk")
         )
@@ -698,10 +764,13 @@ class FallbackBackend:
 
     name = "fallback"
 
+    def __init__(self, french: bool = False) -> None:
+        self.french = french
+
     def match(
         self, queryset: models.QuerySet, kind: SearchKind, parsed: ParsedQuery
     ) -> models.QuerySet:
-        names = [name for name, _ in kind.fields()]
+        names = [name for name, _ in kind.fields(self.french)]
         for clause in parsed.positive:
             patterns = [term_pattern(term) for term in clause.alternatives]
             queryset = queryset.filter(self._any(patterns, names))
@@ -729,7 +798,7 @@ class FallbackBackend:
             patterns = [term_pattern(term) for term in clause.alternatives]
             whens = [
                 When(self._any(patterns, names), then=Value(WEIGHT_VALUES[weight]))
-                for weight, names in kind.weights.items()
+                for weight, names in kind.weights_in(self.french).items()
             ]
             rank = rank + Case(*whens, default=Value(0.0), output_field=FloatField())
         return queryset.annotate(search_rank=rank / max(1, len(parsed.positive)))

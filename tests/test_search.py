@@ -565,7 +565,7 @@ def test_one_query_per_kind_whatever_the_data(seed):
 
 def test_every_kind_uses_the_gin_index_on_its_stored_document(seed, postgresql):
     """Joined names included: participations and appointments use their index too."""
-    query = PostgresBackend.tsquery(parse_query("Tbilisi liaison"))
+    query = PostgresBackend().tsquery(parse_query("Tbilisi liaison"))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         for kind in KINDS:

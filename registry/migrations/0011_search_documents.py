@@ -55,8 +55,8 @@ DOCUMENTS = {
 }
 
 
-def index_name(model_name: str) -> str:
-    return f"registry_{model_name}_search_document"
+def index_name(model_name: str, column: str = COLUMN) -> str:
+    return f"registry_{model_name}_{column}"
 
 
 def _value(model, path: str, qn) -> tuple[str, set[str]]:
@@ -74,7 +74,7 @@ def _value(model, path: str, qn) -> tuple[str, set[str]]:
     return sql, {link.column}
 
 
-def document_sql(model, weights: dict, qn) -> tuple[str, list[str]]:
+def document_sql(model, weights: dict, qn, config: str = CONFIG) -> tuple[str, list[str]]:
     """The document of a NEW row, as `registry.search` used to compute it (Django's
     SearchVector: fields joined by spaces, each NULL as ''), and the columns it reads."""
     parts, columns = [], set()
@@ -86,34 +86,39 @@ def document_sql(model, weights: dict, qn) -> tuple[str, list[str]]:
             columns |= used
         if values:
             text = " || ' ' || ".join(values)
-            parts.append(f"setweight(to_tsvector('{CONFIG}'::regconfig, {text}), '{weight}')")
+            parts.append(f"setweight(to_tsvector('{config}'::regconfig, {text}), '{weight}')")
     return " || ".join(parts), sorted(columns)
 
 
-def create_sql(apps, qn) -> list[str]:
+def create_sql(
+    apps, qn, documents: dict = DOCUMENTS, column: str = COLUMN, config: str = CONFIG
+) -> list[str]:
+    """The statements that add `column`, its triggers and index (also used by 0028 for the
+    French documents, with their own column and configuration)."""
     statements = []
     # Rows that link to another record, by the record's table and the linked names.
     dependants: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for model_name, weights in DOCUMENTS.items():
+    for model_name, weights in documents.items():
         model = apps.get_model("registry", model_name)
         table = model._meta.db_table
-        document, columns = document_sql(model, weights, qn)
+        document, columns = document_sql(model, weights, qn, config)
         changed = " OR ".join(f"NEW.{qn(c)} IS DISTINCT FROM OLD.{qn(c)}" for c in columns)
-        function = qn(f"{table}_search_document")
+        function = qn(f"{table}_{column}")
         statements += [
-            f"ALTER TABLE {qn(table)} ADD COLUMN {qn(COLUMN)} tsvector",
+            f"ALTER TABLE {qn(table)} ADD COLUMN {qn(column)} tsvector",
             f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' OR NEW.{qn(COLUMN)} IS NULL OR {changed} THEN
-    NEW.{qn(COLUMN)} := {document};
+  IF TG_OP = 'INSERT' OR NEW.{qn(column)} IS NULL OR {changed} THEN
+    NEW.{qn(column)} := {document};
   END IF;
   RETURN NEW;
 END $$""",
-            f"CREATE TRIGGER {qn(f'{table}_search_document')} BEFORE INSERT OR UPDATE "
+            f"CREATE TRIGGER {qn(f'{table}_{column}')} BEFORE INSERT OR UPDATE "
             f"ON {qn(table)} FOR EACH ROW EXECUTE FUNCTION {function}()",
             # Fills the column: the trigger above computes every NULL document.
-            f"UPDATE {qn(table)} SET {qn(COLUMN)} = NULL",
-            f"CREATE INDEX {qn(index_name(model_name))} ON {qn(table)} USING gin ({qn(COLUMN)})",
+            f"UPDATE {qn(table)} SET {qn(column)} = NULL",
+            f"CREATE INDEX {qn(index_name(model_name, column))} ON {qn(table)} "
+            f"USING gin ({qn(column)})",
         ]
         for path in (p for paths in weights.values() for p in paths if "__" in p):
             relation, name = path.split("__")
@@ -125,39 +130,41 @@ END $$""",
             names.append((related.get_field(name).column, *entry))
     for (related_table, pk), links in dependants.items():
         by_table: dict[tuple[str, str], list[str]] = {}
-        for column, table, fk in links:
-            by_table.setdefault((table, fk), []).append(column)
-        columns = sorted({column for column, _, _ in links})
+        for name, table, fk in links:
+            by_table.setdefault((table, fk), []).append(name)
+        columns = sorted({name for name, _, _ in links})
         updates = "\n".join(
             f"  IF {' OR '.join(f'NEW.{qn(c)} IS DISTINCT FROM OLD.{qn(c)}' for c in used)} THEN\n"
-            f"    UPDATE {qn(table)} SET {qn(COLUMN)} = NULL WHERE {qn(fk)} = NEW.{qn(pk)};\n"
+            f"    UPDATE {qn(table)} SET {qn(column)} = NULL WHERE {qn(fk)} = NEW.{qn(pk)};\n"
             f"  END IF;"
             for (table, fk), used in sorted(by_table.items())
         )
-        function = qn(f"{related_table}_search_dependants")
+        dependants_name = f"{related_table}_{column.replace('document', 'dependants')}"
+        function = qn(dependants_name)
         statements += [
             f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 {updates}
   RETURN NULL;
 END $$""",
-            f"CREATE TRIGGER {qn(f'{related_table}_search_dependants')} AFTER UPDATE OF "
+            f"CREATE TRIGGER {qn(dependants_name)} AFTER UPDATE OF "
             f"{', '.join(qn(c) for c in columns)} ON {qn(related_table)} "
             f"FOR EACH ROW EXECUTE FUNCTION {function}()",
         ]
     return statements
 
 
-def drop_sql(apps, qn) -> list[str]:
+def drop_sql(apps, qn, documents: dict = DOCUMENTS, column: str = COLUMN) -> list[str]:
     statements = []
-    for model_name in DOCUMENTS:
+    dependants = column.replace("document", "dependants")
+    for model_name in documents:
         table = apps.get_model("registry", model_name)._meta.db_table
         statements += [
-            f"DROP TRIGGER IF EXISTS {qn(f'{table}_search_document')} ON {qn(table)}",
-            f"DROP TRIGGER IF EXISTS {qn(f'{table}_search_dependants')} ON {qn(table)}",
-            f"DROP FUNCTION IF EXISTS {qn(f'{table}_search_document')}()",
-            f"DROP FUNCTION IF EXISTS {qn(f'{table}_search_dependants')}()",
-            f"ALTER TABLE {qn(table)} DROP COLUMN IF EXISTS {qn(COLUMN)}",
+            f"DROP TRIGGER IF EXISTS {qn(f'{table}_{column}')} ON {qn(table)}",
+            f"DROP TRIGGER IF EXISTS {qn(f'{table}_{dependants}')} ON {qn(table)}",
+            f"DROP FUNCTION IF EXISTS {qn(f'{table}_{column}')}()",
+            f"DROP FUNCTION IF EXISTS {qn(f'{table}_{dependants}')}()",
+            f"ALTER TABLE {qn(table)} DROP COLUMN IF EXISTS {qn(column)}",
         ]
     return statements
 
