@@ -24,7 +24,7 @@ SERVE_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.
 	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} \
 	$(if $(filter 1,$(LOCAL)),DJANGO_SECURE_SSL_REDIRECT=0)
 
-.PHONY: run install install-dev migrate seed serve editor test fuzz mutation bench bench-import lint format \
+.PHONY: run install install-dev translations messages migrate seed serve editor test fuzz mutation bench bench-import lint format \
 	check-deploy clean
 
 define make-venv
@@ -44,9 +44,25 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(DEV_STAMP) $(RUNTIME_STAMP)
 
-install: $(RUNTIME_STAMP)
+install: $(RUNTIME_STAMP) translations
 
-install-dev: $(DEV_STAMP)
+# The French interface (docs/editors.md, "Translating"): locale/fr/LC_MESSAGES/django.po is
+# kept in the repository and compiled into django.mo here, with polib, so that no GNU
+# gettext is needed to run the site. `make messages` gathers new or changed strings of the
+# code and templates into the .po (this needs GNU gettext's xgettext and msgmerge).
+PO := locale/fr/LC_MESSAGES/django.po
+MO := locale/fr/LC_MESSAGES/django.mo
+
+$(MO): $(PO) $(RUNTIME_STAMP)
+	$(PY) -c 'import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' $(PO) $(MO)
+
+translations: $(MO)
+
+messages: install
+	$(DEV_ENV) $(PY) manage.py makemessages --locale fr --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'mutants/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+
+install-dev: $(DEV_STAMP) translations
 
 migrate: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
@@ -74,7 +90,7 @@ serve: install
 editor: migrate
 	$(DEV_ENV) $(PY) manage.py createsuperuser
 
-test: install-dev
+test: install-dev translations
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 # The long fuzzing run (docs/security.md): schemathesis with FUZZ_EXAMPLES examples per API

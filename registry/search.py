@@ -60,7 +60,7 @@ from registry.models import (
 )
 from registry.partial_dates import describe
 from registry.publication.visibility import is_public
-from registry.translation import in_french
+from registry.translation import in_french, shown_text
 
 CONFIG = "english"
 # French pages search the French documents (migration 0028): each translated field's French
@@ -664,7 +664,7 @@ def make_hit(kind: SearchKind, record: models.Model, rank: float, parsed: Parsed
         context=kind.describe(record),
         title_html=highlight(title, pattern),
         snippet_html=snippet(
-            [getattr(record, name) or "" for name in kind.snippet_fields], pattern
+            [shown_text(record, name) or "" for name in kind.snippet_fields], pattern
         ),
     )
 

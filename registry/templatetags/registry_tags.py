@@ -223,3 +223,19 @@ def unprefixed_url(context) -> str:
     if path.startswith(prefix):
         path = "/" + path.removeprefix(prefix)
     return request.build_absolute_uri(path)
+
+
+@register.inclusion_tag("includes/translation_note.html", takes_context=True)
+def translation_note(context, record) -> dict[str, Any]:
+    """On a French page: whether the record's French is out of date (the English changed
+    after it was translated) or missing in part, with the link to the English page."""
+    if not translation.in_french() or not isinstance(record, translation.Translated):
+        return {"show": False}
+    request = context.get("request")
+    english = translate_url(request.path, translation.SOURCE_LANGUAGE) if request else ""
+    return {
+        "show": True,
+        "out_of_date": record.french_out_of_date,
+        "missing": bool(record.french_missing_fields()),
+        "english_url": english,
+    }

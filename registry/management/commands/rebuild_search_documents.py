@@ -19,9 +19,11 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             for kind in KINDS:
                 table = quote(kind.model._meta.db_table)
-                # A NULL document is recomputed by the table's trigger (migration 0011):
-                # one statement per table, whatever its size.
-                cursor.execute(f"UPDATE {table} SET search_document = NULL")
+                # A NULL document is recomputed by the table's trigger (migrations 0011
+                # and 0028): one statement per table, whatever its size.
+                cursor.execute(
+                    f"UPDATE {table} SET search_document = NULL, search_document_fr = NULL"
+                )
                 if options["verbosity"] > 1:
                     self.stdout.write(f"{kind.plural}: {cursor.rowcount} documents rebuilt.")
         if options["verbosity"]:
