@@ -58,7 +58,7 @@ $(MO): $(PO) $(RUNTIME_STAMP)
 
 translations: $(MO)
 
-messages: install
+messages: $(RUNTIME_STAMP)
 	$(DEV_ENV) $(PY) manage.py makemessages --locale fr --no-obsolete --add-location file \
 		--ignore '.venv/*' --ignore 'mutants/*' --ignore 'staticfiles/*' --ignore 'tests/*'
 
