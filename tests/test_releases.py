@@ -102,6 +102,29 @@ def test_a_release_holds_the_public_records_at_their_precision(content):
     assert dump["appointments"][0]["start"] == "2013"
 
 
+def test_a_release_carries_both_languages(content):
+    georgia = content["georgia"]
+    georgia.name_fr, georgia.profile = "Géorgie", "A partner."
+    georgia.save()
+    topic = f.create_topic(name="Demining", description="Old.", description_fr="Ancien.")
+    topic = type(topic).objects.get(pk=topic.pk)
+    topic.description = "New."
+    topic.save()
+    files = files_of(make_release())
+    [country] = rows(files, "countries")
+    assert (country["name"], country["name_fr"]) == ("Georgia", "Géorgie")
+    assert (country["profile"], country["profile_fr"]) == ("A partner.", "")
+    assert country["french_out_of_date"] == "false"
+    [topic_row] = rows(files, "topics")
+    assert (topic_row["description_fr"], topic_row["french_out_of_date"]) == ("Ancien.", "true")
+    [meeting] = rows(files, "meetings")
+    assert "summary_fr" in meeting
+    schema = json.loads(files["datapackage.json"])
+    countries = next(r for r in schema["resources"] if r["name"] == "countries")
+    fields = [field["name"] for field in countries["schema"]["fields"]]
+    assert fields.index("name_fr") == fields.index("name") + 1
+
+
 def test_no_file_names_a_draft(content):
     files = files_of(make_release())
     for name, data in files.items():

@@ -106,6 +106,34 @@ class Table:
     url_by: str = "slug"
     # Extra row rules beyond the public rule (legs and meetings hang from their visit).
     rows: Callable[[Snapshot], Iterator[Row]] | None = field(default=None, compare=False)
+    # The model such a table's rows are read from, for its French columns.
+    row_model: type[models.Model] | None = None
+
+    def __post_init__(self) -> None:
+        # Both languages: each translated text is followed by its French, and the row says
+        # whether a French text was made from an English that has changed since.
+        translated = getattr(self.model or self.row_model, "translated_fields", ())
+        if not translated or any(c.name == "french_out_of_date" for c in self.columns):
+            return
+        columns: list[Column] = []
+        for column in self.columns:
+            columns.append(column)
+            if column.field_name in translated:
+                columns.append(
+                    text(
+                        f"{column.name}_fr",
+                        f"{column.description} In French; empty when not yet translated.".strip(),
+                        source=f"{column.field_name}_fr",
+                    )
+                )
+        columns.append(
+            flag(
+                "french_out_of_date",
+                "True when an English text changed after its French was made: the French may "
+                "no longer say what the English says.",
+            )
+        )
+        object.__setattr__(self, "columns", tuple(columns))
 
     @property
     def keyed(self) -> bool:

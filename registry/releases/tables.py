@@ -411,6 +411,7 @@ TABLE_LIST: tuple[Table, ...] = (
             text("notes", ""),
         ),
         rows=_legs,
+        row_model=VisitLeg,
     ),
     Table(
         "meetings",
@@ -430,6 +431,7 @@ TABLE_LIST: tuple[Table, ...] = (
             text("summary", ""),
         ),
         rows=_meetings,
+        row_model=Meeting,
     ),
     Table(
         "meeting_topics",
