@@ -39,7 +39,7 @@ _DATE_COLUMNS = ("start_date", "start_precision", "end_date", "end_precision")
 
 class VisitLegInline(RegistryTabularInline):
     model = VisitLeg
-    fields = ("order", "country", "city", "start_date", "end_date", "notes")
+    fields = ("order", "country", "city", "start_date", "end_date", "notes", "notes_fr")
     autocomplete_fields = ("country",)
     ordering = ("order", "start_date")
     verbose_name_plural = "legs (stops, in order)"
@@ -73,7 +73,7 @@ class MeetingInline(RegistryStackedInline):
         "counterpart_group",
         ("city", "venue"),
         "topics",
-        "summary",
+        ("summary", "summary_fr"),
     )
     autocomplete_fields = _MEETING_AUTOCOMPLETE
     ordering = ("order", "date")
