@@ -15,11 +15,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.forms.models import ModelFormMetaclass
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from registry.partial_dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError, Precision
 from registry.text import NUL, NUL_CODE, NUL_MESSAGE, clean_text
 
-PARTIAL_DATE_HELP = "e.g. 2004, June 2004 or 2004-06-15; leave empty if unknown"
+PARTIAL_DATE_HELP = _("e.g. 2004, June 2004 or 2004-06-15; leave empty if unknown")
 
 # Five or more digits in a row can only be a year out of range (a day or month has two).
 _LONG_NUMBER = re.compile(r"\d{5,}")
@@ -30,9 +31,9 @@ class PartialDateField(forms.Field):
 
     widget = forms.TextInput
     default_error_messages = {
-        "null_characters": "Null characters are not allowed.",
-        "year_range": f"The year must be between {MIN_YEAR} and {MAX_YEAR}.",
-        "max_length": "Enter at most %(max)d characters.",
+        "null_characters": _("Null characters are not allowed."),
+        "year_range": _("The year must be between %(min)d and %(max)d."),
+        "max_length": _("Enter at most %(max)d characters."),
     }
     max_length = 40
 
@@ -60,7 +61,11 @@ class PartialDateField(forms.Field):
                 params={"max": self.max_length},
             )
         if _LONG_NUMBER.search(text):
-            raise ValidationError(self.error_messages["year_range"], code="year_range")
+            raise ValidationError(
+                self.error_messages["year_range"],
+                code="year_range",
+                params={"min": MIN_YEAR, "max": MAX_YEAR},
+            )
         try:
             return PartialDate.parse(text)
         except PartialDateError as exc:

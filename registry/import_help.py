@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 
 from registry.csv_safety import write_csv
@@ -29,15 +31,17 @@ from registry.csv_widgets import (
 from registry.models import Appointment, Country, Person, Position, Topic, Visit, VisitLeg
 from registry.resources import IMPORT_RESOURCES, LEG_PART_SEPARATOR, LEG_SEPARATOR
 
-DATE_FORMAT = (
+DATE_FORMAT = gettext_lazy(
     "A date as precise as the source gives it: a year, a month or a day. "
     "“June 2024” and “15 June 2024” are read too. Leave empty when the sources do not say."
 )
 DATE_EXAMPLES = ("2024", "2024-06", "2024-06-15")
-YES_NO_FORMAT = "yes or no (true/false and 1/0 are read too); an empty cell is {empty}."
-LEGS_FORMAT = (
-    f"The legs in order, separated by “{LEG_SEPARATOR}”, each as "
-    f"country {LEG_PART_SEPARATOR} city {LEG_PART_SEPARATOR} from {LEG_PART_SEPARATOR} until, "
+YES_NO_FORMAT = gettext_lazy(
+    "yes or no (true/false and 1/0 are read too); an empty cell is %(empty)s."
+)
+LEGS_FORMAT = gettext_lazy(
+    "The legs in order, separated by “%(sep)s”, each as "
+    "country %(part)s city %(part)s from %(part)s until, "
     "with the country's ISO code, slug or name and the dates as in the date columns; only "
     "the country is required. Leg 1 updates the stored leg 1 (keeping its notes and "
     "meetings), and so on; stored legs beyond the list are deleted. Leave the cell empty to "
@@ -48,35 +52,44 @@ LEGS_EXAMPLE = "AZ | Baku | 2024-03-17 | 2024-03-18; GE | Tbilisi | 18 March 202
 # What each column holds, in the editors' words; the format comes from the column's widget.
 MEANINGS: dict[type[models.Model], dict[str, str]] = {
     Visit: {
-        "slug": "Finds the visit: a slug already stored updates that visit, a new one adds a "
-        "visit. Required.",
-        "title": "The visit's title. Required.",
-        "traveller": "Who travelled.",
-        "traveller_position": "The post the traveller held at the time.",
-        "start_date": "When the visit began.",
-        "end_date": "When it ended; the same date as the start for a one-day visit.",
-        "duration_days": "The length in days, when the sources give only that.",
-        "stop_order_known": "Whether the sources give the order of the stops.",
-        "purpose": "Why the visit was made.",
-        "summary": "What happened on it.",
-        "topics": "What it was about.",
-        "legs": "The stops of the visit.",
+        "slug": gettext_lazy(
+            "Finds the visit: a slug already stored updates that visit, a new one adds a "
+            "visit. Required."
+        ),
+        "title": gettext_lazy("The visit's title. Required."),
+        "traveller": gettext_lazy("Who travelled."),
+        "traveller_position": gettext_lazy("The post the traveller held at the time."),
+        "start_date": gettext_lazy("When the visit began."),
+        "end_date": gettext_lazy("When it ended; the same date as the start for a one-day visit."),
+        "duration_days": gettext_lazy("The length in days, when the sources give only that."),
+        "stop_order_known": gettext_lazy("Whether the sources give the order of the stops."),
+        "purpose": gettext_lazy("Why the visit was made."),
+        "summary": gettext_lazy("What happened on it."),
+        "topics": gettext_lazy("What it was about."),
+        "legs": gettext_lazy("The stops of the visit."),
     },
     Appointment: {
-        "id": "Finds the appointment to update (the id column of an export). Leave empty for "
-        "a new one: a row with the same person, post and start date as a stored appointment "
-        "updates it.",
-        "person": "Who was appointed. Required.",
-        "position": "To which post. Required.",
-        "capacity": "In which capacity.",
-        "start_date": "When the appointment began.",
-        "end_date": "When it ended.",
-        "ongoing": "Whether the sources say the person is still in post.",
-        "attested_date": "A date on which a source shows the person in post, when the "
-        "sources give no term.",
-        "attested_visit": "A visit at which a source shows the person in post (its slug).",
-        "ordinal": "1 for the first holder of the post, if the sources say; unique in the post.",
-        "notes": "Anything else editors should know.",
+        "id": gettext_lazy(
+            "Finds the appointment to update (the id column of an export). Leave empty for "
+            "a new one: a row with the same person, post and start date as a stored appointment "
+            "updates it."
+        ),
+        "person": gettext_lazy("Who was appointed. Required."),
+        "position": gettext_lazy("To which post. Required."),
+        "capacity": gettext_lazy("In which capacity."),
+        "start_date": gettext_lazy("When the appointment began."),
+        "end_date": gettext_lazy("When it ended."),
+        "ongoing": gettext_lazy("Whether the sources say the person is still in post."),
+        "attested_date": gettext_lazy(
+            "A date on which a source shows the person in post, when the sources give no term."
+        ),
+        "attested_visit": gettext_lazy(
+            "A visit at which a source shows the person in post (its slug)."
+        ),
+        "ordinal": gettext_lazy(
+            "1 for the first holder of the post, if the sources say; unique in the post."
+        ),
+        "notes": gettext_lazy("Anything else editors should know."),
     },
 }
 
@@ -97,25 +110,32 @@ def _format(model: type[models.Model], field: Field) -> tuple[str, tuple[str, ..
         return DATE_FORMAT, DATE_EXAMPLES
     if isinstance(widget, RecordsWidget):
         plural = widget.model._meta.verbose_name_plural
-        return f"The slugs of the {plural}, separated by “{LIST_SEPARATOR}”.", ()
+        return _("The slugs of the %(plural)s, separated by “%(sep)s”.") % {
+            "plural": plural,
+            "sep": LIST_SEPARATOR,
+        }, ()
     if isinstance(widget, RecordWidget):
-        return f"The slug of a {widget.model._meta.verbose_name} (the Slug box of its form).", ()
+        return _("The slug of a %(name)s (the Slug box of its form).") % {
+            "name": widget.model._meta.verbose_name
+        }, ()
     if isinstance(widget, YesNoWidget):
-        return YES_NO_FORMAT.format(empty="yes" if widget.empty else "no"), ("yes", "no")
+        return YES_NO_FORMAT % {"empty": "yes" if widget.empty else "no"}, ("yes", "no")
     if isinstance(widget, ChoiceWidget):
-        labels = ", ".join(str(label) for _, label in widget.choices)
-        return f"One of: {labels} (in any case).", ()
+        labels = ", ".join(str(label) for _value, label in widget.choices)
+        return _("One of: %(labels)s (in any case).") % {"labels": labels}, ()
     if field.column_name == "legs":
-        return LEGS_FORMAT, (LEGS_EXAMPLE,)
+        legs_format = LEGS_FORMAT % {"sep": LEG_SEPARATOR, "part": LEG_PART_SEPARATOR}
+        return legs_format, (LEGS_EXAMPLE,)
     model_field = _model_field(model, field.attribute)
     if model_field is None:
-        return "Text.", ()
+        return _("Text."), ()
     if isinstance(model_field, models.IntegerField):  # ids too: an AutoField is one
-        limit = " between 1 and 366" if model_field.name == "duration_days" else ""
-        return f"A whole number{limit}, or empty.", ()
+        if model_field.name == "duration_days":
+            return _("A whole number between 1 and 366, or empty."), ()
+        return _("A whole number, or empty."), ()
     if isinstance(model_field, models.SlugField):
-        return "Lower-case letters, digits and hyphens, e.g. the title with hyphens.", ()
-    return "Text.", ()
+        return _("Lower-case letters, digits and hyphens, e.g. the title with hyphens."), ()
+    return _("Text."), ()
 
 
 def _model_field(model: type[models.Model], name: str | None) -> models.Field | None:
@@ -227,7 +247,7 @@ def _example_visits() -> list[dict[str, str]]:
             "end_date": "2023",
             "duration_days": "2",
             "stop_order_known": "no",
-            "legs": f"{LEG_SEPARATOR} ".join(code for code, _ in countries),
+            "legs": f"{LEG_SEPARATOR} ".join(code for code, _city in countries),
         },
     ]
 

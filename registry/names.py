@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.translation import gettext
 
 from registry.partial_dates import PartialDate
 from registry.publication.visibility import is_public
+from registry.translation import shown_text
 
 if TYPE_CHECKING:  # the models use these functions: no import of the models at run time
     from registry.models.names import OtherName
@@ -39,7 +41,10 @@ class NameThen:
         return self.then != self.now
 
     def __str__(self) -> str:
-        return f"{self.then} (now {self.now})" if self.differs else self.now
+        if not self.differs:
+            return self.now
+        # Translators: a former name with today's, e.g. "Tiflis (now Tbilisi)".
+        return gettext("%(then)s (now %(name)s)") % {"then": self.then, "name": self.now}
 
 
 def applies(other: OtherName, when: PartialDate) -> bool:
@@ -68,9 +73,16 @@ def _names(record: models.Model | None) -> list[OtherName]:
 
 
 def name_on(record: models.Model, when: PartialDate | None, now: str | None = None) -> NameThen:
-    """The record's name on `when`; `now` is its name today (default: `str(record)`)."""
+    """The record's name on `when`; `now` is its name today (default: `str(record)`), in
+    the page's language when it is the record's translated name or title."""
     names = [n for n in _names(record) if not n.city]
-    return _then(names, now if now is not None else str(record), when)
+    if now is None:
+        now = str(record)
+    for field in ("name", "title"):
+        if field in getattr(record, "translated_fields", ()) and now == getattr(record, field):
+            now = shown_text(record, field)
+            break
+    return _then(names, now, when)
 
 
 def city_on(country: models.Model | None, city: str, when: PartialDate | None) -> NameThen:

@@ -40,8 +40,11 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When, Window
 from django.db.models.expressions import Col, Expression, RawSQL
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from registry.models import (
     Appointment,
@@ -287,6 +290,20 @@ def _span(record) -> str:
     return describe(record, unknown="")
 
 
+def _heading(record: models.Model) -> str:
+    """A record as a hit's title names it, in the page's language: its translated name or
+    title in place of the English one in `str(record)`."""
+    text = str(record)
+    for name in ("name", "title"):
+        if name in getattr(record, "translated_fields", ()):
+            english = getattr(record, name) or ""
+            shown = shown_text(record, name)
+            if english and shown != english:
+                return shown if text == english else text.replace(english, shown, 1)
+            return text
+    return text
+
+
 def _join(*parts: str) -> str:
     return " · ".join(part for part in parts if part)
 
@@ -301,7 +318,7 @@ class SearchKind:
     model: type[models.Model]
     weights: dict[str, tuple[str, ...]]  # weight letter → fields (may follow relations)
     snippet_fields: tuple[str, ...]  # own text fields a snippet may be cut from, in order
-    heading: Callable[[models.Model], str] = str
+    heading: Callable[[models.Model], str] = _heading
     link: Callable[[models.Model], str | None] = lambda record: record.get_absolute_url()
     describe: Callable[[models.Model], str] = lambda record: ""
     select_related: tuple[str, ...] = ()
@@ -373,25 +390,25 @@ def _organisation_link(record: Organisation) -> str | None:
 KINDS: tuple[SearchKind, ...] = (
     SearchKind(
         "region",
-        "Region",
-        "Regions",
+        pgettext_lazy("search kind", "Region"),
+        gettext_lazy("Regions"),
         Region,
         {"A": ("name",), "B": ("summary",)},
         ("summary",),
     ),
     SearchKind(
         "country",
-        "Country",
-        "Countries",
+        pgettext_lazy("search kind", "Country"),
+        gettext_lazy("Countries"),
         Country,
         {"A": ("name",), "B": ("profile",)},
         ("profile",),
-        describe=lambda c: "Partner country" if c.is_partner else "",
+        describe=lambda c: _("Partner country") if c.is_partner else "",
     ),
     SearchKind(
         "programme",
-        "Programme",
-        "Programmes",
+        pgettext_lazy("search kind", "Programme"),
+        gettext_lazy("Programmes"),
         Programme,
         {"A": ("name", "short_name"), "B": ("description",), "C": ("launch_note",)},
         ("description", "launch_note"),
@@ -399,23 +416,26 @@ KINDS: tuple[SearchKind, ...] = (
     ),
     SearchKind(
         "participation",
-        "Participation",
-        "Participations",
+        pgettext_lazy("search kind", "Participation"),
+        gettext_lazy("Participations"),
         Participation,
         {
             "A": ("country__name", "programme__name", "programme__short_name"),
             "B": ("summary",),
         },
         ("summary",),
-        heading=lambda p: f"{p.country.name} in {p.programme}",
+        heading=lambda p: (
+            _("%(country)s in %(programme)s")
+            % {"country": shown_text(p.country, "name"), "programme": _heading(p.programme)}
+        ),
         link=lambda p: p.country.get_absolute_url(),
         describe=lambda p: _join(p.get_stage_display(), _span(p)),
         select_related=("country", "programme"),
     ),
     SearchKind(
         "office",
-        "Office",
-        "Offices",
+        pgettext_lazy("search kind", "Office"),
+        gettext_lazy("Offices"),
         Office,
         {
             "A": ("name",),
@@ -423,12 +443,14 @@ KINDS: tuple[SearchKind, ...] = (
             "C": ("address", "closure_note"),
         },
         ("description", "closure_note", "address", "city"),
-        describe=lambda o: _join(o.city, f"Closed {o.end.display()}" if o.end else ""),
+        describe=lambda o: _join(
+            o.city, _("Closed %(date)s") % {"date": o.end.display()} if o.end else ""
+        ),
     ),
     SearchKind(
         "position",
-        "Post",
-        "Posts",
+        pgettext_lazy("search kind", "Post"),
+        gettext_lazy("Posts"),
         Position,
         {"A": ("title",), "B": ("duties",), "C": ("notes",)},
         ("duties", "notes"),
@@ -436,20 +458,20 @@ KINDS: tuple[SearchKind, ...] = (
     ),
     SearchKind(
         "person",
-        "Person",
-        "People",
+        pgettext_lazy("search kind", "Person"),
+        gettext_lazy("People"),
         Person,
         {"A": ("name",), "B": ("summary",)},
         ("summary",),
     ),
     SearchKind(
         "appointment",
-        "Appointment",
-        "Appointments",
+        pgettext_lazy("search kind", "Appointment"),
+        gettext_lazy("Appointments"),
         Appointment,
         {"A": ("person__name", "position__title"), "C": ("notes",)},
         ("notes",),
-        heading=lambda a: f"{a.person.name}: {a.position.title}",
+        heading=lambda a: f"{a.person.name}: {shown_text(a.position, 'title')}",
         link=lambda a: a.person.get_absolute_url(),
         describe=lambda a: _join(
             a.get_capacity_display() if a.capacity != Appointment.Capacity.SUBSTANTIVE else "",
@@ -459,20 +481,22 @@ KINDS: tuple[SearchKind, ...] = (
     ),
     SearchKind(
         "organisation",
-        "Organisation",
-        "Organisations",
+        pgettext_lazy("search kind", "Organisation"),
+        gettext_lazy("Organisations"),
         Organisation,
         {"A": ("name", "short_name"), "B": ("description",)},
         ("description",),
-        heading=lambda o: f"{o.name} ({o.short_name})" if o.short_name else o.name,
+        heading=lambda o: (
+            f"{shown_text(o, 'name')} ({o.short_name})" if o.short_name else shown_text(o, "name")
+        ),
         link=_organisation_link,
         describe=lambda o: o.get_kind_display(),
         select_related=("country",),
     ),
     SearchKind(
         "event",
-        "Event",
-        "Summits and events",
+        pgettext_lazy("search kind", "Event"),
+        gettext_lazy("Summits and events"),
         Event,
         {"A": ("name",), "B": ("city", "summary"), "C": ("decisions",)},
         ("summary", "decisions"),
@@ -480,8 +504,8 @@ KINDS: tuple[SearchKind, ...] = (
     ),
     SearchKind(
         "visit",
-        "Visit",
-        "Visits",
+        pgettext_lazy("search kind", "Visit"),
+        gettext_lazy("Visits"),
         Visit,
         {"A": ("title",), "B": ("purpose", "summary")},
         ("summary", "purpose"),
@@ -489,16 +513,16 @@ KINDS: tuple[SearchKind, ...] = (
     ),
     SearchKind(
         "topic",
-        "Topic",
-        "Topics",
+        pgettext_lazy("search kind", "Topic"),
+        gettext_lazy("Topics"),
         Topic,
         {"A": ("name",), "B": ("description",)},
         ("description",),
     ),
     SearchKind(
         "source",
-        "Source",
-        "Sources",
+        pgettext_lazy("search kind", "Source"),
+        gettext_lazy("Sources"),
         Source,
         {
             "A": ("title",),
@@ -541,7 +565,7 @@ class KindCount:
 
     @property
     def label(self) -> str:
-        return f"{self.count:,}{'+' if self.bounded else ''}"
+        return f"{number_format(self.count, force_grouping=True)}{'+' if self.bounded else ''}"
 
 
 @dataclass

@@ -29,7 +29,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from registry.models import (
     Appointment,
@@ -226,11 +226,11 @@ DATE_PROBLEMS: dict[type[models.Model], Callable[[], dict[int, str]]] = {
 class CitedFilter(admin.SimpleListFilter):
     """Cited or not as the publishing gate counts: a citation of a draft source does not."""
 
-    title = "citations of public sources"
+    title = gettext_lazy("citations of public sources")
     parameter_name = "cited"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [("no", "None"), ("yes", "At least one")]
+        return [("no", pgettext_lazy("citations", "None")), ("yes", gettext_lazy("At least one"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "no":
@@ -241,14 +241,14 @@ class CitedFilter(admin.SimpleListFilter):
 
 
 class VerifiedFilter(admin.SimpleListFilter):
-    title = "last verified"
+    title = gettext_lazy("last verified")
     parameter_name = "verified"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
         return [
-            ("recent", "Within the last year"),
-            ("stale", "More than a year ago"),
-            ("never", "Never"),
+            ("recent", gettext_lazy("Within the last year")),
+            ("stale", gettext_lazy("More than a year ago")),
+            ("never", gettext_lazy("Never")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -263,11 +263,14 @@ class VerifiedFilter(admin.SimpleListFilter):
 
 
 class ContactFilter(admin.SimpleListFilter):
-    title = "contact details"
+    title = gettext_lazy("contact details")
     parameter_name = "contact"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [("missing", "Address, phone or e-mail missing"), ("complete", "Complete")]
+        return [
+            ("missing", gettext_lazy("Address, phone or e-mail missing")),
+            ("complete", gettext_lazy("Complete")),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "missing":
@@ -278,14 +281,14 @@ class ContactFilter(admin.SimpleListFilter):
 
 
 class HolderFilter(admin.SimpleListFilter):
-    title = "current holder"
+    title = gettext_lazy("current holder")
     parameter_name = "holder"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
         return [
-            ("none", "No holder recorded"),
-            ("vacant", "No holder known to be in post today"),
-            ("held", "Held"),
+            ("none", gettext_lazy("No holder recorded")),
+            ("vacant", gettext_lazy("No holder known to be in post today")),
+            ("held", gettext_lazy("Held")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -299,11 +302,11 @@ class HolderFilter(admin.SimpleListFilter):
 
 
 class DateProblemFilter(admin.SimpleListFilter):
-    title = "date problems"
+    title = gettext_lazy("date problems")
     parameter_name = "dates"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [("problem", "Dates disagree")]
+        return [("problem", gettext_lazy("Dates disagree"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "problem":
@@ -342,7 +345,10 @@ class Item:
 
     @property
     def label(self) -> str:
-        return f"{self.count} {model_ngettext(self.model, self.count)}"
+        return gettext("%(count)d %(name)s") % {
+            "count": self.count,
+            "name": model_ngettext(self.model, self.count),
+        }
 
 
 @dataclass
@@ -394,24 +400,26 @@ def _compute_lines(request: HttpRequest) -> list[Line]:
     lines = {
         "drafts": Line(
             "drafts",
-            "Drafts awaiting review",
-            "Saved as drafts: not public until a Publisher publishes them.",
+            gettext("Drafts awaiting review"),
+            gettext("Saved as drafts: not public until a Publisher publishes them."),
         ),
         "scheduled": Line(
             "scheduled",
-            "Scheduled",
-            "Published, with a publish time still to come.",
+            gettext("Scheduled"),
+            gettext("Published, with a publish time still to come."),
         ),
         "blocked": Line(
             "blocked",
-            "Drafts blocked from publishing",
-            "No public source backs them yet, so they cannot be published: add a citation "
-            "(or publish the source they cite).",
+            gettext("Drafts blocked from publishing"),
+            gettext(
+                "No public source backs them yet, so they cannot be published: add a citation "
+                "(or publish the source they cite)."
+            ),
         ),
         "uncited": Line(
             "uncited",
-            "Published without a source",
-            "Public, but their page shows no source: add a citation, or unpublish them.",
+            gettext("Published without a source"),
+            gettext("Public, but their page shows no source: add a citation, or unpublish them."),
         ),
         "french": Line(
             "french",
@@ -462,16 +470,16 @@ def _compute_lines(request: HttpRequest) -> list[Line]:
         result.append(
             Line(
                 "never_verified",
-                "Citations never verified",
-                "No editor has yet checked them against their source.",
+                gettext("Citations never verified"),
+                gettext("No editor has yet checked them against their source."),
                 [Item(Citation, counts["never"], changelist_url(Citation, verified="never"))],
             )
         )
         result.append(
             Line(
                 "stale",
-                "Citations not verified for over a year",
-                "Last checked against their source more than a year ago.",
+                gettext("Citations not verified for over a year"),
+                gettext("Last checked against their source more than a year ago."),
                 [Item(Citation, counts["stale"], changelist_url(Citation, verified="stale"))],
             )
         )
@@ -479,9 +487,11 @@ def _compute_lines(request: HttpRequest) -> list[Line]:
         result.append(
             Line(
                 "no_holder",
-                "Posts with no holder recorded",
-                "Posts not known to have ended for which no appointment is recorded at all: "
-                "add one when a source names a holder, with the date it shows them in post.",
+                gettext("Posts with no holder recorded"),
+                gettext(
+                    "Posts not known to have ended for which no appointment is recorded at all: "
+                    "add one when a source names a holder, with the date it shows them in post."
+                ),
                 [
                     Item(
                         Position,
@@ -496,16 +506,18 @@ def _compute_lines(request: HttpRequest) -> list[Line]:
         result.append(
             Line(
                 "contact",
-                "Open offices without full contact details",
-                "An address, phone number or e-mail address is missing.",
+                gettext("Open offices without full contact details"),
+                gettext("An address, phone number or e-mail address is missing."),
                 [Item(Office, missing, changelist_url(Office, closed="no", contact="missing"))],
             )
         )
     dates = Line(
         "dates",
-        "Date inconsistencies",
-        "Legs or meetings outside their visit, a length that disagrees with the dates, "
-        "appointments or participations outside their post's or programme's dates.",
+        gettext("Date inconsistencies"),
+        gettext(
+            "Legs or meetings outside their visit, a length that disagrees with the dates, "
+            "appointments or participations outside their post's or programme's dates."
+        ),
     )
     for model, problems in DATE_PROBLEMS.items():
         if _visible(request, model):

@@ -17,6 +17,8 @@ from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.forms import partial_date_pairs
 from registry.models.versioning import VERSION_FIELD, Versioned
@@ -25,7 +27,7 @@ from registry.publication.notices import local_time
 
 SALT = "registry.admin.locking"
 EMPTY = "—"
-NOT_STATED = "Not stated"
+NOT_STATED = gettext_lazy("Not stated")
 
 # {"app_label.model:pk": {field name: stored value}}; values are JSON (see `canonical`).
 Snapshot = dict[str, dict[str, Any]]
@@ -204,11 +206,11 @@ def shown(model: type[models.Model], name: str, value: Any) -> str:
     if isinstance(value, Unreadable):
         raw = value.raw
         text = ", ".join(map(str, raw)) if isinstance(raw, list | tuple) else str(raw or "")
-        return f"{text} (not valid)" if text else EMPTY
+        return _("%(text)s (not valid)") % {"text": text} if text else EMPTY
     if value is None or value == "" or value == []:
         fields = {f.name: f for f in model._meta.get_fields()}
         if value is None and isinstance(fields.get(name), models.BooleanField):
-            return NOT_STATED  # a yes/no the sources may leave open (Country.is_partner)
+            return str(NOT_STATED)  # a yes/no the sources may leave open (Country.is_partner)
         return EMPTY
     model_field = model._meta.get_field(name)
     pairs = dict(partial_date_pairs(model))
@@ -216,14 +218,15 @@ def shown(model: type[models.Model], name: str, value: Any) -> str:
         return PartialDate(dt.date.fromisoformat(value[0]), value[1]).display()
     if model_field.many_to_many:
         related = model_field.related_model._base_manager.in_bulk(value)
-        return ", ".join(str(related.get(pk, f"#{pk} (deleted)")) for pk in value)
+        deleted = _("#%(pk)s (deleted)")
+        return ", ".join(str(related.get(pk, deleted % {"pk": pk})) for pk in value)
     if model_field.is_relation:
         related = model_field.related_model._base_manager.filter(pk=value).first()
-        return str(related) if related is not None else f"#{value} (deleted)"
+        return str(related) if related is not None else _("#%(pk)s (deleted)") % {"pk": value}
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(model_field, models.DateTimeField):
         return local_time(parse_datetime(value))
     return str(value)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.models import Event, Topic
 
@@ -18,7 +20,7 @@ class TopicAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "description")}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
 
 
@@ -41,17 +43,17 @@ class EventAdmin(PublishableAdmin):
     readonly_fields = ("outcomes",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind")}),
-        ("When and where", {"fields": ("start_date", "end_date", "city", "country")}),
-        ("What happened", {"fields": ("summary", "decisions", "topics", "outcomes")}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("When and where"), {"fields": ("start_date", "end_date", "city", "country")}),
+        (gettext_lazy("What happened"), {"fields": ("summary", "decisions", "topics", "outcomes")}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
 
-    @admin.display(description="programmes launched / posts established")
+    @admin.display(description=gettext_lazy("programmes launched / posts established"))
     def outcomes(self, obj: Event) -> str:
         if obj.pk is None:
             return EMPTY
-        rows = [("Programme", str(p)) for p in obj.programmes_launched.order_by("name")]
-        rows += [("Post", str(p)) for p in obj.positions_established.order_by("title")]
+        rows = [(_("Programme"), str(p)) for p in obj.programmes_launched.order_by("name")]
+        rows += [(_("Post"), str(p)) for p in obj.positions_established.order_by("title")]
         if not rows:
-            return "None recorded"
+            return _("None recorded")
         return format_html_join("", "<div>{}: {}</div>", rows)

@@ -31,6 +31,8 @@ from django.db.models import Count, IntegerField, Max, Min, OuterRef, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .prefetch import PrefetchedAutocompleteSelect
 
@@ -105,7 +107,10 @@ class AutocompleteFilter(admin.FieldListFilter):
         widget = field.widget  # the field's own copy
         chosen = self.chosen
         widget.known = {str(chosen.pk): str(chosen)} if chosen is not None else {}
-        attrs = {"id": f"filter_{self.lookup_kwarg}", "aria-label": f"Filter by {self.title}"}
+        attrs = {
+            "id": f"filter_{self.lookup_kwarg}",
+            "aria-label": _("Filter by %(title)s") % {"title": self.title},
+        }
         return widget.render(self.lookup_kwarg, self.value, attrs)
 
     @property
@@ -126,7 +131,7 @@ class AutocompleteFilter(admin.FieldListFilter):
         yield {
             "selected": self.value is None and not isnull,
             "query_string": changelist.get_query_string(remove=list(mine)),
-            "display": "All",
+            "display": _("All"),
         }
         if self.chosen is not None:
             yield {
@@ -142,11 +147,11 @@ class AutocompleteFilter(admin.FieldListFilter):
                 "query_string": changelist.get_query_string(
                     {self.lookup_kwarg_isnull: "True"}, [self.lookup_kwarg]
                 ),
-                "display": f"None ({self.empty_value_display})",
+                "display": _("None (%(empty)s)") % {"empty": self.empty_value_display},
             }
 
 
-def year_filter(field_name: str, title: str = "year") -> type[admin.SimpleListFilter]:
+def year_filter(field_name: str, title: Any = gettext_lazy("year")) -> type[admin.SimpleListFilter]:
     """A filter by the calendar year of a date column (a partial date's first day)."""
 
     class YearFilter(admin.SimpleListFilter):
@@ -166,7 +171,7 @@ def year_filter(field_name: str, title: str = "year") -> type[admin.SimpleListFi
             if value is None:
                 return queryset
             if not value.isdigit() or not 1 <= int(value) < dt.MAXYEAR:
-                raise IncorrectLookupParameters(f"{value!r} is not a year.")
+                raise IncorrectLookupParameters(_("%(value)r is not a year.") % {"value": value})
             year = int(value)
             return queryset.filter(
                 **{

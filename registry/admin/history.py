@@ -26,6 +26,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from registry.forms import partial_date_pairs
 from registry.models.base import to_partial
@@ -49,7 +51,7 @@ from registry.publication.notices import local_time
 from registry.publication.permissions import can_publish
 
 EMPTY = "—"
-NOT_STATED = "Not stated"
+NOT_STATED = gettext_lazy("Not stated")
 LONG_TEXT = 200
 
 
@@ -85,13 +87,13 @@ def _link_label(model: type[models.Model], pk: Any) -> str:
     if is_tracked(model):
         last = history_model(model).objects.filter(id=pk).order_by("-history_date").first()
         if last is not None:
-            return f"{last.instance} (deleted)"
-    return f"#{pk} (deleted)"
+            return _("%(record)s (deleted)") % {"record": last.instance}
+    return _("#%(pk)s (deleted)") % {"pk": pk}
 
 
 def _display(model_field: models.Field, value: Any, resolve: bool) -> str:
     if value is None and isinstance(model_field, models.BooleanField):
-        return NOT_STATED  # a yes/no the sources may leave open (Country.is_partner)
+        return str(NOT_STATED)  # a yes/no the sources may leave open (Country.is_partner)
     if value is None or value == "":
         return EMPTY
     if model_field.many_to_one:
@@ -99,7 +101,7 @@ def _display(model_field: models.Field, value: Any, resolve: bool) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(model_field, models.DateTimeField):
         return local_time(value)
     return str(value)
@@ -183,12 +185,21 @@ def summarise(version: Version, parent: type[models.Model]) -> str:
     for change in object_changes(version, parent, resolve=False):
         if change.is_parent:
             if change.kind == "changed":
-                parts.append("Changed " + ", ".join(f.label for f in change.fields))
+                fields = ", ".join(f.label for f in change.fields)
+                parts.append(_("Changed %(fields)s") % {"fields": fields})
+            elif change.kind == "created":
+                parts.append(_("Created"))
             else:
-                parts.append(capfirst(change.kind))
+                parts.append(_("Deleted"))
         else:
-            parts.append(f"{change.model_name} {change.kind}")
-    return "; ".join(parts) or "Saved without changes"
+            if change.kind == "created":
+                part = _("%(model)s created")
+            elif change.kind == "deleted":
+                part = _("%(model)s deleted")
+            else:
+                part = _("%(model)s changed")
+            parts.append(part % {"model": change.model_name})
+    return "; ".join(parts) or _("Saved without changes")
 
 
 def with_previous(versions: list[Version]) -> list[Version]:
@@ -259,7 +270,7 @@ class HistoryAdminMixin:
         ]
         context = self._context(
             request,
-            title=f"History: {obj}",
+            title=_("History: %(record)s") % {"record": obj},
             subtitle=None,
             object=obj,
             original=obj,
@@ -282,7 +293,7 @@ class HistoryAdminMixin:
         versions = with_previous(history.list())
         chosen = next((v for v in versions if v.key == version), None)
         if chosen is None:
-            raise Http404("This record has no such version.")
+            raise Http404(_("This record has no such version."))
         can_revert = self.has_change_permission(request, obj)
         if request.method == "POST":
             if not can_revert:
@@ -320,8 +331,12 @@ class HistoryAdminMixin:
                     )
                     self.message_user(
                         request,
-                        f"The chosen version of “{obj}” was saved as its pending revision: the "
-                        "public keeps the published version until a Publisher publishes it.",
+                        _(
+                            "The chosen version of “%(record)s” was saved as its pending "
+                            "revision: the public keeps the published version until a "
+                            "Publisher publishes it."
+                        )
+                        % {"record": obj},
                         messages.SUCCESS,
                     )
                     return HttpResponseRedirect(self._url("change", obj.pk))
@@ -332,18 +347,24 @@ class HistoryAdminMixin:
                 DatabaseError,
                 revisions.RevisionError,
             ) as error:
-                self.message_user(request, f"The record was not reverted: {error}", messages.ERROR)
+                self.message_user(
+                    request,
+                    _("The record was not reverted: %(error)s") % {"error": error},
+                    messages.ERROR,
+                )
                 return HttpResponseRedirect(request.path)
             self.log_change(request, report.record, f"Reverted to the version {chosen.key}.")
             for warning in report.warnings:
                 self.message_user(request, warning, messages.WARNING)
             self.message_user(
-                request, f"“{report.record}” was reverted to the chosen version.", messages.SUCCESS
+                request,
+                _("“%(record)s” was reverted to the chosen version.") % {"record": report.record},
+                messages.SUCCESS,
             )
             return HttpResponseRedirect(self._url("change", obj.pk))
         context = self._context(
             request,
-            title=f"Version of {obj}",
+            title=_("Version of %(record)s") % {"record": obj},
             object=obj,
             original=obj,
             version=chosen,
@@ -370,7 +391,7 @@ class HistoryAdminMixin:
         ]
         context = self._context(
             request,
-            title=f"Deleted {self.model._meta.verbose_name_plural}",
+            title=_("Deleted %(name)s") % {"name": self.model._meta.verbose_name_plural},
             rows=rows,
         )
         return TemplateResponse(request, "admin/registry/recover_list.html", context)
@@ -385,21 +406,28 @@ class HistoryAdminMixin:
             .first()
         )
         if deletion is None or deletion not in deleted_records(self.model):
-            raise Http404("There is no such deleted record.")
+            raise Http404(_("There is no such deleted record."))
         as_draft = not self.may_restore_publication(request)
         if request.method == "POST":
             try:
                 report = restore(self.model, deletion, user=request.user, as_draft=as_draft)
             except (RevertError, ValidationError, DatabaseError) as error:
-                self.message_user(request, f"Nothing was restored: {error}", messages.ERROR)
+                self.message_user(
+                    request, _("Nothing was restored: %(error)s") % {"error": error}, messages.ERROR
+                )
                 return HttpResponseRedirect(self._url("recoverlist"))
             self.log_change(request, report.record, "Restored after deletion.")
             for warning in report.warnings:
                 self.message_user(request, warning, messages.WARNING)
-            children = f" with {report.restored} linked record(s)" if report.restored else ""
-            self.message_user(
-                request, f"“{report.record}” was restored{children}.", messages.SUCCESS
-            )
+            if report.restored:
+                message = ngettext(
+                    "“%(record)s” was restored with %(count)d linked record.",
+                    "“%(record)s” was restored with %(count)d linked records.",
+                    report.restored,
+                ) % {"record": report.record, "count": report.restored}
+            else:
+                message = _("“%(record)s” was restored.") % {"record": report.record}
+            self.message_user(request, message, messages.SUCCESS)
             return HttpResponseRedirect(self._url("change", report.record.pk))
         fields = [
             (label, shown)
@@ -407,7 +435,8 @@ class HistoryAdminMixin:
         ]
         context = self._context(
             request,
-            title=f"Restore {self.model._meta.verbose_name} “{deletion.instance}”",
+            title=_("Restore %(name)s “%(record)s”")
+            % {"name": self.model._meta.verbose_name, "record": deletion.instance},
             deletion=deletion,
             fields=fields,
             as_draft=as_draft,

@@ -15,15 +15,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from registry.models.versioning import StaleRecord, Versioned
 
 VERSION_INPUT = "_version"
-STALE_ROW = (
-    "Someone else saved “{record}” after you opened this list, so the list was not saved. "
+STALE_ROW = gettext_lazy(
+    "Someone else saved “%(record)s” after you opened this list, so the list was not saved. "
     "Reload the list to see their change, then make yours again."
 )
-UNVERSIONED_ROW = (
+UNVERSIONED_ROW = gettext_lazy(
     "This row was sent without the version of the record it showed, so it could not be "
     "checked against later saves. Reload the list and make your change again."
 )
@@ -59,7 +60,7 @@ def versioned_row_form(form_class: type[forms.ModelForm]) -> type[forms.ModelFor
             if seen is None:
                 raise ValidationError(UNVERSIONED_ROW, code="no_version")
             if seen != self.instance.version:
-                raise ValidationError(STALE_ROW.format(record=self.instance), code="edit_conflict")
+                raise ValidationError(STALE_ROW % {"record": self.instance}, code="edit_conflict")
             # Written against the version the editor saw (`UPDATE ... WHERE version = ...`).
             self.instance.version = seen
             return cleaned
@@ -97,5 +98,5 @@ class ListEditableVersionMixin:
         except StaleRecord as stale:
             # Saved by someone else between the check and the write: the list's transaction
             # was rolled back, so nothing of it was saved.
-            self.message_user(request, STALE_ROW.format(record=stale.record), messages.ERROR)
+            self.message_user(request, STALE_ROW % {"record": stale.record}, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())

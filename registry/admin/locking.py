@@ -46,6 +46,8 @@ from django.db import models, router, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.loader import select_template
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.models.versioning import VERSION_FIELD, StaleRecord
 from registry.publication.notices import local_time
@@ -78,12 +80,12 @@ from .edit_snapshot import (
 )
 
 TOKEN_FIELD = "_edit_token"
-UNCHECKED_MESSAGE = (
+UNCHECKED_MESSAGE = gettext_lazy(
     "This form was sent without the version of the record it was opened at, so it could "
     "not be checked against later saves and nothing was saved. The form shows what you sent: "
     "check it, then save again."
 )
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved this record after you opened it, so nothing was saved. "
     "Check the differences shown above the form, then save again."
 )
@@ -173,7 +175,10 @@ class Conflict:
 
 
 def _title(obj_model: type[models.Model], label: str) -> str:
-    return f"{capfirst(obj_model._meta.verbose_name)} “{label}”"
+    return _("%(model)s “%(label)s”") % {
+        "model": capfirst(obj_model._meta.verbose_name),
+        "label": label,
+    }
 
 
 def _label(form: forms.BaseForm | None, model: type[models.Model], name: str) -> str:
@@ -190,8 +195,8 @@ def _saved_by(model: type[models.Model], pk: Any) -> str:
     last = history.objects.filter(id=pk).order_by("-history_date").first()
     if last is None:
         return ""
-    who = getattr(last, "history_username", "") or "someone"
-    return f"{who}, {local_time(last.history_date)}"
+    who = getattr(last, "history_username", "") or _("someone")
+    return _("%(who)s, %(time)s") % {"who": who, "time": local_time(last.history_date)}
 
 
 # --- the admin -------------------------------------------------------------------------------
@@ -310,19 +315,19 @@ class LockingAdminMixin:
 
             if now is None:  # deleted by someone else
                 edited = [name for name in before if name != VERSION_FIELD and you_changed(name)]
-                report = RecordReport(_title(model, label), "Deleted by someone else.")
+                report = RecordReport(_title(model, label), _("Deleted by someone else."))
                 if formset is not None and index is not None:
                     if edited and not deleting:
                         to_new.setdefault(formset.prefix, set()).add(index)
-                        report.note += (
-                            " You had changed it, so your version is in the form below as a new "
+                        report.note += " " + _(
+                            "You had changed it, so your version is in the form below as a new "
                             "row: tick “Delete” on it to leave it deleted."
                         )
                         report.fields = [
                             FieldReport(
                                 _label(row_form, model, name),
                                 shown(model, name, before[name]),
-                                "(deleted)",
+                                _("(deleted)"),
                                 shown(model, name, yours[name]),
                                 "deleted",
                             )
@@ -337,10 +342,13 @@ class LockingAdminMixin:
                 continue
             report = RecordReport(
                 _title(model, label),
-                "Changed by someone else since you opened the form."
+                _("Changed by someone else since you opened the form.")
                 + (
-                    " You marked it for deletion: it will be deleted if you save again; "
-                    "untick “Delete” to keep it."
+                    " "
+                    + _(
+                        "You marked it for deletion: it will be deleted if you save again; "
+                        "untick “Delete” to keep it."
+                    )
                     if deleting
                     else ""
                 ),

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 def lockout_response(
@@ -33,7 +34,7 @@ def lockout_response(
     retry_at = timezone.localtime((last or timezone.now()) + cool_off)
     context = {
         **admin.site.each_context(request),
-        "title": "Login locked",
+        "title": _("Login locked"),
         "username": username,
         "minutes": round(cool_off.total_seconds() / 60),
         "retry_at": retry_at,

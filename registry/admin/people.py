@@ -12,6 +12,8 @@ from django.db.models.functions import Concat, Length
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.models import Appointment, Person, Position
 from registry.models.people import peak_holders
@@ -127,7 +129,7 @@ class PersonAdmin(PublishableAdmin):
     readonly_fields = ("current_posts",)
     fieldsets = (
         (None, {"fields": ("name", "sort_name", "slug", "current_posts", "summary")}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
     inlines = (PersonAppointmentInline,)
 
@@ -175,9 +177,12 @@ class PositionAdmin(PublishableAdmin):
     readonly_fields = ("current_holders",)
     fieldsets = (
         (None, {"fields": ("title", "slug", "organisation", "office", "current_holders")}),
-        ("The post", {"fields": ("duties", "max_holders", "notes")}),
-        ("Dates", {"fields": ("start_date", "end_date", "ongoing", "established_by")}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("The post"), {"fields": ("duties", "max_holders", "notes")}),
+        (
+            gettext_lazy("Dates"),
+            {"fields": ("start_date", "end_date", "ongoing", "established_by")},
+        ),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
     inlines = (PositionAppointmentInline,)
 
@@ -258,7 +263,7 @@ class AppointmentAdmin(PublishableAdmin):
     autocomplete_fields = ("person", "position", "attested_visit")
     fieldsets = (
         (None, {"fields": ("person", "position", "capacity", "ordinal")}),
-        ("Dates", {"fields": ("start_date", "end_date", "ongoing")}),
+        (gettext_lazy("Dates"), {"fields": ("start_date", "end_date", "ongoing")}),
         (
             "Attested in post",
             {
@@ -268,6 +273,6 @@ class AppointmentAdmin(PublishableAdmin):
                 "name them as the last recorded holder, and say when.",
             },
         ),
-        ("Notes", {"fields": ("notes",)}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("Notes"), {"fields": ("notes",)}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )

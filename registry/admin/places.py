@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.forms import PartialDateModelForm
 from registry.models import Country, Office, Organisation, Region
@@ -32,7 +33,7 @@ class RegionAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "sort_order", "summary")}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
@@ -62,7 +63,9 @@ class PartnerListFilter(admin.BooleanFieldListFilter):
         choices = list(super().choices(changelist))
         if self.field.null:  # the last choice is the empty state, with its count if shown
             empty = choices[-1]
-            empty["display"] = str(empty["display"]).replace(str(_("Unknown")), PARTNER_TEXT[None])
+            empty["display"] = str(empty["display"]).replace(
+                str(_("Unknown")), str(PARTNER_TEXT[None])
+            )
         return choices
 
 
@@ -99,8 +102,8 @@ class CountryAdmin(PublishableAdmin):
     autocomplete_fields = ("region",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "iso_code", "region", "is_partner")}),
-        ("Profile", {"fields": ("profile",)}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("Profile"), {"fields": ("profile",)}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
     inlines = (CountryParticipationInline,)
 
@@ -119,8 +122,8 @@ class OrganisationAdmin(PublishableAdmin):
     autocomplete_fields = ("country",)
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "kind", "country")}),
-        ("Description", {"fields": ("description",)}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("Description"), {"fields": ("description",)}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
 
 
@@ -165,7 +168,7 @@ class OfficeAdmin(PublishableAdmin):
     readonly_fields = ("closure_summary", "based_positions")
     fieldsets = (
         (None, {"fields": ("name", "slug", "city", "host_country")}),
-        ("Contact", {"fields": ("address", "phone", "email")}),
+        (gettext_lazy("Contact"), {"fields": ("address", "phone", "email")}),
         (
             "Opening and closure",
             {
@@ -179,8 +182,8 @@ class OfficeAdmin(PublishableAdmin):
                 )
             },
         ),
-        ("Work", {"fields": ("countries_covered", "description", "based_positions")}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("Work"), {"fields": ("countries_covered", "description", "based_positions")}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
 
     @admin.display(description="state")

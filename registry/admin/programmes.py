@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.models import Participation, Programme
 
@@ -27,7 +29,7 @@ class ProgrammeParticipationInline(ParticipationInline):
     fields = ("country", *_PARTICIPATION_FIELDS)
     autocomplete_fields = ("country",)
     ordering = ("start_date", "country__name")
-    verbose_name_plural = "participating countries"
+    verbose_name_plural = gettext_lazy("participating countries")
 
 
 class CountryParticipationInline(ParticipationInline):
@@ -35,7 +37,7 @@ class CountryParticipationInline(ParticipationInline):
     fields = ("programme", *_PARTICIPATION_FIELDS)
     autocomplete_fields = ("programme",)
     ordering = ("start_date", "programme__name")
-    verbose_name_plural = "participation in programmes"
+    verbose_name_plural = gettext_lazy("participation in programmes")
 
 
 @admin.register(Programme)
@@ -57,12 +59,12 @@ class ProgrammeAdmin(PublishableAdmin):
     readonly_fields = ("succession",)
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "kind", "description")}),
-        ("Dates", {"fields": ("start_date", "end_date", "ongoing")}),
+        (gettext_lazy("Dates"), {"fields": ("start_date", "end_date", "ongoing")}),
         (
-            "Origins and succession",
+            gettext_lazy("Origins and succession"),
             {"fields": ("launched_at", "launch_note", "replaces", "part_of", "succession")},
         ),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
     inlines = (ProgrammeParticipationInline,)
 
@@ -73,18 +75,18 @@ class ProgrammeAdmin(PublishableAdmin):
             .annotate(country_count=Count("participations__country", distinct=True))
         )
 
-    @admin.display(description="countries", ordering="country_count")
+    @admin.display(description=gettext_lazy("countries"), ordering="country_count")
     def country_count(self, obj: Programme) -> int:
         return obj.country_count
 
-    @admin.display(description="replaced by / components")
+    @admin.display(description=gettext_lazy("replaced by / components"))
     def succession(self, obj: Programme) -> str:
         if obj.pk is None:
             return EMPTY
-        rows = [("Replaced by", str(p)) for p in obj.replaced_by.order_by("start_date")]
-        rows += [("Component", str(p)) for p in obj.components.order_by("name")]
+        rows = [(_("Replaced by"), str(p)) for p in obj.replaced_by.order_by("start_date")]
+        rows += [(_("Component"), str(p)) for p in obj.components.order_by("name")]
         if not rows:
-            return "Not replaced; no components recorded."
+            return _("Not replaced; no components recorded.")
         return format_html_join("", "<div>{}: {}</div>", rows)
 
 
@@ -105,7 +107,7 @@ class ParticipationAdmin(PublishableAdmin):
     autocomplete_fields = ("country", "programme")
     fieldsets = (
         (None, {"fields": ("country", "programme", "stage")}),
-        ("Dates", {"fields": ("start_date", "end_date", "ongoing")}),
-        ("Summary", {"fields": ("summary",)}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("Dates"), {"fields": ("start_date", "end_date", "ongoing")}),
+        (gettext_lazy("Summary"), {"fields": ("summary",)}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )

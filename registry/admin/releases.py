@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.models import Release
 from registry.releases import ReleaseError, make_release
@@ -20,7 +22,9 @@ class MakeReleaseForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text="Optional, public: a line on what this release brings, shown with it.",
+        help_text=gettext_lazy(
+            "Optional, public: a line on what this release brings, shown with it."
+        ),
     )
 
 
@@ -48,17 +52,17 @@ class ReleaseAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
 
-    @admin.display(description="records")
+    @admin.display(description=gettext_lazy("records"))
     def records(self, release: Release) -> int:
         return release.totals["records"]
 
-    @admin.display(description="archive")
+    @admin.display(description=gettext_lazy("archive"))
     def archive_size(self, release: Release) -> str:
-        return f"{release.archive_bytes:,} bytes"
+        return _("%(size)s bytes") % {"size": f"{release.archive_bytes:,}"}
 
-    @admin.display(description="public page")
+    @admin.display(description=gettext_lazy("public page"))
     def public_page(self, release: Release) -> str:
-        return format_html('<a href="{}">{}</a>', release.get_absolute_url(), "View on site")
+        return format_html('<a href="{}">{}</a>', release.get_absolute_url(), _("View on site"))
 
     def has_change_permission(self, request: HttpRequest, obj: Release | None = None) -> bool:
         return False
@@ -82,9 +86,11 @@ class ReleaseAdmin(admin.ModelAdmin):
                 totals = release.totals
                 self.message_user(
                     request,
-                    f"{release} is made: {totals['records']} records, {totals['added']} added, "
-                    f"{totals['changed']} changed and {totals['removed']} removed since the "
-                    "release before.",
+                    _(
+                        "%(release)s is made: %(records)s records, %(added)s added, "
+                        "%(changed)s changed and %(removed)s removed since the release before."
+                    )
+                    % {"release": release, **totals},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:registry_release_changelist"))
@@ -92,7 +98,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Make a release",
+            "title": _("Make a release"),
             "form": form,
             "next_number": latest.number + 1 if latest else 1,
         }

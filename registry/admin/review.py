@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from registry.models import PendingRevision, ReviewComment
 from registry.publication import revisions
@@ -29,9 +31,9 @@ from registry.publication.revision_diff import revision_diff
 
 class ScheduleForm(forms.Form):
     go_live_at = forms.DateTimeField(
-        label="Publish at",
+        label=gettext_lazy("Publish at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="The public sees the corrected version from this time on.",
+        help_text=gettext_lazy("The public sees the corrected version from this time on."),
     )
 
 
@@ -53,7 +55,9 @@ class ReviewAdminMixin:
             actions[name] = (
                 type(self).publish_pending_revisions,
                 name,
-                "Publish the pending revisions of the selected %(verbose_name_plural)s",
+                gettext_lazy(
+                    "Publish the pending revisions of the selected %(verbose_name_plural)s"
+                ),
             )
         return actions
 
@@ -75,12 +79,23 @@ class ReviewAdminMixin:
             published += 1
         if published:
             self.message_user(
-                request, f"{published} pending revision(s) published.", messages.SUCCESS
+                request,
+                ngettext(
+                    "%(count)d pending revision published.",
+                    "%(count)d pending revisions published.",
+                    published,
+                )
+                % {"count": published},
+                messages.SUCCESS,
             )
         elif not refused:
-            self.message_user(request, "None of the selection has a pending revision.")
+            self.message_user(request, _("None of the selection has a pending revision."))
         if refused:
-            self.message_user(request, "Not published: " + "; ".join(refused) + ".", messages.ERROR)
+            self.message_user(
+                request,
+                _("Not published: %(reasons)s.") % {"reasons": "; ".join(refused)},
+                messages.ERROR,
+            )
 
     # --- the review screen ----------------------------------------------------------------------
 
@@ -105,7 +120,7 @@ class ReviewAdminMixin:
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": obj,
-            "title": f"Review the changes to “{obj}”",
+            "title": _("Review the changes to “%(record)s”") % {"record": obj},
             "revision": revision,
             "diff": diff,
             "comments": ReviewComment.objects.filter(
@@ -132,12 +147,12 @@ class ReviewAdminMixin:
         if "_comment" in post:
             body = post.get("body", "").strip()
             if not body:
-                self.message_user(request, "A comment needs some text.", messages.ERROR)
+                self.message_user(request, _("A comment needs some text."), messages.ERROR)
                 return back
             revisions.add_comment(
                 self.model, obj.pk, request.user, body, field_name=post.get("field", "")[:100]
             )
-            self.message_user(request, "Your comment was added.", messages.SUCCESS)
+            self.message_user(request, _("Your comment was added."), messages.SUCCESS)
             return back
         if "_resolve" in post:
             comment = ReviewComment.objects.filter(
@@ -147,17 +162,19 @@ class ReviewAdminMixin:
                 resolved_at__isnull=True,
             ).first()
             if comment is None:
-                self.message_user(request, "That comment is already resolved.", messages.INFO)
+                self.message_user(request, _("That comment is already resolved."), messages.INFO)
             else:
                 revisions.resolve_comment(comment, request.user)
-                self.message_user(request, "The comment was marked resolved.", messages.SUCCESS)
+                self.message_user(request, _("The comment was marked resolved."), messages.SUCCESS)
             return back
         if revision is None:
-            self.message_user(request, "There is no pending revision any more.", messages.INFO)
+            self.message_user(request, _("There is no pending revision any more."), messages.INFO)
             return back
         if "_submit" in post:
             revisions.submit(revision, request.user)
-            self.message_user(request, "The revision was submitted for review.", messages.SUCCESS)
+            self.message_user(
+                request, _("The revision was submitted for review."), messages.SUCCESS
+            )
             return back
         if not may_publish:
             raise PermissionDenied
@@ -168,7 +185,7 @@ class ReviewAdminMixin:
             self.log_change(request, obj, "Discarded its pending revision.")
             self.message_user(
                 request,
-                "The pending revision was discarded; the public version stays.",
+                _("The pending revision was discarded; the public version stays."),
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(self._revision_url("change", obj))
@@ -177,20 +194,20 @@ class ReviewAdminMixin:
             if not body:
                 self.message_user(
                     request,
-                    "Say what should change: the comment is what the editor reads.",
+                    _("Say what should change: the comment is what the editor reads."),
                     messages.ERROR,
                 )
                 return back
             revisions.request_changes(revision, request.user, body)
             self.message_user(
                 request,
-                "Changes were requested; the editor sees your comment on the record.",
+                _("Changes were requested; the editor sees your comment on the record."),
                 messages.SUCCESS,
             )
             return back
         if "_unschedule" in post:
             revisions.schedule(revision, None, request.user)
-            self.message_user(request, "The revision is no longer scheduled.", messages.SUCCESS)
+            self.message_user(request, _("The revision is no longer scheduled."), messages.SUCCESS)
             return back
         if "_schedule" in post:
             form = ScheduleForm(post)
@@ -198,13 +215,16 @@ class ReviewAdminMixin:
                 return form
             at = form.cleaned_data["go_live_at"]
             if at <= timezone.now():
-                form.add_error("go_live_at", "Choose a time in the future, or publish now.")
+                form.add_error("go_live_at", _("Choose a time in the future, or publish now."))
                 return form
             revisions.schedule(revision, at, request.user)
             self.message_user(
                 request,
-                f"The revision will be published on {local_time(at)}; until then the public "
-                "sees the current version.",
+                _(
+                    "The revision will be published on %(time)s; until then the public "
+                    "sees the current version."
+                )
+                % {"time": local_time(at)},
                 messages.SUCCESS,
             )
             return back
@@ -216,8 +236,11 @@ class ReviewAdminMixin:
         except PublicationBlocked as blocked:
             self.message_user(
                 request,
-                f"Not published: {blocked.blockers.get(obj, blocked)}. A record is published "
-                "only with a source the public can see.",
+                _(
+                    "Not published: %(reason)s. A record is published "
+                    "only with a source the public can see."
+                )
+                % {"reason": blocked.blockers.get(obj, blocked)},
                 messages.ERROR,
             )
             return HttpResponseRedirect(self._revision_url("review", obj))
@@ -227,7 +250,8 @@ class ReviewAdminMixin:
         self.log_change(request, obj, "Published its pending revision.")
         self.message_user(
             request,
-            f"The changes to “{obj}” are published: the public sees them now.",
+            _("The changes to “%(record)s” are published: the public sees them now.")
+            % {"record": obj},
             messages.SUCCESS,
         )
         return HttpResponseRedirect(self._revision_url("change", obj))

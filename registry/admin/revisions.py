@@ -27,6 +27,7 @@ from django.http import (
 )
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registry.models import FormDraft, ReviewComment
 from registry.publication import revisions
@@ -75,7 +76,9 @@ class RevisionAdminMixin:
             # The revision cannot be laid over the record any more (a record it links to was
             # deleted): the live version is shown, with the reason, and the review screen.
             self.message_user(
-                request, f"The pending revision cannot be shown: {error}", messages.ERROR
+                request,
+                _("The pending revision cannot be shown: %(error)s") % {"error": error},
+                messages.ERROR,
             )
             request._registry_revision = None
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -111,7 +114,9 @@ class RevisionAdminMixin:
                     response.render()
                 transaction.set_rollback(True)
         except revisions.RevisionError as error:
-            self.message_user(request, f"Nothing was saved: {error}", messages.ERROR)
+            self.message_user(
+                request, _("Nothing was saved: %(error)s") % {"error": error}, messages.ERROR
+            )
             return HttpResponseRedirect(self._revision_url("review", obj))
         finally:
             request._registry_diverted = False
@@ -129,13 +134,17 @@ class RevisionAdminMixin:
         except revisions.RevisionError as error:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(self._revision_url("change", obj))
-        what = "submitted for review" if saved.submitted_at else "saved as a pending revision"
-        self.message_user(
-            request,
-            f"Your changes to “{obj}” were {what}. The public still sees the published "
-            "version until a Publisher publishes them.",
-            messages.SUCCESS,
-        )
+        if saved.submitted_at:
+            message = _(
+                "Your changes to “%(record)s” were submitted for review. The public still sees "
+                "the published version until a Publisher publishes them."
+            )
+        else:
+            message = _(
+                "Your changes to “%(record)s” were saved as a pending revision. The public "
+                "still sees the published version until a Publisher publishes them."
+            )
+        self.message_user(request, message % {"record": obj}, messages.SUCCESS)
         return response
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
@@ -203,7 +212,10 @@ class RevisionAdminMixin:
     def _record(self, request: HttpRequest, object_id: str) -> Any:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            raise Http404(f"No {self.model._meta.verbose_name} with this id: it may be deleted.")
+            raise Http404(
+                _("No %(name)s with this id: it may be deleted.")
+                % {"name": self.model._meta.verbose_name}
+            )
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         return obj
@@ -215,13 +227,13 @@ class RevisionAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            return JsonResponse({"error": "This record no longer exists."}, status=404)
+            return JsonResponse({"error": _("This record no longer exists.")}, status=404)
         if not self.has_change_permission(request, obj):
-            return JsonResponse({"error": "You may not change this record."}, status=403)
+            return JsonResponse({"error": _("You may not change this record.")}, status=403)
         token = request.POST.get(TOKEN_FIELD, "")
         started = read_token(token)
         if started is None or record_key(self.model, obj.pk) not in started:
-            return JsonResponse({"error": "The form's edit token is not valid."}, status=400)
+            return JsonResponse({"error": _("The form's edit token is not valid.")}, status=400)
         revision = revisions.pending_for(obj)
         number = request.POST.get(NUMBER_FIELD) or None
         using = router.db_for_write(self.model)
@@ -233,8 +245,10 @@ class RevisionAdminMixin:
             return JsonResponse(
                 {
                     "conflict": True,
-                    "message": "Someone else saved this record after you opened it. What you "
-                    "typed is kept here: save to compare your changes with theirs.",
+                    "message": _(
+                        "Someone else saved this record after you opened it. What you "
+                        "typed is kept here: save to compare your changes with theirs."
+                    ),
                 },
                 status=409,
             )
@@ -253,7 +267,7 @@ class RevisionAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         obj = self._record(request, object_id)
         self._clear_draft(request, obj)
-        self.message_user(request, "Your unsaved changes were discarded.", messages.SUCCESS)
+        self.message_user(request, _("Your unsaved changes were discarded."), messages.SUCCESS)
         return HttpResponseRedirect(self._revision_url("change", obj))
 
 

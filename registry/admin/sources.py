@@ -13,6 +13,8 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from registry.forms import PartialDateModelForm
 from registry.links import web_url_validator
@@ -31,7 +33,7 @@ class SourceAdmin(PublishableAdmin):
         "title",
         "kind",
         "publisher",
-        partial_date_column("date", "published on"),
+        partial_date_column("date", gettext_lazy("published on")),
         "citation_count",
         "status",
     )
@@ -45,7 +47,7 @@ class SourceAdmin(PublishableAdmin):
             "Text",
             {"fields": ("full_text", APPLY_FIELD, "editorial_note", "text_repairs", "cited_in")},
         ),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
     readonly_fields = ("text_repairs",)
 
@@ -56,7 +58,7 @@ class SourceAdmin(PublishableAdmin):
             .annotate(citation_count=subquery_count(Citation, "source"))
         )
 
-    @admin.display(description="citations", ordering="citation_count")
+    @admin.display(description=gettext_lazy("citations"), ordering="citation_count")
     def citation_count(self, obj: Source) -> int:
         return obj.citation_count
 
@@ -70,17 +72,26 @@ class SourceAdmin(PublishableAdmin):
         if repairs:
             self.message_user(
                 request,
-                f"The full text was saved with {len(repairs)} repair(s); they are listed under "
-                "“Last repairs applied to the text” and in the history.",
+                ngettext(
+                    "The full text was saved with %(count)d repair; it is listed under "
+                    "“Last repairs applied to the text” and in the history.",
+                    "The full text was saved with %(count)d repairs; they are listed under "
+                    "“Last repairs applied to the text” and in the history.",
+                    len(repairs),
+                )
+                % {"count": len(repairs)},
                 messages.INFO,
             )
         unrepaired = getattr(form, "unrepaired", [])
         if unrepaired:
-            words = ", ".join(f"“{word}”" for word in unrepaired[:20])
+            words = ", ".join(_("“%(word)s”") % {"word": word} for word in unrepaired[:20])
             self.message_user(
                 request,
-                f"These words of the full text still look damaged and were saved as they "
-                f"are; correct them by hand: {words}.",
+                _(
+                    "These words of the full text still look damaged and were saved as they "
+                    "are; correct them by hand: %(words)s."
+                )
+                % {"words": words},
                 messages.WARNING,
             )
 
@@ -113,7 +124,11 @@ class CitationForm(PartialDateModelForm):
         if content_type and object_id is not None:
             model = content_type.model_class()
             if model is None or not model._default_manager.filter(pk=object_id).exists():
-                self.add_error("object_id", f"There is no {content_type.name} with id {object_id}.")
+                self.add_error(
+                    "object_id",
+                    _("There is no %(kind)s with id %(id)s.")
+                    % {"kind": content_type.name, "id": object_id},
+                )
         return cleaned
 
 
@@ -131,10 +146,12 @@ class CitationAdmin(RegistryModelAdmin):
     fieldsets = (
         (None, {"fields": ("source", "locator", "quote", "verified_on")}),
         (
-            "Cited record",
+            gettext_lazy("Cited record"),
             {
                 "fields": ("content_type", "object_id", "record_link"),
-                "description": "Citations are easiest to add from the record's own page.",
+                "description": gettext_lazy(
+                    "Citations are easiest to add from the record's own page."
+                ),
             },
         ),
     )
@@ -160,13 +177,16 @@ class CitationAdmin(RegistryModelAdmin):
             kwargs["queryset"] = citable_content_types()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description="record")
+    @admin.display(description=gettext_lazy("record"))
     def record_link(self, obj: Citation) -> str:
         if obj.pk is None:
             return EMPTY
         record = obj.record
         if record is None:
-            return f"Missing {obj.content_type.name} #{obj.object_id}"
+            return _("Missing %(kind)s #%(id)s") % {
+                "kind": obj.content_type.name,
+                "id": obj.object_id,
+            }
         try:
             url = reverse(
                 f"admin:{obj.content_type.app_label}_{obj.content_type.model}_change",

@@ -24,6 +24,7 @@ from typing import Any
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from registry.forms import PartialDateModelForm
 from registry.text_repair import RepairReport, repair_text
@@ -33,7 +34,7 @@ REVIEWED_FIELD = "text_repairs_reviewed"
 APPLY_FIELD = "apply_repairs"
 # Words shown on each side of a change.
 CONTEXT_WORDS = 4
-REVIEW_MESSAGE = (
+REVIEW_MESSAGE = gettext_lazy(
     "This text has damage from PDF extraction that can be repaired. Nothing has been saved "
     "yet: check the changes listed under the text, then save again, with “Apply these "
     "repairs” ticked to save the repaired text, or unticked to keep the text as pasted."
@@ -125,10 +126,12 @@ class SourceForm(PartialDateModelForm):
     """A source's form, offering the repair of a pasted full text (see the module)."""
 
     apply_repairs = forms.BooleanField(
-        label="PDF repairs",
+        label=gettext_lazy("PDF repairs"),
         required=False,
         widget=forms.HiddenInput,  # shown, with the changes, only when there are some
-        help_text="Ticked: the repaired text is saved. Unticked: the text is saved as pasted.",
+        help_text=gettext_lazy(
+            "Ticked: the repaired text is saved. Unticked: the text is saved as pasted."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

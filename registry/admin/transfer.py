@@ -36,6 +36,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV
 from import_export.forms import ImportForm
@@ -46,7 +48,9 @@ from registry import import_help, import_versions
 from registry.csv_safety import neutralise, write_csv
 from registry.resources import IMPORT_RESOURCES, PREVIEW_ROWS, resource_for
 
-SAVE_AS = "In your spreadsheet, use “Save as” and choose “CSV UTF-8”, then upload that file."
+SAVE_AS = gettext_lazy(
+    "In your spreadsheet, use “Save as” and choose “CSV UTF-8”, then upload that file."
+)
 # What a file starts with when it is a workbook (zip: .xlsx, .ods; OLE: .xls), or UTF-16.
 _WORKBOOK_START = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _UTF16_START = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -77,7 +81,9 @@ class PendingImportStorage(CacheStorage):
 
 
 def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+    if n >= 1024 * 1024:
+        return _("%(size).1f MB") % {"size": n / (1024 * 1024)}
+    return _("%(size)d KB") % {"size": max(1, n // 1024)}
 
 
 def _column_names(resource_class: type[Resource]) -> tuple[list[str], list[str]]:
@@ -96,30 +102,44 @@ def check_upload(upload: UploadedFile, resource_class: type[Resource]) -> None:
     are read and the count stops above the limit, so a large file is never parsed whole.
     """
     max_bytes, max_rows = settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS
-    limits = f"an import takes at most {_size(max_bytes)} and {max_rows:,} rows"
+    limits = {"max_size": _size(max_bytes), "max_rows": f"{max_rows:,}"}
     if upload.size > max_bytes:
         raise ValidationError(
-            f"The file is {_size(upload.size)}; {limits}. Split it into smaller files."
+            _(
+                "The file is %(size)s; an import takes at most %(max_size)s and %(max_rows)s "
+                "rows. Split it into smaller files."
+            )
+            % {"size": _size(upload.size), **limits}
         )
     data = b"".join(upload.chunks())
     upload.seek(0)
     if data.startswith(_WORKBOOK_START):
-        raise ValidationError(f"This is a spreadsheet workbook, not a CSV file. {SAVE_AS}")
+        raise ValidationError(
+            _("This is a spreadsheet workbook, not a CSV file. %(save_as)s") % {"save_as": SAVE_AS}
+        )
     if data.startswith(_UTF16_START):
-        raise ValidationError(f"This file is UTF-16 text, not UTF-8. {SAVE_AS}")
+        raise ValidationError(
+            _("This file is UTF-16 text, not UTF-8. %(save_as)s") % {"save_as": SAVE_AS}
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ValidationError(
-            f"The file is not UTF-8 text (line {line} has a character that cannot be read; "
-            f"it may be Latin-1 or Windows text, or not text at all). {SAVE_AS}"
+            _(
+                "The file is not UTF-8 text (line %(line)d has a character that cannot be read; "
+                "it may be Latin-1 or Windows text, or not text at all). %(save_as)s"
+            )
+            % {"line": line, "save_as": SAVE_AS}
         ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ValidationError(
-            f"The file holds a NUL character (line {line}), which CSV text never does: it may "
-            f"be UTF-16 or not text at all. {SAVE_AS}"
+            _(
+                "The file holds a NUL character (line %(line)d), which CSV text never does: it "
+                "may be UTF-16 or not text at all. %(save_as)s"
+            )
+            % {"line": line, "save_as": SAVE_AS}
         )
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -130,31 +150,43 @@ def check_upload(upload: UploadedFile, resource_class: type[Resource]) -> None:
                 rows += 1
                 if rows > max_rows:
                     raise ValidationError(
-                        f"The file has more than {max_rows:,} rows; {limits}. "
-                        "Split it into smaller files."
+                        _(
+                            "The file has more than %(max_rows)s rows; an import takes at most "
+                            "%(max_size)s and %(max_rows)s rows. Split it into smaller files."
+                        )
+                        % limits
                     )
     except csv.Error as error:
         raise ValidationError(
-            f"The file cannot be read as CSV (near line {reader.line_num}: {error})."
+            _("The file cannot be read as CSV (near line %(line)d: %(error)s).")
+            % {"line": reader.line_num, "error": error}
         ) from None
     columns, keys = _column_names(resource_class)
     expected = ", ".join(columns)
     if not any(header):
-        raise ValidationError(f"The first row must name the columns: {expected}.")
+        raise ValidationError(
+            _("The first row must name the columns: %(columns)s.") % {"columns": expected}
+        )
     if not set(header) & set(columns):
         shown = ", ".join(name[:40] for name in header[:10] if name)
         raise ValidationError(
-            f"None of the columns of the file ({shown}) is one the import reads. "
-            f"The first row must name the columns: {expected}."
+            _(
+                "None of the columns of the file (%(shown)s) is one the import reads. "
+                "The first row must name the columns: %(columns)s."
+            )
+            % {"shown": shown, "columns": expected}
         )
     missing = [key for key in keys if key not in header]
     if missing:
         raise ValidationError(
-            f"The file has no “{missing[0]}” column, which says which record each row adds or "
-            f"updates. The columns are: {expected}."
+            _(
+                "The file has no “%(column)s” column, which says which record each row adds "
+                "or updates. The columns are: %(columns)s."
+            )
+            % {"column": missing[0], "columns": expected}
         )
     if not rows:
-        raise ValidationError("The file has a header row but no rows to import.")
+        raise ValidationError(_("The file has a header row but no rows to import."))
 
 
 class RegistryImportForm(ImportForm):
@@ -170,7 +202,7 @@ class RegistryImportForm(ImportForm):
             try:
                 check_upload(upload, self.resource_classes[int(index)])
             except (ValidationError, IndexError, ValueError) as error:
-                messages_ = getattr(error, "messages", ["Choose what to import."])
+                messages_ = getattr(error, "messages", [_("Choose what to import.")])
                 self.add_error("import_file", messages_)
         return cleaned
 
@@ -294,21 +326,29 @@ class TransferAdminMixin(ImportMixin, ExportActionMixin):
             # Nothing was written: the file is read before the import starts.
             self.message_user(
                 request,
-                "The uploaded file is no longer available (a file waits one day for its "
-                "confirmation). Nothing was imported; please upload it again.",
+                _(
+                    "The uploaded file is no longer available (a file waits one day for its "
+                    "confirmation). Nothing was imported; please upload it again."
+                ),
                 messages.ERROR,
             )
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
     def _changed_since_preview(self, request: HttpRequest, changed: list[str]) -> HttpResponse:
-        shown = ", ".join(changed[:10]) + (
-            f" and {len(changed) - 10} more" if len(changed) > 10 else ""
-        )
+        shown = ", ".join(changed[:10])
+        if len(changed) > 10:
+            shown = _("%(records)s and %(count)d more") % {
+                "records": shown,
+                "count": len(changed) - 10,
+            }
         self.message_user(
             request,
-            f"Someone else saved {shown} after the preview, so nothing was imported. "
-            "Upload the file again to see what it would change now.",
+            _(
+                "Someone else saved %(records)s after the preview, so nothing was imported. "
+                "Upload the file again to see what it would change now."
+            )
+            % {"records": shown},
             messages.ERROR,
         )
         opts = self.model._meta
@@ -329,5 +369,9 @@ class TransferAdminMixin(ImportMixin, ExportActionMixin):
         if "export_admin_action" in actions:
             func, name, _description = actions["export_admin_action"]
             plural = self.model._meta.verbose_name_plural
-            actions[name] = (func, name, f"Export selected {plural} to CSV")
+            actions[name] = (
+                func,
+                name,
+                _("Export selected %(plural)s to CSV") % {"plural": plural},
+            )
         return actions

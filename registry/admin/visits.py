@@ -16,6 +16,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Field, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.models import Meeting, Visit, VisitLeg
 from registry.partial_dates import describe
@@ -132,8 +134,8 @@ class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
                 )
             },
         ),
-        ("About the visit", {"fields": ("purpose", "summary", "topics")}),
-        ("Publication", {"fields": ("status",)}),
+        (gettext_lazy("About the visit"), {"fields": ("purpose", "summary", "topics")}),
+        (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
     inlines = (VisitLegInline, MeetingInline)
     page_counts = {"leg_count": (VisitLeg, "visit")}
@@ -231,8 +233,8 @@ class VisitLegAdmin(RegistryModelAdmin):
 
     fieldsets = (
         (None, {"fields": ("visit", "order", "country", "city")}),
-        ("Dates", {"fields": ("start_date", "end_date")}),
-        ("Notes", {"fields": ("notes",)}),
+        (gettext_lazy("Dates"), {"fields": ("start_date", "end_date")}),
+        (gettext_lazy("Notes"), {"fields": ("notes",)}),
     )
 
 
@@ -263,7 +265,10 @@ class MeetingAdmin(RegistryModelAdmin):
     ordering = ("-pk",)
     fieldsets = (
         (None, {"fields": ("visit", "leg", "order", "date")}),
-        ("Counterpart", {"fields": ("counterpart", "counterpart_position", "counterpart_group")}),
-        ("Place", {"fields": ("city", "venue")}),
-        ("About the meeting", {"fields": ("summary", "topics")}),
+        (
+            gettext_lazy("Counterpart"),
+            {"fields": ("counterpart", "counterpart_position", "counterpart_group")},
+        ),
+        (gettext_lazy("Place"), {"fields": ("city", "venue")}),
+        (gettext_lazy("About the meeting"), {"fields": ("summary", "topics")}),
     )

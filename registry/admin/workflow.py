@@ -31,6 +31,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from registry.models import Publishable, Status
 from registry.publication import actions, change_log
@@ -57,7 +59,7 @@ def is_publishable(model: type[models.Model]) -> bool:
 
 
 class PublicStateFilter(admin.SimpleListFilter):
-    title = "what the public sees"
+    title = gettext_lazy("what the public sees")
     parameter_name = "public"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
@@ -76,14 +78,14 @@ class PublicStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.display(description="public", ordering="status")
+@admin.display(description=gettext_lazy("public"), ordering="status")
 def publication_column(obj: Publishable) -> str:
     state = obj.public_state()
     if state == PublicState.SCHEDULED:
-        return f"Scheduled for {local_time(obj.publish_at)}"
+        return _("Scheduled for %(time)s") % {"time": local_time(obj.publish_at)}
     if state == PublicState.EXPIRED:
-        return f"Expired {local_time(obj.expire_at)}"
-    return "Published" if state == PublicState.LIVE else "Draft"
+        return _("Expired %(time)s") % {"time": local_time(obj.expire_at)}
+    return _("Published") if state == PublicState.LIVE else _("Draft")
 
 
 def _keep_stored_publication(obj: Publishable, fields: tuple[str, ...]) -> None:
@@ -117,15 +119,15 @@ def delete_selected_if_allowed(
 
 
 def refused_deletion(model: type[models.Model], published: list[Publishable]) -> str:
-    names = ", ".join(f"“{obj}”" for obj in published[:NAMED_RECORDS])
+    names = ", ".join(_("“%(record)s”") % {"record": obj} for obj in published[:NAMED_RECORDS])
     if len(published) > NAMED_RECORDS:
-        names += " and others"
+        names = _("%(names)s and others") % {"names": names}
     plural = model._meta.verbose_name_plural
-    return (
-        f"Nothing was deleted: only a Publisher may delete published {plural}, and these are "
-        f"published: {names}. Ask a Publisher to unpublish them (you may then delete them) "
+    return _(
+        "Nothing was deleted: only a Publisher may delete published %(plural)s, and these are "
+        "published: %(names)s. Ask a Publisher to unpublish them (you may then delete them) "
         "or to delete them, or untick them to delete the rest of the selection."
-    )
+    ) % {"plural": plural, "names": names}
 
 
 class PublicationAdminMixin:
@@ -165,8 +167,11 @@ class PublicationAdminMixin:
                     **options,
                     "fields": fields + extra,
                     "description": options.get("description")
-                    or f"Times are in {zone_name()}. Only a Publisher can publish, "
-                    "unpublish or change these times.",
+                    or _(
+                        "Times are in %(zone)s. Only a Publisher can publish, "
+                        "unpublish or change these times."
+                    )
+                    % {"zone": zone_name()},
                 }
             result.append((name, options))
         return result
@@ -183,7 +188,10 @@ class PublicationAdminMixin:
 
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any):
         if db_field.name in SCHEDULE_FIELDS:
-            kwargs["help_text"] = f"{db_field.help_text} Enter the time in {zone_name()}."
+            kwargs["help_text"] = _("%(help)s Enter the time in %(zone)s.") % {
+                "help": db_field.help_text,
+                "zone": zone_name(),
+            }
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
@@ -200,7 +208,7 @@ class PublicationAdminMixin:
                     and ("expire_at" in self.fields)
                 ):
                     self.add_error(
-                        "expire_at", "The expiry time must be after the publication time."
+                        "expire_at", _("The expiry time must be after the publication time.")
                     )
                 return cleaned
 
@@ -254,8 +262,11 @@ class PublicationAdminMixin:
         elif blockers and obj.status == Status.PUBLISHED:
             self.message_user(
                 request,
-                f"“{obj}” is published but {blockers[obj]}. The dashboard lists it under "
-                "“Published without a source”.",
+                _(
+                    "“%(record)s” is published but %(reason)s. The dashboard lists it under "
+                    "“Published without a source”."
+                )
+                % {"record": obj, "reason": blockers[obj]},
                 messages.WARNING,
             )
 
@@ -267,15 +278,21 @@ class PublicationAdminMixin:
         if blocked:
             self.message_user(
                 request,
-                f"“{obj}” was saved as a draft but not published: {blocked}. "
-                "A record is published only with a source the public can see.",
+                _(
+                    "“%(record)s” was saved as a draft but not published: %(reason)s. "
+                    "A record is published only with a source the public can see."
+                )
+                % {"record": obj, "reason": blocked},
                 messages.ERROR,
             )
         else:
             notice = public_notice(obj)
-            verb = "published" if action == PUBLISH else "unpublished"
+            if action == PUBLISH:
+                message = _("“%(record)s” was saved and published. %(notice)s.")
+            else:
+                message = _("“%(record)s” was saved and unpublished. %(notice)s.")
             self.message_user(
-                request, f"“{obj}” was saved and {verb}. {notice['title']}.", messages.SUCCESS
+                request, message % {"record": obj, "notice": notice["title"]}, messages.SUCCESS
             )
         opts = self.model._meta
         return HttpResponseRedirect(
@@ -349,7 +366,7 @@ class PublicationAdminMixin:
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": obj,
-            "title": f"Share a preview of “{obj}”",
+            "title": _("Share a preview of “%(record)s”") % {"record": obj},
             "share_link": request.build_absolute_uri(share_url(obj)),
             "expires": local_time(expires),
             "days": settings.PREVIEW_LINK_MAX_AGE_DAYS,
@@ -374,8 +391,11 @@ class PublicationAdminMixin:
         self.log_change(request, obj, "Revoked its share links.")
         self.message_user(
             request,
-            f"The share links of “{obj}” sent so far no longer work. A new link made from "
-            "“Share link” works as before.",
+            _(
+                "The share links of “%(record)s” sent so far no longer work. A new link made "
+                "from “Share link” works as before."
+            )
+            % {"record": obj},
             messages.SUCCESS,
         )
         opts = self.model._meta
@@ -392,12 +412,15 @@ class PublicationAdminMixin:
             actions[name] = (delete_selected_if_allowed, name, description)
         return actions
 
-    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy("Publish selected %(verbose_name_plural)s"),
+        permissions=["publish"],
+    )
     def publish(self, request: HttpRequest, queryset: QuerySet[Publishable]) -> None:
         self._set_status(request, queryset, Status.PUBLISHED)
 
     @admin.action(
-        description="Unpublish selected %(verbose_name_plural)s (back to draft)",
+        description=gettext_lazy("Unpublish selected %(verbose_name_plural)s (back to draft)"),
         permissions=["publish"],
     )
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Publishable]) -> None:
@@ -417,8 +440,14 @@ class PublicationAdminMixin:
         if blockers:
             self.message_user(
                 request,
-                f"{len(blockers)} not published, because a record is published only with a "
-                f"source the public can see: {describe(blockers)}.",
+                ngettext(
+                    "%(count)d not published, because a record is published only with a "
+                    "source the public can see: %(reasons)s.",
+                    "%(count)d not published, because a record is published only with a "
+                    "source the public can see: %(reasons)s.",
+                    len(blockers),
+                )
+                % {"count": len(blockers), "reasons": describe(blockers)},
                 messages.ERROR,
             )
             pending = [record for record in pending if record not in blockers]
@@ -432,20 +461,34 @@ class PublicationAdminMixin:
                 action_flag=CHANGE,
                 change_message=[{"changed": {"fields": ["Status"]}}],
             )
-        label = Status(status).label.lower()
+        published = status == Status.PUBLISHED
         count = len(to_change)
         if not count:
-            self.message_user(request, f"The selection was already {label}.", messages.INFO)
+            if published:
+                message = _("The selection was already published.")
+            else:
+                message = _("The selection was already draft.")
+            self.message_user(request, message, messages.INFO)
             return
         name = model_ngettext(self.model, count)
-        self.message_user(request, f"{count} {name} marked {label}.", messages.SUCCESS)
+        if published:
+            message = _("%(count)d %(name)s marked published.")
+        else:
+            message = _("%(count)d %(name)s marked draft.")
+        self.message_user(request, message % {"count": count, "name": name}, messages.SUCCESS)
         if status == Status.PUBLISHED:
             hidden = [obj for obj in to_change if obj.public_state() != PublicState.LIVE]
             if hidden:
                 self.message_user(
                     request,
-                    f"{len(hidden)} of them are not public yet or any more because of their "
-                    "publish or expiry time: " + ", ".join(str(obj) for obj in hidden) + ".",
+                    ngettext(
+                        "%(count)d of them is not public yet or any more because of its "
+                        "publish or expiry time: %(records)s.",
+                        "%(count)d of them are not public yet or any more because of their "
+                        "publish or expiry time: %(records)s.",
+                        len(hidden),
+                    )
+                    % {"count": len(hidden), "records": ", ".join(str(obj) for obj in hidden)},
                     messages.WARNING,
                 )
 
@@ -484,7 +527,8 @@ class PublicationFormSetMixin:
                 and getattr(instance, "status", None) == Status.PUBLISHED
             ):
                 raise ValidationError(
-                    f"“{instance}” is published: only a Publisher can delete it.",
+                    _("“%(record)s” is published: only a Publisher can delete it.")
+                    % {"record": instance},
                     code="published",
                 )
 

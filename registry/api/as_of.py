@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Literal
 
 from django import forms
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -35,7 +36,9 @@ def parse_as_of(request: Request) -> dt.date | None:
     try:
         return _FIELD.clean(raw)
     except forms.ValidationError as exc:
-        messages = [f"{message} Use YYYY-MM-DD." for message in exc.messages]
+        messages = [
+            _("%(message)s Use YYYY-MM-DD.") % {"message": message} for message in exc.messages
+        ]
         raise ValidationError({"as_of": messages}) from None
 
 

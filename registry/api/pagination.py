@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.request import Request
@@ -30,11 +31,14 @@ def _positive_int(request: Request, name: str, *, maximum: int | None = None) ->
     if raw in (None, ""):
         return None
     text = raw.strip()
-    wanted = f"from 1 to {maximum}" if maximum else "of 1 or more"
+    if maximum:
+        message = _("Must be a whole number from 1 to %(maximum)d.") % {"maximum": maximum}
+    else:
+        message = _("Must be a whole number of 1 or more.")
     if not text.isascii() or not text.isdigit() or len(text) > _MAX_DIGITS or int(text) < 1:
-        raise ValidationError({name: [f"Must be a whole number {wanted}."]})
+        raise ValidationError({name: [message]})
     if maximum is not None and int(text) > maximum:
-        raise ValidationError({name: [f"Must be a whole number {wanted}."]})
+        raise ValidationError({name: [message]})
     return int(text)
 
 
@@ -114,7 +118,7 @@ class VisitCursorPagination(BasePagination):
         key = (F(self._SORT).desc(), F("pk").desc()) if forwards else (F(self._SORT), F("pk"))
         queryset = queryset.order_by(*key)
         if cursor is not None:
-            day, pk, _ = cursor
+            day, pk, _backwards = cursor
             op = "lt" if forwards else "gt"
             # The first condition repeats part of the second so that the index's range
             # starts at the cursor instead of being scanned from its beginning.
@@ -157,7 +161,7 @@ class VisitCursorPagination(BasePagination):
             return dt.date.fromisoformat(day_text), int(pk_text), direction == "p"
         except (ValueError, binascii.Error, UnicodeError):
             raise ValidationError(
-                {self.cursor_query_param: ["Invalid cursor: use the next or previous link."]}
+                {self.cursor_query_param: [_("Invalid cursor: use the next or previous link.")]}
             ) from None
 
     def get_paginated_response(self, data) -> Response:

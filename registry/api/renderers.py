@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -76,6 +77,11 @@ class ContentNegotiation(DefaultContentNegotiation):
         if format not in FORMATS:
             shown = str(format).replace("\x00", "\\0")[:20]
             raise ValidationError(
-                {"format": [f"Unknown format {shown!r}: use {' or '.join(FORMATS)}."]}
+                {
+                    "format": [
+                        _("Unknown format %(format)s: use %(formats)s.")
+                        % {"format": repr(shown), "formats": " or ".join(FORMATS)}
+                    ]
+                }
             )
         return super().filter_renderers(renderers, format)

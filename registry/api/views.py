@@ -15,6 +15,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -67,7 +69,9 @@ AS_OF_PARAMETER = OpenApiParameter(
 class Gone(APIException):
     status_code = 410
     default_code = "gone"
-    default_detail = "This record was published here and has since been removed from the registry."
+    default_detail = gettext_lazy(
+        "This record was published here and has since been removed from the registry."
+    )
 
 
 class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -148,8 +152,10 @@ class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
     def throttled(self, request: Request, wait: float | None) -> None:
         raise Throttled(
             wait,
-            detail="Too many requests from your address: the API is rate-limited for "
-            "anonymous clients. Wait and retry, or use the CSV export for bulk data.",
+            detail=_(
+                "Too many requests from your address: the API is rate-limited for "
+                "anonymous clients. Wait and retry, or use the CSV export for bulk data."
+            ),
         )
 
     def finalize_response(self, request: Request, response, *args, **kwargs):
@@ -328,4 +334,5 @@ class SourceViewSet(RegistryViewSet):
 
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Unknown paths under /api/v1/ answer in JSON too."""
-    return JsonResponse({"detail": "Not found. The endpoints are listed at /api/v1/."}, status=404)
+    detail = _("Not found. The endpoints are listed at /api/v1/.")
+    return JsonResponse({"detail": detail}, status=404)

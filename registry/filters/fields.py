@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -30,14 +31,14 @@ class SlugOrCodeField(forms.ModelChoiceField):
         text = str(value).strip()
         if "\x00" in text or len(text) > 100:
             raise forms.ValidationError(
-                "Unknown country: use a slug or an ISO code.", code="invalid"
+                _("Unknown country: use a slug or an ISO code."), code="invalid"
             )
         match = self.queryset.filter(Q(slug=text) | Q(iso_code=text.upper())).first()
         if match is None:
             # The value goes in as a parameter: django-filter's DRF backend formats every
             # message with `%`, so user text such as "%Y" inside the message would crash it.
             raise forms.ValidationError(
-                "Unknown country %(value)r: use a country's slug or its two-letter ISO code.",
+                _("Unknown country %(value)r: use a country's slug or its two-letter ISO code."),
                 code="invalid_choice",
                 params={"value": text},
             )
@@ -68,7 +69,7 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault(
-            "error_messages", {"invalid_choice": "No published record has the slug %(value)s."}
+            "error_messages", {"invalid_choice": _("No published record has the slug %(value)s.")}
         )
         super().__init__(*args, **kwargs)
 
@@ -93,8 +94,10 @@ class SlugOrNameField(SlugModelChoiceField):
             if len(named) == 1:
                 return named[0]
         raise forms.ValidationError(
-            "No published person is called or has the slug %(value)s: type a name and choose "
-            "one of the suggestions.",
+            _(
+                "No published person is called or has the slug %(value)s: type a name and "
+                "choose one of the suggestions."
+            ),
             code="invalid_choice",
             params={"value": text[:120]},
         )
@@ -124,8 +127,8 @@ class SearchFilter(django_filters.CharFilter):
 
     def __init__(self, *, search_fields: list[str], **kwargs):
         self.search_fields = search_fields
-        kwargs.setdefault("label", "Search")
-        kwargs.setdefault("help_text", "Words that must all appear in the record's text.")
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("help_text", _("Words that must all appear in the record's text."))
         kwargs.setdefault("max_length", 200)  # the form field refuses NUL bytes itself
         super().__init__(**kwargs)
 
@@ -152,7 +155,7 @@ class StrictBooleanField(forms.Field):
             return True
         if text in {"false", "0", "no"}:
             return False
-        raise forms.ValidationError("Use true or false.", code="invalid")
+        raise forms.ValidationError(_("Use true or false."), code="invalid")
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
@@ -171,7 +174,7 @@ class ThreeStateBooleanField(StrictBooleanField):
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            raise forms.ValidationError("Use true, false or unknown.", code="invalid") from None
+            raise forms.ValidationError(_("Use true, false or unknown."), code="invalid") from None
 
 
 @extend_schema_field({"type": "string", "enum": ["true", "false", NOT_STATED]})
@@ -225,10 +228,10 @@ class AsOfFilter(django_filters.DateFilter):
     """`as_of=YYYY-MM-DD`: the records possibly active on that day (docs/api.md)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "As of (YYYY-MM-DD)")
+        kwargs.setdefault("label", _("As of (YYYY-MM-DD)"))
         kwargs.setdefault(
             "help_text",
-            "Only records possibly active on this day, each marked certain or possible.",
+            _("Only records possibly active on this day, each marked certain or possible."),
         )
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         super().__init__(**kwargs)
@@ -242,15 +245,17 @@ class SpanFilterSet(django_filters.FilterSet):
 
     current = StrictBooleanFilter(
         method="filter_current",
-        label="Current",
-        help_text="true: known to continue today (ongoing, or its end has not passed); "
-        "false: ended, or its end is unknown.",
+        label=_("Current"),
+        help_text=_(
+            "true: known to continue today (ongoing, or its end has not passed); "
+            "false: ended, or its end is unknown."
+        ),
     )
     start_after = django_filters.DateFilter(
-        field_name="start_date", lookup_expr="gte", label="Starting on or after (YYYY-MM-DD)"
+        field_name="start_date", lookup_expr="gte", label=_("Starting on or after (YYYY-MM-DD)")
     )
     end_before = django_filters.DateFilter(
-        field_name="end_date", lookup_expr="lte", label="Ending on or before (YYYY-MM-DD)"
+        field_name="end_date", lookup_expr="lte", label=_("Ending on or before (YYYY-MM-DD)")
     )
     as_of = AsOfFilter()
 
@@ -265,8 +270,8 @@ class CitingSourceFilter(SlugChoiceFilter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", published(Source))
-        kwargs.setdefault("label", "Source")
-        kwargs.setdefault("help_text", "Records citing this source (its slug).")
+        kwargs.setdefault("label", _("Source"))
+        kwargs.setdefault("help_text", _("Records citing this source (its slug)."))
         super().__init__(**kwargs)
 
     def filter(self, qs: QuerySet, value: Source | None) -> QuerySet:

@@ -8,6 +8,7 @@ import datetime as dt
 import django_filters
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import (
     Appointment,
@@ -47,40 +48,40 @@ class VisitFilter(django_filters.FilterSet):
     country = CountryFilter(
         queryset=published(Country),
         method="filter_country",
-        label="Country",
-        help_text="A country's slug or ISO code: a visit with a leg in that country.",
+        label=_("Country"),
+        help_text=_("A country's slug or ISO code: a visit with a leg in that country."),
     )
-    region = SlugChoiceFilter(queryset=published(Region), method="filter_region", label="Region")
+    region = SlugChoiceFilter(queryset=published(Region), method="filter_region", label=_("Region"))
     person = PersonFilter(
         queryset=published(Person),
         method="filter_person",
-        label="Person",
-        help_text="The traveller or a person met: a slug, or the exact name.",
+        label=_("Person"),
+        help_text=_("The traveller or a person met: a slug, or the exact name."),
     )
     position = SlugChoiceFilter(
         queryset=published(Position),
         field_name="traveller_position",
-        label="Post",
-        help_text="Visits made by a holder of this post, in that post.",
+        label=_("Post"),
+        help_text=_("Visits made by a holder of this post, in that post."),
     )
-    topic = SlugChoiceFilter(queryset=published(Topic), field_name="topics", label="Topic")
+    topic = SlugChoiceFilter(queryset=published(Topic), field_name="topics", label=_("Topic"))
     source = CitingSourceFilter()
     year = django_filters.NumberFilter(
         method="filter_year",
-        label="Year",
+        label=_("Year"),
         validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
     )
     start_after = django_filters.DateFilter(
-        field_name="start_date", lookup_expr="gte", label="Starting on or after (YYYY-MM-DD)"
+        field_name="start_date", lookup_expr="gte", label=_("Starting on or after (YYYY-MM-DD)")
     )
     end_before = django_filters.DateFilter(
-        field_name="end_date", lookup_expr="lte", label="Ending on or before (YYYY-MM-DD)"
+        field_name="end_date", lookup_expr="lte", label=_("Ending on or before (YYYY-MM-DD)")
     )
     q = SearchFilter(search_fields=["title", "purpose", "summary"])
     # Only by date: the API pages visits with a cursor on (start date, id), see docs/api.md.
     ordering = StableOrderingFilter(
         fields=(("start_date", "start"),),
-        help_text="start (oldest first) or -start (newest first, the default); undated last.",
+        help_text=_("start (oldest first) or -start (newest first, the default); undated last."),
     )
 
     class Meta:
@@ -113,22 +114,22 @@ class MeetingFilterSet(django_filters.FilterSet):
     country = CountryFilter(
         queryset=published(Country),
         field_name="leg__country",
-        label="Country",
-        help_text="A country's slug or ISO code: meetings on a leg in that country.",
+        label=_("Country"),
+        help_text=_("A country's slug or ISO code: meetings on a leg in that country."),
     )
     region = SlugChoiceFilter(
-        queryset=published(Region), field_name="leg__country__region", label="Region"
+        queryset=published(Region), field_name="leg__country__region", label=_("Region")
     )
     person = SlugChoiceFilter(
-        queryset=published(Person), field_name="counterpart", label="Person met"
+        queryset=published(Person), field_name="counterpart", label=_("Person met")
     )
     position = SlugChoiceFilter(
         queryset=published(Position),
         field_name="counterpart_position",
-        label="Post",
-        help_text="Meetings with a holder of this post, in that post.",
+        label=_("Post"),
+        help_text=_("Meetings with a holder of this post, in that post."),
     )
-    topic = SlugChoiceFilter(queryset=published(Topic), field_name="topics", label="Topic")
+    topic = SlugChoiceFilter(queryset=published(Topic), field_name="topics", label=_("Topic"))
 
     class Meta:
         model = Meeting
@@ -153,8 +154,8 @@ class RegionFilterSet(django_filters.FilterSet):
 
 
 class CountryFilterSet(django_filters.FilterSet):
-    region = SlugChoiceFilter(queryset=published(Region), field_name="region", label="Region")
-    is_partner = ThreeStateBooleanFilter(field_name="is_partner", label="Partner country")
+    region = SlugChoiceFilter(queryset=published(Region), field_name="region", label=_("Region"))
+    is_partner = ThreeStateBooleanFilter(field_name="is_partner", label=_("Partner country"))
     q = SearchFilter(search_fields=["name", "iso_code", "profile"])
     ordering = StableOrderingFilter(fields=(("name", "name"), ("iso_code", "iso_code")))
 
@@ -169,8 +170,8 @@ class ProgrammeFilterSet(SpanFilterSet):
     country = CountryFilter(
         queryset=published(Country),
         method="filter_country",
-        label="Country",
-        help_text="A country's slug or ISO code: programmes it takes part in.",
+        label=_("Country"),
+        help_text=_("A country's slug or ISO code: programmes it takes part in."),
     )
     part_of = SlugChoiceFilter(queryset=published(Programme), field_name="part_of")
     q = SearchFilter(search_fields=["name", "short_name", "description"])
@@ -187,7 +188,7 @@ class ProgrammeFilterSet(SpanFilterSet):
 
 
 class ParticipationFilterSet(SpanFilterSet):
-    country = CountryFilter(queryset=published(Country), field_name="country", label="Country")
+    country = CountryFilter(queryset=published(Country), field_name="country", label=_("Country"))
     region = SlugChoiceFilter(queryset=published(Region), field_name="country__region")
     programme = SlugChoiceFilter(queryset=published(Programme), field_name="programme")
     stage = _choices(Participation.Stage.choices)
@@ -212,14 +213,14 @@ class OfficeFilterSet(SpanFilterSet):
     country = CountryFilter(
         queryset=published(Country),
         method="filter_country",
-        label="Country",
-        help_text="A country's slug or ISO code: offices in it or covering it.",
+        label=_("Country"),
+        help_text=_("A country's slug or ISO code: offices in it or covering it."),
     )
     region = SlugChoiceFilter(
         queryset=published(Region),
         method="filter_region",
-        label="Region",
-        help_text="Offices in or covering a country of the region.",
+        label=_("Region"),
+        help_text=_("Offices in or covering a country of the region."),
     )
     q = SearchFilter(search_fields=["name", "city", "description", "closure_note"])
     ordering = StableOrderingFilter(
@@ -247,22 +248,22 @@ class PositionFilterSet(SpanFilterSet):
     region = SlugChoiceFilter(
         queryset=published(Region),
         method="filter_region",
-        label="Region",
-        help_text="Posts of an organisation of the region or based in an office there.",
+        label=_("Region"),
+        help_text=_("Posts of an organisation of the region or based in an office there."),
     )
     organisation = SlugChoiceFilter(queryset=published(Organisation), field_name="organisation")
     office = SlugChoiceFilter(queryset=published(Office), field_name="office")
     person = SlugChoiceFilter(
         queryset=published(Person),
         method="filter_person",
-        label="Person",
-        help_text="Posts this person has held.",
+        label=_("Person"),
+        help_text=_("Posts this person has held."),
     )
     country = CountryFilter(
         queryset=published(Country),
         method="filter_country",
-        label="Country",
-        help_text="Posts of an organisation of that country or based in an office there.",
+        label=_("Country"),
+        help_text=_("Posts of an organisation of that country or based in an office there."),
     )
     q = SearchFilter(search_fields=["title", "duties", "notes"])
     ordering = StableOrderingFilter(fields=(("title", "title"), ("start_date", "start")))
@@ -292,8 +293,8 @@ class PersonFilterSet(django_filters.FilterSet):
     position = SlugChoiceFilter(
         queryset=published(Position),
         method="filter_position",
-        label="Position",
-        help_text="People who have held this post.",
+        label=_("Position"),
+        help_text=_("People who have held this post."),
     )
     q = SearchFilter(search_fields=["name", "sort_name", "summary"])
     ordering = StableOrderingFilter(fields=(("sort_name", "name"),))
@@ -328,19 +329,19 @@ class AppointmentFilterSet(SpanFilterSet):
 
 class EventFilterSet(django_filters.FilterSet):
     source = CitingSourceFilter()
-    country = CountryFilter(queryset=published(Country), field_name="country", label="Country")
-    topic = SlugChoiceFilter(queryset=published(Topic), field_name="topics", label="Topic")
+    country = CountryFilter(queryset=published(Country), field_name="country", label=_("Country"))
+    topic = SlugChoiceFilter(queryset=published(Topic), field_name="topics", label=_("Topic"))
     kind = _choices(Event.Kind.choices)
     year = django_filters.NumberFilter(
         method="filter_year",
-        label="Year",
+        label=_("Year"),
         validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
     )
     start_after = django_filters.DateFilter(
-        field_name="start_date", lookup_expr="gte", label="Starting on or after (YYYY-MM-DD)"
+        field_name="start_date", lookup_expr="gte", label=_("Starting on or after (YYYY-MM-DD)")
     )
     end_before = django_filters.DateFilter(
-        field_name="end_date", lookup_expr="lte", label="Ending on or before (YYYY-MM-DD)"
+        field_name="end_date", lookup_expr="lte", label=_("Ending on or before (YYYY-MM-DD)")
     )
     q = SearchFilter(search_fields=["name", "city", "summary", "decisions"])
     ordering = StableOrderingFilter(fields=(("start_date", "start"), ("name", "name")))
@@ -390,8 +391,12 @@ def _logged_types() -> list[tuple[str, str]]:
 class ReleaseFilterSet(django_filters.FilterSet):
     """Data releases made between two days."""
 
-    since = django_filters.DateFilter(field_name="made_at", lookup_expr="date__gte", label="since")
-    until = django_filters.DateFilter(field_name="made_at", lookup_expr="date__lte", label="until")
+    since = django_filters.DateFilter(
+        field_name="made_at", lookup_expr="date__gte", label=_("since")
+    )
+    until = django_filters.DateFilter(
+        field_name="made_at", lookup_expr="date__lte", label=_("until")
+    )
 
     class Meta:
         model = Release
@@ -404,11 +409,11 @@ class PublicChangeFilterSet(django_filters.FilterSet):
 
     kind = _choices(PublicChange.Kind.choices)
     type = django_filters.ChoiceFilter(
-        choices=_logged_types, field_name="content_type__model", label="record type"
+        choices=_logged_types, field_name="content_type__model", label=_("record type")
     )
-    record = django_filters.NumberFilter(field_name="object_id", min_value=1, label="record id")
-    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="since")
-    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="until")
+    record = django_filters.NumberFilter(field_name="object_id", min_value=1, label=_("record id"))
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("since"))
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("until"))
 
     class Meta:
         model = PublicChange

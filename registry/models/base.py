@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from registry.partial_dates import PartialDate, Precision, ends_on_or_after_q
 from registry.publication.visibility import (
@@ -118,7 +120,7 @@ def publication_constraints(model_name: str) -> list[models.BaseConstraint]:
             | Q(expire_at__gt=F("publish_at")),
             name=f"{model_name}_expire_after_publish",
             violation_error_code="expire_before_publish",
-            violation_error_message="The expiry time must be after the publication time.",
+            violation_error_message=_("The expiry time must be after the publication time."),
         )
     ]
 
@@ -236,14 +238,14 @@ def span_constraints(name: str, *, ongoing: bool = False) -> list[models.BaseCon
             | Q(start_date__isnull=True)
             | ends_on_or_after_q("end_date", "end_precision", F("start_date")),
             name=f"{name}_end_not_before_start",
-            violation_error_message="The end date is before the start date.",
+            violation_error_message=_("The end date is before the start date."),
         ),
         *(
             [
                 models.CheckConstraint(
                     condition=Q(ongoing=False) | Q(end_date__isnull=True),
                     name=f"{name}_ongoing_has_no_end",
-                    violation_error_message="A span that continues today has no end date.",
+                    violation_error_message=_("A span that continues today has no end date."),
                 )
             ]
             if ongoing
@@ -299,10 +301,15 @@ class SpanMixin:
         self.normalise_dates()
         start, end = self.start, self.end
         if start and end and end.latest < start.earliest:
-            raise ValidationError({end_field: f"The end ({end}) is before the start ({start})."})
+            raise ValidationError(
+                {
+                    end_field: gettext("The end (%(end)s) is before the start (%(start)s).")
+                    % {"end": end, "start": start}
+                }
+            )
         if getattr(self, "ongoing", False) and end:
             raise ValidationError(
-                {"ongoing": "It cannot both continue today and have an end date."}
+                {"ongoing": gettext("It cannot both continue today and have an end date.")}
             )
 
     def certainly_active_on(self, day: dt.date) -> bool:

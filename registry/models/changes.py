@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 
 class PublicChangeQuerySet(models.QuerySet):
@@ -20,10 +21,10 @@ class PublicChange(models.Model):
     never holds draft content or who made it (unless CHANGE_LOG_NAMES_EDITORS)."""
 
     class Kind(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        CORRECTED = "corrected", "Corrected"
-        UNPUBLISHED = "unpublished", "Unpublished"
-        DELETED = "deleted", "Deleted"
+        PUBLISHED = "published", pgettext_lazy("public change", "Published")
+        CORRECTED = "corrected", pgettext_lazy("public change", "Corrected")
+        UNPUBLISHED = "unpublished", pgettext_lazy("public change", "Unpublished")
+        DELETED = "deleted", pgettext_lazy("public change", "Deleted")
 
     at = models.DateTimeField(db_index=True, help_text="When the public saw the change.")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from registry.translation import Translated
 
@@ -32,10 +33,10 @@ class Event(SpanMixin, Citable, Translated, Publishable):
     """A summit or meeting at which the Allies decided something about partnership."""
 
     class Kind(models.TextChoices):
-        SUMMIT = "summit", "Summit"
-        MINISTERIAL = "ministerial", "Ministerial meeting"
-        MEETING = "meeting", "Meeting"
-        OTHER = "other", "Other"
+        SUMMIT = "summit", _("Summit")
+        MINISTERIAL = "ministerial", _("Ministerial meeting")
+        MEETING = "meeting", _("Meeting")
+        OTHER = "other", _("Other")
 
     translated_fields = ("name", "summary", "decisions")
     name = models.CharField(max_length=200, unique=True)

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from registry.names import NameThen, name_on
 from registry.partial_dates import PartialDate, Precision
@@ -122,8 +124,14 @@ class Position(HasOtherNames, SpanMixin, Citable, Translated, Publishable):
         if peak > self.max_holders:
             raise ValidationError(
                 {
-                    "max_holders": f"{peak} people held this post at the same time; "
-                    "end or correct their appointments before lowering the limit."
+                    "max_holders": ngettext(
+                        "%(count)d person held this post at the same time; "
+                        "end or correct their appointments before lowering the limit.",
+                        "%(count)d people held this post at the same time; "
+                        "end or correct their appointments before lowering the limit.",
+                        peak,
+                    )
+                    % {"count": peak}
                 }
             )
 
@@ -141,9 +149,9 @@ class Appointment(SpanMixin, Citable, Translated, Publishable):
     """A person holding a post from one partial date to another."""
 
     class Capacity(models.TextChoices):
-        SUBSTANTIVE = "substantive", "Substantive"
-        ACTING = "acting", "Acting"
-        AD_INTERIM = "ad_interim", "Ad interim"
+        SUBSTANTIVE = "substantive", _("Substantive")
+        ACTING = "acting", _("Acting")
+        AD_INTERIM = "ad_interim", _("Ad interim")
 
     translated_fields = ("notes",)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments")
@@ -183,7 +191,7 @@ class Appointment(SpanMixin, Citable, Translated, Publishable):
             models.UniqueConstraint(
                 fields=["position", "ordinal"],
                 name="appointment_unique_ordinal",
-                violation_error_message="Another appointment to this post has that number.",
+                violation_error_message=_("Another appointment to this post has that number."),
             ),
         ]
 
@@ -245,11 +253,19 @@ class Appointment(SpanMixin, Citable, Translated, Publishable):
         start, end = self.start, self.end
         if start and attested.latest < start.earliest:
             raise ValidationError(
-                {"attested_date": f"In post on {attested}, before the start ({start})."}
+                {
+                    "attested_date": gettext(
+                        "In post on %(attested)s, before the start (%(start)s)."
+                    )
+                    % {"attested": attested, "start": start}
+                }
             )
         if end and attested.earliest > end.latest:
             raise ValidationError(
-                {"attested_date": f"In post on {attested}, after the end ({end})."}
+                {
+                    "attested_date": gettext("In post on %(attested)s, after the end (%(end)s).")
+                    % {"attested": attested, "end": end}
+                }
             )
 
     def clean(self) -> None:
@@ -263,13 +279,20 @@ class Appointment(SpanMixin, Citable, Translated, Publishable):
             clashes
             and peak_holders([self.certain_span(), *(c.certain_span() for c in clashes)]) > limit
         ):
+            unknown = gettext("unknown")
             names = ", ".join(
-                f"{c.person} ({c.start or 'unknown'} – {c.end or '…'})" for c in clashes
+                f"{c.person} ({c.start or unknown} – {c.end or '…'})" for c in clashes
             )
             raise ValidationError(
                 {
-                    "start_date": f"{self.position} may have {limit} holder(s) at once; "
-                    f"these appointments overlap: {names}."
+                    "start_date": ngettext(
+                        "%(position)s may have %(count)d holder at once; "
+                        "these appointments overlap: %(names)s.",
+                        "%(position)s may have %(count)d holder(s) at once; "
+                        "these appointments overlap: %(names)s.",
+                        limit,
+                    )
+                    % {"position": self.position, "count": limit, "names": names}
                 }
             )
 
@@ -284,7 +307,7 @@ def peak_holders(spans: list[tuple[dt.date, dt.date | None]]) -> int:
     for first, end in spans:
         changes += [(first, 1), (end or dt.date.max, -1)]
     peak = current = 0
-    for _, delta in sorted(changes):  # at the same day, an end (-1) sorts before a start
+    for _day, delta in sorted(changes):  # at the same day, an end (-1) sorts before a start
         current += delta
         peak = max(peak, current)
     return peak

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from registry.translation import Translated
 
@@ -31,7 +32,7 @@ class Region(Citable, Translated, Publishable):
         return reverse("registry:region-detail", kwargs={"slug": self.slug})
 
 
-PARTNER_TEXT = {True: "Yes", False: "No", None: "Not stated in the sources"}
+PARTNER_TEXT = {True: _("Yes"), False: _("No"), None: _("Not stated in the sources")}
 
 
 class Country(HasOtherNames, Citable, Translated, Publishable):
@@ -77,13 +78,13 @@ class Country(HasOtherNames, Citable, Translated, Publishable):
             models.CheckConstraint(
                 condition=Q(iso_code__regex=r"^[A-Z]{2}\Z"),
                 name="country_iso_code_two_capitals",
-                violation_error_message="The ISO code is two capital letters.",
+                violation_error_message=_("The ISO code is two capital letters."),
             ),
             models.CheckConstraint(
                 # ~Q(is_partner=True) also holds when it is not stated (NULL).
                 condition=~Q(is_partner=True) | Q(region__isnull=False),
                 name="country_partner_has_region",
-                violation_error_message="A partner country belongs to a region.",
+                violation_error_message=_("A partner country belongs to a region."),
             ),
         ]
 
@@ -96,16 +97,16 @@ class Country(HasOtherNames, Citable, Translated, Publishable):
     @property
     def partner_text(self) -> str:
         """Whether it is a NATO partner in the region, in the site's words."""
-        return PARTNER_TEXT[self.is_partner]
+        return str(PARTNER_TEXT[self.is_partner])
 
 
 class Organisation(HasOtherNames, Citable, Translated, Publishable):
     class Kind(models.TextChoices):
-        INTERNATIONAL = "international", "International organisation"
-        GOVERNMENT = "government", "Government"
-        PARLIAMENT = "parliament", "Parliament"
-        HEAD_OF_STATE = "head_of_state", "Office of the head of state"
-        OTHER = "other", "Other"
+        INTERNATIONAL = "international", _("International organisation")
+        GOVERNMENT = "government", _("Government")
+        PARLIAMENT = "parliament", _("Parliament")
+        HEAD_OF_STATE = "head_of_state", _("Office of the head of state")
+        OTHER = "other", _("Other")
 
     translated_fields = ("name", "description")
     name = models.CharField(max_length=200, unique=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from registry.names import NameThen, name_on
 from registry.translation import Translated
@@ -24,11 +25,11 @@ class Programme(HasOtherNames, SpanMixin, Citable, Translated, Publishable):
     """A partnership programme, plan, dialogue or forum (PfP, IPAP, EAPC ...)."""
 
     class Kind(models.TextChoices):
-        FORUM = "forum", "Forum for dialogue"
-        PROGRAMME = "programme", "Partnership programme"
-        ACTION_PLAN = "action_plan", "Action plan"
-        DIALOGUE = "dialogue", "Dialogue"
-        MISSION = "mission", "Mission"
+        FORUM = "forum", _("Forum for dialogue")
+        PROGRAMME = "programme", _("Partnership programme")
+        ACTION_PLAN = "action_plan", _("Action plan")
+        DIALOGUE = "dialogue", _("Dialogue")
+        MISSION = "mission", _("Mission")
 
     translated_fields = ("name", "description")
     name = models.CharField(max_length=200, unique=True)
@@ -91,9 +92,9 @@ class Participation(SpanMixin, Citable, Translated, Publishable):
     """A country's part in a programme, with the dates the sources give."""
 
     class Stage(models.TextChoices):
-        IN_PREPARATION = "preparation", "In preparation"
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
+        IN_PREPARATION = "preparation", _("In preparation")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
 
     translated_fields = ("summary",)
     country = models.ForeignKey(
@@ -124,7 +125,9 @@ class Participation(SpanMixin, Citable, Translated, Publishable):
             models.UniqueConstraint(
                 fields=["country", "programme", "start_date"],
                 name="participation_unique_start",
-                violation_error_message="This country already has this programme from that date.",
+                violation_error_message=_(
+                    "This country already has this programme from that date."
+                ),
             ),
         ]
 

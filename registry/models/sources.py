@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from registry.links import web_url_validator
 from registry.publication.visibility import visible_q
@@ -16,11 +17,11 @@ from .versioning import Versioned
 
 class Source(Publishable):
     class Kind(models.TextChoices):
-        WEB_PAGE = "web_page", "Web page"
-        PUBLICATION = "publication", "Publication (PDF)"
-        NEWS = "news", "News article"
-        ANALYSIS = "analysis", "Analysis"
-        OFFICIAL_TEXT = "official_text", "Official text"
+        WEB_PAGE = "web_page", _("Web page")
+        PUBLICATION = "publication", _("Publication (PDF)")
+        NEWS = "news", _("News article")
+        ANALYSIS = "analysis", _("Analysis")
+        OFFICIAL_TEXT = "official_text", _("Official text")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)

@@ -9,10 +9,12 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from registry.names import NameThen, city_on, name_on
 from registry.partial_dates import PartialDate, describe
-from registry.translation import Translated
+from registry.translation import Translated, shown_text
 
 from .base import (
     Citable,
@@ -94,7 +96,7 @@ class Visit(SpanMixin, Citable, Translated, Publishable):
                 condition=Q(duration_days__isnull=True)
                 | Q(duration_days__gte=1, duration_days__lte=366),
                 name="visit_duration_range",
-                violation_error_message="A visit lasts between 1 and 366 days.",
+                violation_error_message=_("A visit lasts between 1 and 366 days."),
             ),
         ]
 
@@ -109,8 +111,13 @@ class Visit(SpanMixin, Citable, Translated, Publishable):
         when that is all the sources give: "Dates not recorded (2-day visit)"."""
         if self.start is None and self.end is None and self.duration_days:
             days = self.duration_days
-            length = f"{days}-day visit" if days > 1 else "one day"
-            return f"Dates not recorded ({length})"
+            if days > 1:
+                return ngettext(
+                    "Dates not recorded (%(days)d-day visit)",
+                    "Dates not recorded (%(days)d-day visit)",
+                    days,
+                ) % {"days": days}
+            return gettext("Dates not recorded (one day)")
         return describe(self)
 
     def stops(self) -> list[VisitLeg]:
@@ -130,12 +137,18 @@ class Visit(SpanMixin, Citable, Translated, Publishable):
         """ "Yerevan, Armenia → Tbilisi, Georgia", or, with no known order, "Armenia,
         Azerbaijan and Georgia; the sources give no order". Used by feeds and calendar."""
         places = [
-            f"{leg.city}, {leg.country.name}" if leg.city else leg.country.name
+            f"{leg.city}, {shown_text(leg.country, 'name')}"
+            if leg.city
+            else shown_text(leg.country, "name")
             for leg in self.stops()
         ]
         if self.shows_order:
             return " → ".join(places)
-        return f"{', '.join(places[:-1])} and {places[-1]}; the sources give no order"
+        # Translators: "Armenia, Azerbaijan and Georgia; the sources give no order".
+        return gettext("%(places)s and %(last)s; the sources give no order") % {
+            "places": ", ".join(places[:-1]),
+            "last": places[-1],
+        }
 
     def clean(self) -> None:
         self.clean_span()
@@ -165,15 +178,18 @@ class Visit(SpanMixin, Citable, Translated, Publishable):
         traveller, post = self.traveller, self.traveller_position
         held = list(Appointment.objects.filter(person=traveller, position=post))
         if not held:
-            return f"No appointment of {traveller} as {post} is recorded."
+            return gettext("No appointment of %(person)s as %(post)s is recorded.") % {
+                "person": traveller,
+                "post": post,
+            }
         days = self.possible_days()
         if days is None or any(_may_have_held(appointment, *days) for appointment in held):
             return ""
         spans = "; ".join(describe(a) for a in held)
-        return (
-            f"{traveller}'s recorded appointments as {post} ({spans}) do not cover the "
-            f"visit's dates ({describe(self)})."
-        )
+        return gettext(
+            "%(person)s's recorded appointments as %(post)s (%(spans)s) do not cover the "
+            "visit's dates (%(dates)s)."
+        ) % {"person": traveller, "post": post, "spans": spans, "dates": describe(self)}
 
 
 def _may_have_held(appointment: Appointment, first: dt.date, last: dt.date) -> bool:
@@ -205,7 +221,7 @@ class VisitLeg(SpanMixin, Translated, Versioned):
             models.UniqueConstraint(
                 fields=["visit", "order"],
                 name="visitleg_unique_order",
-                violation_error_message="Two legs of this visit have the same order.",
+                violation_error_message=_("Two legs of this visit have the same order."),
             ),
         ]
 
@@ -235,20 +251,35 @@ class VisitLeg(SpanMixin, Translated, Versioned):
         outside = _outside(self.visit, self.start, self.end)
         if outside:
             raise ValidationError(
-                {"start_date": f"The leg lies outside the visit's dates ({outside})."}
+                {
+                    "start_date": gettext("The leg lies outside the visit's dates (%(why)s).")
+                    % {"why": outside}
+                }
             )
 
 
 def _outside(visit: Visit, start, end) -> str:
     """Why a leg's dates cannot lie within its visit's, or "" when they can."""
     vstart, vend = visit.start, visit.end
-    for label, value in (("start", start), ("end", end)):
+    messages = (
+        (
+            start,
+            gettext("its start %(date)s is before the visit starts (%(visit_start)s)"),
+            gettext("its start %(date)s is after the visit ends (%(visit_end)s)"),
+        ),
+        (
+            end,
+            gettext("its end %(date)s is before the visit starts (%(visit_start)s)"),
+            gettext("its end %(date)s is after the visit ends (%(visit_end)s)"),
+        ),
+    )
+    for value, message_before, message_after in messages:
         if value is None:
             continue
         if vstart and value.latest < vstart.earliest:
-            return f"its {label} {value} is before the visit starts ({vstart})"
+            return message_before % {"date": value, "visit_start": vstart}
         if vend and value.earliest > vend.latest:
-            return f"its {label} {value} is after the visit ends ({vend})"
+            return message_after % {"date": value, "visit_end": vend}
     return ""
 
 
@@ -300,7 +331,7 @@ class Meeting(Translated, Versioned):
             models.CheckConstraint(
                 condition=Q(counterpart__isnull=False) | ~Q(counterpart_group=""),
                 name="meeting_has_counterpart",
-                violation_error_message="Name the person met or describe the group.",
+                violation_error_message=_("Name the person met or describe the group."),
             ),
         ]
 
@@ -315,12 +346,14 @@ class Meeting(Translated, Versioned):
     def clean(self) -> None:
         errors = {}
         if self.counterpart_id is None and not self.counterpart_group.strip():
-            errors["counterpart"] = "Name the person met or describe the group."
+            errors["counterpart"] = gettext("Name the person met or describe the group.")
         if self.leg_id and self.visit_id and self.leg.visit_id != self.visit_id:
-            errors["leg"] = "This leg belongs to another visit."
+            errors["leg"] = gettext("This leg belongs to another visit.")
         if self.visit_id and self.when:
             outside = _outside(self.visit, self.when, None)
             if outside:
-                errors["date"] = f"The meeting lies outside the visit's dates ({outside})."
+                errors["date"] = gettext(
+                    "The meeting lies outside the visit's dates (%(why)s)."
+                ) % {"why": outside}
         if errors:
             raise ValidationError(errors)

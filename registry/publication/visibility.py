@@ -22,20 +22,22 @@ from contextvars import ContextVar
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", pgettext_lazy("publication status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("publication status", "Published")
 
 
 class PublicState(models.TextChoices):
     """What the public sees of a record, from its own publication fields."""
 
-    DRAFT = "draft", "Draft: not public"
-    SCHEDULED = "scheduled", "Scheduled: not public yet"
-    LIVE = "live", "Published: public"
-    EXPIRED = "expired", "Expired: no longer public"
+    DRAFT = "draft", _("Draft: not public")
+    SCHEDULED = "scheduled", _("Scheduled: not public yet")
+    LIVE = "live", _("Published: public")
+    EXPIRED = "expired", _("Expired: no longer public")
 
 
 # The record an editor is previewing (model, pk): while set, queries treat it as public, so

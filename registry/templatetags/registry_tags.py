@@ -17,7 +17,7 @@ from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from registry import links, translation
@@ -28,48 +28,52 @@ register = template.Library()
 # The same escapes as django.utils.html.json_script: the JSON cannot close its <script>.
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
+# Translators: the ordinal of a holder of a post, as in “the first holder of the post”.
 ORDINALS = [
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-    "twentieth",
+    pgettext_lazy("holder of a post", "first"),
+    pgettext_lazy("holder of a post", "second"),
+    pgettext_lazy("holder of a post", "third"),
+    pgettext_lazy("holder of a post", "fourth"),
+    pgettext_lazy("holder of a post", "fifth"),
+    pgettext_lazy("holder of a post", "sixth"),
+    pgettext_lazy("holder of a post", "seventh"),
+    pgettext_lazy("holder of a post", "eighth"),
+    pgettext_lazy("holder of a post", "ninth"),
+    pgettext_lazy("holder of a post", "tenth"),
+    pgettext_lazy("holder of a post", "eleventh"),
+    pgettext_lazy("holder of a post", "twelfth"),
+    pgettext_lazy("holder of a post", "thirteenth"),
+    pgettext_lazy("holder of a post", "fourteenth"),
+    pgettext_lazy("holder of a post", "fifteenth"),
+    pgettext_lazy("holder of a post", "sixteenth"),
+    pgettext_lazy("holder of a post", "seventeenth"),
+    pgettext_lazy("holder of a post", "eighteenth"),
+    pgettext_lazy("holder of a post", "nineteenth"),
+    pgettext_lazy("holder of a post", "twentieth"),
 ]
 
 
 @register.filter
-def partial(value: PartialDate | None, unknown: str = "Date unknown") -> str:
+def partial(value: PartialDate | None, unknown: str | None = None) -> str:
     """ "June 2004" at the stored precision, or the wording for an unknown date."""
-    return value.display() if value else unknown
+    if value:
+        return value.display()
+    return _("Date unknown") if unknown is None else unknown
 
 
 @register.filter
-def as_time(value: PartialDate | None, unknown: str = "Date unknown"):
+def as_time(value: PartialDate | None, unknown: str | None = None):
     """A `<time>` element whose datetime has the stored precision ("2004", "2004-06")."""
     if not value:
-        return format_html('<span class="unknown">{}</span>', unknown)
+        text = _("Date unknown") if unknown is None else unknown
+        return format_html('<span class="unknown">{}</span>', text)
     return format_html('<time datetime="{}">{}</time>', value.isoformat(), value.display())
 
 
 @register.filter
-def span(record, unknown: str = "Dates unknown") -> str:
+def span(record, unknown: str | None = None) -> str:
     """A record's dates as every output shows them (`partial_dates.describe_span`)."""
-    return describe(record, unknown)
+    return describe(record, _("Dates unknown") if unknown is None else unknown)
 
 
 @register.filter
@@ -86,7 +90,9 @@ def ordinal_word(number: int | None) -> str:
     """1 → "first"; numbers past twenty read "no. 21"."""
     if not number:
         return ""
-    return ORDINALS[number - 1] if number <= len(ORDINALS) else f"no. {number}"
+    if number <= len(ORDINALS):
+        return str(ORDINALS[number - 1])
+    return _("no. %(number)d") % {"number": number}
 
 
 @register.filter

@@ -13,17 +13,24 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from registry.api.as_of import certainty
 from registry.filters import possibly_active_q
 from registry.models import Appointment, Office, Participation
 from registry.models.base import SpanMixin
 from registry.queries.common import nulls_last
+from registry.translation import shown_text
 
 # Rows of one kind shown for the day: far more than a day ever has in the sources.
 AS_OF_CAP = 50
 _FIELD = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
-WORDS = {"certain": "certainly", "possible": "possibly", "not_active": "not"}
+WORDS = {
+    "certain": pgettext_lazy("as of", "certainly"),
+    "possible": pgettext_lazy("as of", "possibly"),
+    "not_active": pgettext_lazy("as of", "not"),
+}
 
 
 @dataclass
@@ -38,7 +45,7 @@ class AsOfFact:
 
     @property
     def certainty_word(self) -> str:
-        return WORDS[self.certainty]
+        return str(WORDS[self.certainty])
 
 
 @dataclass
@@ -57,7 +64,7 @@ def parse_day(raw: str | None) -> tuple[dt.date | None, str]:
     try:
         return _FIELD.clean(raw), ""
     except forms.ValidationError:
-        return None, "“As of” needs a date written YYYY-MM-DD, such as 2015-01-01."
+        return None, _("“As of” needs a date written YYYY-MM-DD, such as 2015-01-01.")
 
 
 def on_day(queryset: QuerySet, day: dt.date, *order: str) -> list[SpanMixin]:
@@ -72,7 +79,9 @@ def facts(rows: list[SpanMixin], day: dt.date, text: str, describe) -> list[AsOf
 
 
 def _named(record: Any) -> tuple[str, str]:
-    return str(record), record.get_absolute_url()
+    from .base import record_title  # base imports nothing of this module; avoid a cycle
+
+    return record_title(record), record.get_absolute_url()
 
 
 def holders(day: dt.date, *, with_post: bool = False, **where: Any) -> list[AsOfFact]:
@@ -86,16 +95,16 @@ def holders(day: dt.date, *, with_post: bool = False, **where: Any) -> list[AsOf
 
     def describe(appointment: Appointment) -> tuple[str, str]:
         if with_post:
-            label = f"{appointment.person.name}, {appointment.position.title}"
+            label = f"{appointment.person.name}, {shown_text(appointment.position, 'title')}"
             return label, appointment.position.get_absolute_url()
         return appointment.person.name, appointment.person.get_absolute_url()
 
-    return facts(rows, day, "in post", describe)
+    return facts(rows, day, _("in post"), describe)
 
 
 def offices(day: dt.date, **where: Any) -> list[AsOfFact]:
     rows = on_day(Office.objects.published().filter(**where), day, "name", "pk")
-    return facts(rows, day, "open", _named)
+    return facts(rows, day, _("open"), _named)
 
 
 def participations(day: dt.date, of: str, **where: Any) -> list[AsOfFact]:
@@ -105,7 +114,7 @@ def participations(day: dt.date, of: str, **where: Any) -> list[AsOfFact]:
         day,
         "pk",
     )
-    return facts(rows, day, "taking part", lambda p: _named(getattr(p, of)))
+    return facts(rows, day, _("taking part"), lambda p: _named(getattr(p, of)))
 
 
 class AsOfMixin:
@@ -116,8 +125,8 @@ class AsOfMixin:
 
     as_of_record: ClassVar[bool] = True
     # How the page words the record's own state: "This office was certainly open".
-    as_of_noun: ClassVar[str] = "record"
-    as_of_own_text: ClassVar[str] = "active"
+    as_of_noun: ClassVar[str] = gettext_lazy("record")
+    as_of_own_text: ClassVar[str] = gettext_lazy("active")
 
     def as_of_view(self, record: Any, day: dt.date) -> AsOfView:
         return AsOfView(day)

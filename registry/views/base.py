@@ -22,8 +22,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, TemplateView
 
 from registry.cite import cite
@@ -34,6 +37,7 @@ from registry.publication.gate import is_citable
 from registry.queries.common import published_citations
 from registry.queries.sections import capped_count
 from registry.releases import cited_release
+from registry.translation import shown_text
 
 SITE_NAME = "Partnership Registry"
 SCHEMA = "https://schema.org"
@@ -105,15 +109,22 @@ def friendly_errors(form) -> list[str]:
     messages = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else name
-        messages += [f"{label}: {error}".replace("\x00", "\ufffd") for error in errors]
+        messages += [
+            # Translators: a form field's label and one of its error messages.
+            (_("%(label)s: %(message)s") % {"label": label, "message": error}).replace(
+                "\x00", "\ufffd"
+            )
+            for error in errors
+        ]
     return messages
 
 
 def filter_label(value: Any) -> str:
-    """A filter's value as a title names it: a record by its name or title, a year plainly."""
+    """A filter's value as a title names it: a record by its name or title (in the page's
+    language), a year plainly."""
     for attribute in ("name", "title"):
         if hasattr(value, attribute):
-            return str(getattr(value, attribute))
+            return shown_text(value, attribute)
     if isinstance(value, float | Decimal) and value == int(value):
         return str(int(value))
     return str(value)
@@ -128,7 +139,22 @@ def query_value(value: Any) -> str:
     return str(getattr(value, "slug", value))
 
 
+def record_title(record: models.Model) -> str:
+    """A record as a page title names it, in the page's language: its translated name or
+    title in place of the English one in `str(record)`."""
+    text = str(record)
+    for name in ("name", "title"):
+        if name in getattr(record, "translated_fields", ()):
+            english = getattr(record, name) or ""
+            shown = shown_text(record, name)
+            if english and shown != english:
+                return shown if text == english else text.replace(english, shown, 1)
+            return text
+    return text
+
+
 def crumb(label: str, url_name: str | None = None, **kwargs) -> tuple[str, str | None]:
+    label = str(label)
     return (label, reverse(f"registry:{url_name}", kwargs=kwargs or None) if url_name else None)
 
 
@@ -144,10 +170,10 @@ class PageMixin:
     footnotes: Footnotes
 
     def get_page_title(self) -> str:
-        return self.page_title
+        return str(self.page_title)
 
     def get_meta_description(self) -> str:
-        return self.meta_description
+        return str(self.meta_description)
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [(self.get_page_title(), None)]
@@ -170,7 +196,7 @@ class PageMixin:
         context = super().get_context_data(**kwargs)
         if not hasattr(self, "footnotes"):
             self.footnotes = Footnotes()
-        crumbs = [("Home", reverse("registry:home")), *self.get_breadcrumbs()]
+        crumbs = [(_("Home"), reverse("registry:home")), *self.get_breadcrumbs()]
         context.update(
             page_title=self.get_page_title(),
             meta_description=Truncator(" ".join(self.get_meta_description().split())).chars(160),
@@ -276,7 +302,7 @@ class RecordDetailView(PublishedMixin, PageMixin, DetailView):
         return HttpResponsePermanentRedirect(target)
 
     def get_page_title(self) -> str:
-        return str(self.object)
+        return record_title(self.object)
 
     def get_breadcrumbs(self):
         trail = []
@@ -328,8 +354,10 @@ class BoundedPaginator(Paginator):
     @property
     def count_label(self) -> str:
         if self.count > LIST_COUNT_LIMIT:
-            return f"more than {LIST_COUNT_LIMIT:,}"
-        return f"{self.count:,}"
+            return _("more than %(count)s") % {
+                "count": number_format(LIST_COUNT_LIMIT, force_grouping=True)
+            }
+        return number_format(self.count, force_grouping=True)
 
 
 def paginate(request, queryset: QuerySet, per_page: int) -> Pagination:
@@ -339,14 +367,19 @@ def paginate(request, queryset: QuerySet, per_page: int) -> Pagination:
     raw = request.GET.get("page", "1")
     paginator = BoundedPaginator(queryset, per_page)
     if not PAGE_NUMBER.match(raw):
-        return Pagination(None, "A page number is a whole number such as 2.", 400)
+        return Pagination(None, _("A page number is a whole number such as 2."), 400)
     try:
         page = paginator.page(int(raw))
     except EmptyPage:
         pages = paginator.num_pages
         return Pagination(
             None,
-            f"There is no page {int(raw)}: this list has {pages} page{'s' if pages != 1 else ''}.",
+            ngettext(
+                "There is no page %(number)d: this list has %(pages)d page.",
+                "There is no page %(number)d: this list has %(pages)d pages.",
+                pages,
+            )
+            % {"number": int(raw), "pages": pages},
             404,
         )
     page.object_list = list(page.object_list)
@@ -386,10 +419,10 @@ class RecordListView(PublishedMixin, PageMixin, TemplateView):
         return {}
 
     def get_page_title(self) -> str:
-        title = self.page_title + self.describe_filters(self.active_filters())
+        title = str(self.page_title) + self.describe_filters(self.active_filters())
         page = self.pagination.page
         if page is not None and page.number > 1:
-            title = f"{title}, page {page.number}"
+            title = _("%(title)s, page %(number)d") % {"title": title, "number": page.number}
         return title
 
     def get_last_updated(self):
@@ -428,14 +461,15 @@ class RecordListView(PublishedMixin, PageMixin, TemplateView):
         return {name: data[name] for name in self.filter_params if data.get(name) not in (None, "")}
 
     def describe_filters(self, active: dict[str, Any]) -> str:
-        """Words added to the title for the active filters ("to Georgia, in 2004")."""
+        """Words added to the title for the active filters ("to Georgia, in 2004"); a
+        phrase names the value chosen `%(value)s`."""
         words = []
         for name, value in active.items():
             phrase = self.filter_phrases[name]
             if isinstance(phrase, dict):
-                words.append(phrase[bool(value)])
+                words.append(str(phrase[bool(value)]))
             else:
-                words.append(phrase.format(filter_label(value)))
+                words.append(str(phrase) % {"value": filter_label(value)})
         return "".join(words)
 
     def get(self, request, *args, **kwargs):

@@ -14,6 +14,8 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from icalendar import Calendar, Event, vDuration, vText, vUri
 
@@ -21,6 +23,7 @@ from registry.models import Visit
 from registry.partial_dates import Precision
 from registry.queries.facts import newest_first
 from registry.text import clean_text
+from registry.translation import shown_text
 
 from .base import SITE_NAME
 from .discovery import feed_visits, record_uuid, visit_traveller, visit_when
@@ -46,36 +49,46 @@ def calendar_days(visit: Visit) -> tuple[dt.date, dt.date, str] | None:
         return (
             first,
             first + dt.timedelta(days=visit.duration_days),
-            f"The sources give the first day and the length ({visit.duration_days} days).",
+            ngettext(
+                "The sources give the first day and the length (%(days)d day).",
+                "The sources give the first day and the length (%(days)d days).",
+                visit.duration_days,
+            )
+            % {"days": visit.duration_days},
         )
     if end is None:
-        return first, first + dt.timedelta(days=1), "Only the first day is recorded."
+        return first, first + dt.timedelta(days=1), _("Only the first day is recorded.")
     return (
         first,
         first + dt.timedelta(days=1),
-        f"Only the first day is known to the day; the visit ended in {end.display()}.",
+        _("Only the first day is known to the day; the visit ended in %(end)s.")
+        % {"end": end.display()},
     )
 
 
 def omission_reason(visit: Visit) -> str:
     start = visit.start
     if start is None:
-        return "dates not recorded"
-    precision = "month" if start.precision == Precision.MONTH else "year"
-    return f"dates known only to the {precision}: {visit_when(visit)}"
+        return _("dates not recorded")
+    if start.precision == Precision.MONTH:
+        return _("dates known only to the month: %(dates)s") % {"dates": visit_when(visit)}
+    return _("dates known only to the year: %(dates)s") % {"dates": visit_when(visit)}
 
 
 # Visits in the calendar: the latest, so that a subscription stays small.
 CALENDAR_ITEMS = 200
 
-CALENDAR_POLICY = (
-    "Official visits of NATO officials to the South Caucasus and Central Asia, from the "
-    f"Partnership Registry: the latest {CALENDAR_ITEMS}, as all-day events over the days the "
-    "sources give. Visits whose "
-    "first day is not known (dates known only to the month or the year, or not recorded) "
-    "are left out and listed in X-PARTNERSHIP-REGISTRY-OMITTED; see the registry's visit "
-    "pages for them."
-)
+
+def calendar_policy() -> str:
+    """What the calendar holds, in the language of the request."""
+    return _(
+        "Official visits of NATO officials to the South Caucasus and Central Asia, from the "
+        "Partnership Registry: the latest %(count)d, as all-day events over the days the "
+        "sources give. Visits whose "
+        "first day is not known (dates known only to the month or the year, or not recorded) "
+        "are left out and listed in X-PARTNERSHIP-REGISTRY-OMITTED; see the registry's visit "
+        "pages for them."
+    ) % {"count": CALENDAR_ITEMS}
 
 
 class VisitCalendarView(View):
@@ -88,10 +101,12 @@ class VisitCalendarView(View):
         cal.add("VERSION", "2.0")
         cal.add("PRODID", f"-//{SITE_NAME}//Visits//EN")
         cal.add("CALSCALE", "GREGORIAN")
-        cal.add("NAME", f"Visits – {SITE_NAME}")
-        cal.add("X-WR-CALNAME", vText(f"Visits – {SITE_NAME}"))
-        cal.add("DESCRIPTION", CALENDAR_POLICY)
-        cal.add("X-WR-CALDESC", vText(CALENDAR_POLICY))
+        name = _("Visits – %(site)s") % {"site": SITE_NAME}
+        policy = calendar_policy()
+        cal.add("NAME", name)
+        cal.add("X-WR-CALNAME", vText(name))
+        cal.add("DESCRIPTION", policy)
+        cal.add("X-WR-CALDESC", vText(policy))
         cal.add(
             "SOURCE",
             vUri(absolute(reverse("registry:visit-calendar"))),
@@ -110,7 +125,7 @@ class VisitCalendarView(View):
             if days is None:
                 cal.add(
                     "X-PARTNERSHIP-REGISTRY-OMITTED",
-                    vText(_text(f"{visit.title} ({omission_reason(visit)}): {url}")),
+                    vText(_text(f"{shown_text(visit, 'title')} ({omission_reason(visit)}): {url}")),
                 )
                 continue
             cal.add_component(self.event(visit, url, *days))
@@ -128,19 +143,21 @@ class VisitCalendarView(View):
         event.add("LAST-MODIFIED", _utc(visit.updated_at))
         event.add("DTSTART", first)
         event.add("DTEND", after)
-        event.add("SUMMARY", _text(visit.title))
-        lines = [f"Dates: {visit_when(visit)}." + (f" {note}" if note else "")]
+        event.add("SUMMARY", _text(shown_text(visit, "title")))
+        lines = [
+            _("Dates: %(dates)s.") % {"dates": visit_when(visit)} + (f" {note}" if note else "")
+        ]
         if traveller := visit_traveller(visit):
-            lines.append(f"Traveller: {traveller}.")
+            lines.append(_("Traveller: %(traveller)s.") % {"traveller": traveller})
         if itinerary := visit.itinerary_text():
-            lines.append(f"Itinerary: {itinerary}.")
+            lines.append(_("Itinerary: %(itinerary)s.") % {"itinerary": itinerary})
             event.add("LOCATION", _text(itinerary))
-        if visit.purpose.strip():
-            lines.append(" ".join(visit.purpose.split()))
+        if purpose := shown_text(visit, "purpose").strip():
+            lines.append(" ".join(purpose.split()))
         lines.append(url)
         event.add("DESCRIPTION", _text("\n\n".join(lines)))
         event.add("URL", vUri(url), parameters={"VALUE": "URI"})
-        topics = [_text(topic.name) for topic in visit.topics.all()]
+        topics = [_text(shown_text(topic, "name")) for topic in visit.topics.all()]
         if topics:
             event.add("CATEGORIES", topics)
         event.add("CLASS", "PUBLIC")

@@ -9,6 +9,8 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from registry.filters import PublicChangeFilterSet
 from registry.models import PublicChange
@@ -20,19 +22,19 @@ from .discovery import FEED_ITEMS, AtomFeed, record_uuid
 class ChangeListView(RecordListView):
     model = PublicChange
     template_name = "registry/change_list.html"
-    page_title = "Changes"
-    meta_description = (
+    page_title = gettext_lazy("Changes")
+    meta_description = gettext_lazy(
         "Every publication, correction, unpublication and removal of public content in the "
         "Partnership Registry, with what each correction changed."
     )
     paginate_by = 50
     filterset_class = PublicChangeFilterSet
     filter_phrases: ClassVar[dict[str, Any]] = {
-        "kind": ": {}",
-        "type": ", {} records",
-        "record": ", record {}",
-        "since": ", since {}",
-        "until": ", until {}",
+        "kind": pgettext_lazy("changes list title", ": %(value)s"),
+        "type": pgettext_lazy("changes list title", ", %(value)s records"),
+        "record": pgettext_lazy("changes list title", ", record %(value)s"),
+        "since": pgettext_lazy("changes list title", ", since %(value)s"),
+        "until": pgettext_lazy("changes list title", ", until %(value)s"),
     }
 
     def get_queryset(self) -> QuerySet:
@@ -62,13 +64,15 @@ class ChangeAtomFeed(Feed):
     """The latest public changes, newest first."""
 
     feed_type = AtomFeed
-    title = f"Changes – {SITE_NAME}"
-    subtitle = (
+    subtitle = gettext_lazy(
         "Publications, corrections, unpublications and removals of public content in the "
         "Partnership Registry."
     )
     feed_guid = f"urn:uuid:{record_uuid('feed', 2)}"
     author_name = SITE_NAME
+
+    def title(self) -> str:
+        return _("Changes – %(site)s") % {"site": SITE_NAME}
 
     def link(self) -> str:
         return reverse("registry:change-list")
@@ -80,7 +84,7 @@ class ChangeAtomFeed(Feed):
         return PublicChange.objects.visible().select_related("content_type")[:FEED_ITEMS]
 
     def item_title(self, item: PublicChange) -> str:
-        return f"{item.get_kind_display()}: {item.label}"
+        return _("%(kind)s: %(record)s") % {"kind": item.get_kind_display(), "record": item.label}
 
     def item_link(self, item: PublicChange) -> str:
         if item.path and item.kind != PublicChange.Kind.DELETED:

@@ -28,8 +28,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -52,6 +55,7 @@ from registry.models import (
 from registry.publication import addresses
 from registry.search import KINDS, KINDS_BY_KEY, MAX_RESULTS, SearchResults, parse_query, search
 from registry.text import xml_safe
+from registry.translation import shown_text
 
 from .base import SITE_NAME, PageMixin
 
@@ -78,13 +82,19 @@ def first_url(*names: str) -> str:
 
 PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,5}\Z")
 
+# The queries stay in English (the records are searched in the words of the sources); only
+# what each shows is translated. "or" is the search's keyword, never translated.
 EXAMPLES = [
-    ("Tbilisi", "a city: the office there and who works with it"),
-    ('"Intensified Dialogue"', "an exact phrase, in quotation marks"),
-    ("Shekerinska", "a person: their post and their visits"),
-    ("energy or demining", "either word"),
-    ("Afghanistan -Kabul", "a word, leaving out records that mention another"),
+    ("Tbilisi", gettext_lazy("a city: the office there and who works with it")),
+    ('"Intensified Dialogue"', gettext_lazy("an exact phrase, in quotation marks")),
+    ("Shekerinska", gettext_lazy("a person: their post and their visits")),
+    ("energy or demining", gettext_lazy("either word")),
+    ("Afghanistan -Kabul", gettext_lazy("a word, leaving out records that mention another")),
 ]
+
+
+def _number(value: int) -> str:
+    return number_format(value, force_grouping=True)
 
 
 class SearchView(PageMixin, TemplateView):
@@ -118,29 +128,53 @@ class SearchView(PageMixin, TemplateView):
 
     def get_page_title(self) -> str:
         if not self.parsed.text:
-            return "Search"
-        title = f"Search results for “{self.short_query()}”"
+            return _("Search")
         if self.kind:
-            title += f" among {self.kind.plural.lower()}"
-        return f"{title}, page {self.page}" if self.page > 1 else title
+            title = _("Search results for “%(query)s” among %(kind)s") % {
+                "query": self.short_query(),
+                "kind": str(self.kind.plural).lower(),
+            }
+        else:
+            title = _("Search results for “%(query)s”") % {"query": self.short_query()}
+        if self.page > 1:
+            return _("%(title)s, page %(number)d") % {"title": title, "number": self.page}
+        return title
 
     def get_meta_description(self) -> str:
         if not self.parsed.text:
-            return (
+            return _(
                 "Search the Partnership Registry: countries, programmes, offices, posts, "
                 "people, visits, summits, topics and the source documents behind them."
             )
         total = self.results.total
-        count = f"More than {total:,}" if self.results.more else f"{total:,}"
+        values = {"count": _number(total), "query": self.short_query()}
+        if self.results.more:
+            return (
+                ngettext(
+                    "More than %(count)s published record of the Partnership Registry "
+                    "matching “%(query)s”.",
+                    "More than %(count)s published records of the Partnership Registry "
+                    "matching “%(query)s”.",
+                    total,
+                )
+                % values
+            )
         return (
-            f"{count} published record{'s' if total != 1 else ''} of the Partnership Registry "
-            f"matching “{self.short_query()}”."
+            ngettext(
+                "%(count)s published record of the Partnership Registry matching “%(query)s”.",
+                "%(count)s published records of the Partnership Registry matching “%(query)s”.",
+                total,
+            )
+            % values
         )
 
     def get_breadcrumbs(self):
         if not self.parsed.text:
-            return [("Search", None)]
-        return [("Search", reverse("registry:search")), (f"“{self.short_query()}”", None)]
+            return [(_("Search"), None)]
+        return [
+            (_("Search"), reverse("registry:search")),
+            (_("“%(query)s”") % {"query": self.short_query()}, None),
+        ]
 
     def get_canonical_query(self) -> dict[str, str]:
         query = {}
@@ -186,9 +220,11 @@ class SearchView(PageMixin, TemplateView):
             last_shown=results.offset + len(results.hits),
             more_than_browsable=results.total > MAX_RESULTS,
             max_results=MAX_RESULTS,
-            total_label=f"{results.total:,}",
-            total_all_label=(f"{sum(results.counts.values()):,}{'+' if results.all_more else ''}"),
-            max_candidates=f"{results.bound:,}",
+            total_label=_number(results.total),
+            total_all_label=(
+                f"{_number(sum(results.counts.values()))}{'+' if results.all_more else ''}"
+            ),
+            max_candidates=_number(results.bound),
             previous_url=self.page_url(self.page - 1) if self.page > 1 else None,
             next_url=self.page_url(self.page + 1) if self.page < pages else None,
             page_links=[(n, self.page_url(n)) for n in range(1, pages + 1)],
@@ -199,7 +235,7 @@ class SearchView(PageMixin, TemplateView):
             facets=[(facet, self.page_url(kind=facet.kind.key)) for facet in results.facets],
             kinds=KINDS,
             examples=[
-                (text, help_text, f"{reverse('registry:search')}?{urlencode({'q': text})}")
+                (text, str(help_text), f"{reverse('registry:search')}?{urlencode({'q': text})}")
                 for text, help_text in EXAMPLES
             ],
             noindex=bool(self.parsed.text),
@@ -235,8 +271,10 @@ def visit_when(visit: Visit) -> str:
 
 def visit_traveller(visit: Visit) -> str:
     # Visit.published() guarantees both are published when present.
-    parts = [p for p in (visit.traveller, visit.traveller_position) if p is not None]
-    return ", ".join(str(p) for p in parts)
+    parts = [str(visit.traveller)] if visit.traveller else []
+    if visit.traveller_position:
+        parts.append(shown_text(visit.traveller_position, "title"))
+    return ", ".join(parts)
 
 
 def _xml_value(value: Any) -> Any:
@@ -273,14 +311,16 @@ class VisitRssFeed(Feed):
     """The visits most recently added to the registry, newest first."""
 
     feed_type = RssFeed
-    title = f"Visits – {SITE_NAME}"
-    description = (
+    description = gettext_lazy(
         "Official visits of NATO officials to the South Caucasus and Central Asia, as they are "
         "added to the Partnership Registry. Dates are given as precisely as the sources give "
         "them."
     )
     feed_guid = f"urn:uuid:{record_uuid('feed', 1)}"
     author_name = SITE_NAME  # Atom needs an author for entries without a traveller
+
+    def title(self) -> str:
+        return _("Visits – %(site)s") % {"site": SITE_NAME}
 
     def link(self) -> str:
         return first_url("registry:visit-list", "registry:home")
@@ -293,15 +333,21 @@ class VisitRssFeed(Feed):
 
     def item_title(self, item: Visit) -> str:
         # Readers may treat an RSS title as HTML: markup is escaped, apostrophes kept.
-        return item.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return (
+            shown_text(item, "title")
+            .replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+        )
 
     def item_description(self, item: Visit) -> str:
-        paragraphs = [f"Dates: {visit_when(item)}"]
+        paragraphs = [_("Dates: %(dates)s") % {"dates": visit_when(item)}]
         if traveller := visit_traveller(item):
-            paragraphs.append(f"Traveller: {traveller}")
+            paragraphs.append(_("Traveller: %(traveller)s") % {"traveller": traveller})
         if itinerary := item.itinerary_text():
-            paragraphs.append(f"Itinerary: {itinerary}")
-        paragraphs += [text for text in (item.purpose, item.summary) if text.strip()]
+            paragraphs.append(_("Itinerary: %(itinerary)s") % {"itinerary": itinerary})
+        texts = (shown_text(item, "purpose"), shown_text(item, "summary"))
+        paragraphs += [text for text in texts if text.strip()]
         return "".join(f"<p>{escape(' '.join(text.split()))}</p>" for text in paragraphs)
 
     def item_guid(self, item: Visit) -> str:
@@ -324,7 +370,7 @@ class VisitRssFeed(Feed):
         return item.traveller.name if item.traveller else None
 
     def item_categories(self, item: Visit) -> list[str]:
-        return [topic.name for topic in item.topics.all()]
+        return [shown_text(topic, "name") for topic in item.topics.all()]
 
 
 class VisitAtomFeed(VisitRssFeed):
@@ -335,7 +381,7 @@ class VisitAtomFeed(VisitRssFeed):
         return reverse("registry:visit-feed-atom")
 
     def item_title(self, item: Visit) -> str:
-        return item.title  # an Atom title is plain text
+        return shown_text(item, "title")  # an Atom title is plain text
 
 
 # --- Sitemap and robots.txt ---------------------------------------------------------------

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from registry.models import Organisation, Position
 from registry.publication.visibility import hide_hidden
 from registry.queries.sections import bounded, list_url
+from registry.translation import shown_text
 
 from .base import RecordDetailView
 
@@ -13,7 +17,7 @@ class OrganisationDetailView(RecordDetailView):
     model = Organisation
     template_name = "registry/organisation_detail.html"
     select = ("country",)
-    section_label, section_url = "Posts", "position-list"
+    section_label, section_url = gettext_lazy("Posts"), "position-list"
 
     def load_related(self, organisation):
         hide_hidden([organisation], "country")
@@ -29,8 +33,14 @@ class OrganisationDetailView(RecordDetailView):
 
     def get_meta_description(self):
         organisation = self.object
-        where = f" ({organisation.country.name})" if organisation.country else ""
-        return f"{organisation.name}{where}: its posts in the registry, with their sources."
+        name = shown_text(organisation, "name")
+        if organisation.country:
+            return _(
+                "%(organisation)s (%(country)s): its posts in the registry, with their sources."
+            ) % {"organisation": name, "country": shown_text(organisation.country, "name")}
+        return _("%(organisation)s: its posts in the registry, with their sources.") % {
+            "organisation": name
+        }
 
     def get_jsonld(self):
         organisation = self.object
@@ -38,17 +48,17 @@ class OrganisationDetailView(RecordDetailView):
             "@type": "GovernmentOrganization"
             if organisation.kind != Organisation.Kind.INTERNATIONAL
             else "Organization",
-            "name": organisation.name,
+            "name": shown_text(organisation, "name"),
             "url": self.absolute(organisation),
         }
         if organisation.short_name:
             data["alternateName"] = organisation.short_name
         if organisation.description:
-            data["description"] = organisation.description
+            data["description"] = shown_text(organisation, "description")
         if organisation.country:
             data["location"] = {
                 "@type": "Country",
-                "name": organisation.country.name,
+                "name": shown_text(organisation.country, "name"),
                 "url": self.absolute(organisation.country),
             }
         return data

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from registry.filters import OfficeFilterSet, PersonFilterSet, PositionFilterSet
 from registry.models import Appointment, Country, Office, Person, Position
@@ -12,6 +14,7 @@ from registry.publication.visibility import hide_hidden
 from registry.queries import facts
 from registry.queries.common import nulls_last, published_citations, topics_prefetch
 from registry.queries.sections import bounded, list_url
+from registry.translation import shown_text
 
 from . import as_of
 from .base import RecordDetailView, RecordListView
@@ -23,8 +26,8 @@ SUGGESTIONS = 10
 class OfficeListView(RecordListView):
     model = Office
     template_name = "registry/office_list.html"
-    page_title = "Offices"
-    meta_description = (
+    page_title = gettext_lazy("Offices")
+    meta_description = gettext_lazy(
         "NATO's liaison and representative offices for the South Caucasus and Central Asia, "
         "open and closed, with addresses, telephone numbers and dates."
     )
@@ -32,11 +35,14 @@ class OfficeListView(RecordListView):
     ordering = ("-ongoing", *nulls_last("-end_date"), "name", "pk")
     filterset_class = OfficeFilterSet
     filter_phrases = {
-        "current": {True: ", open", False: ", closed or end unknown"},
-        "country": ", in or covering {}",
-        "region": ", in or covering {}",
-        "source": ", citing “{}”",
-        "q": ", matching “{}”",
+        "current": {
+            True: pgettext_lazy("offices list title", ", open"),
+            False: pgettext_lazy("offices list title", ", closed or end unknown"),
+        },
+        "country": pgettext_lazy("offices list title", ", in or covering %(value)s"),
+        "region": pgettext_lazy("offices list title", ", in or covering %(value)s"),
+        "source": pgettext_lazy("offices list title", ", citing “%(value)s”"),
+        "q": pgettext_lazy("offices list title", ", matching “%(value)s”"),
     }
 
     def prepare(self, records):
@@ -49,12 +55,12 @@ class OfficeDetailView(as_of.AsOfMixin, RecordDetailView):
     model = Office
     template_name = "registry/office_detail.html"
     select = ("host_country", "succeeded_by")
-    section_label, section_url = "Offices", "office-list"
-    as_of_noun, as_of_own_text = "office", "open"
+    section_label, section_url = gettext_lazy("Offices"), "office-list"
+    as_of_noun, as_of_own_text = gettext_lazy("office"), gettext_lazy("open")
 
     def as_of_view(self, office, day):
         holders = as_of.holders(day, position__office=office)
-        return as_of.AsOfView(day, groups=[("Holders of its posts", holders)])
+        return as_of.AsOfView(day, groups=[(_("Holders of its posts"), holders)])
 
     def prefetches(self):
         return [
@@ -79,18 +85,31 @@ class OfficeDetailView(as_of.AsOfMixin, RecordDetailView):
 
     def get_meta_description(self):
         office = self.object
-        status = "closed" if office.is_closed else "open" if office.ongoing else ""
-        where = f" in {office.city}" if office.city else ""
-        return (
-            f"{office.name}{where}: address, telephone, email, dates"
-            f"{' (' + status + ')' if status else ''} and sources."
-        )
+        name = shown_text(office, "name")
+        if office.is_closed:
+            dates = _("dates (closed)")
+        elif office.ongoing:
+            dates = _("dates (open)")
+        else:
+            dates = _("dates")
+        if office.city:
+            return _(
+                "%(office)s in %(city)s: address, telephone, email, %(dates)s and sources."
+            ) % {
+                "office": name,
+                "city": office.city,
+                "dates": dates,
+            }
+        return _("%(office)s: address, telephone, email, %(dates)s and sources.") % {
+            "office": name,
+            "dates": dates,
+        }
 
     def get_jsonld(self):
         office = self.object
         data = {
             "@type": "GovernmentOrganization",
-            "name": office.name,
+            "name": shown_text(office, "name"),
             "url": self.absolute(office),
         }
         address = {"@type": "PostalAddress"}
@@ -112,7 +131,7 @@ class OfficeDetailView(as_of.AsOfMixin, RecordDetailView):
             data["dissolutionDate"] = office.end.isoformat()
         if place := place_schema(office):
             data["location"] = place
-        areas = [c.name for c in office.countries_covered.all()]
+        areas = [shown_text(c, "name") for c in office.countries_covered.all()]
         if areas:
             data["areaServed"] = areas
         return data
@@ -125,21 +144,21 @@ def facts_lines(text: str) -> list[str]:
 class PositionListView(RecordListView):
     model = Position
     template_name = "registry/position_list.html"
-    page_title = "Posts"
-    meta_description = (
+    page_title = gettext_lazy("Posts")
+    meta_description = gettext_lazy(
         "Posts in NATO's partnership with the South Caucasus and Central Asia and in partner "
         "governments: duties, dates, current and past holders."
     )
     ordering = ("title", "pk")
     filterset_class = PositionFilterSet
     filter_phrases = {
-        "country": " in {}",
-        "region": " in {}",
-        "office": " based in the {}",
-        "organisation": " of the {}",
-        "person": " held by {}",
-        "source": " citing “{}”",
-        "q": " matching “{}”",
+        "country": pgettext_lazy("posts list title", " in %(value)s"),
+        "region": pgettext_lazy("posts list title", " in %(value)s"),
+        "office": pgettext_lazy("posts list title", " based in the %(value)s"),
+        "organisation": pgettext_lazy("posts list title", " of the %(value)s"),
+        "person": pgettext_lazy("posts list title", " held by %(value)s"),
+        "source": pgettext_lazy("posts list title", " citing “%(value)s”"),
+        "q": pgettext_lazy("posts list title", " matching “%(value)s”"),
     }
 
     def get_queryset(self):
@@ -158,11 +177,11 @@ class PositionDetailView(as_of.AsOfMixin, RecordDetailView):
     model = Position
     template_name = "registry/position_detail.html"
     select = ("organisation", "office", "established_by")
-    section_label, section_url = "Posts", "position-list"
-    as_of_noun, as_of_own_text = "post", "in existence"
+    section_label, section_url = gettext_lazy("Posts"), "position-list"
+    as_of_noun, as_of_own_text = gettext_lazy("post"), gettext_lazy("in existence")
 
     def as_of_view(self, position, day):
-        return as_of.AsOfView(day, groups=[("Holders", as_of.holders(day, position=position))])
+        return as_of.AsOfView(day, groups=[(_("Holders"), as_of.holders(day, position=position))])
 
     holders_shown = 20
 
@@ -200,13 +219,16 @@ class PositionDetailView(as_of.AsOfMixin, RecordDetailView):
         current = ", ".join(a.person.name for a in position.current_appointments)
         last = position.last_recorded
         holder = (
-            f"Current holder: {current}."
+            _("Current holder: %(names)s.") % {"names": current}
             if current
-            else f"Last recorded holder: {last.person.name}."
+            else _("Last recorded holder: %(name)s.") % {"name": last.person.name}
             if last
-            else "No holder recorded."
+            else _("No holder recorded.")
         )
-        return f"{position.title}: duties, dates, current and past holders. {holder}"
+        return _("%(post)s: duties, dates, current and past holders. %(holder)s") % {
+            "post": shown_text(position, "title"),
+            "holder": holder,
+        }
 
     def get_jsonld(self):
         # A post is no schema.org type of its own: describe its current holders.
@@ -216,7 +238,7 @@ class PositionDetailView(as_of.AsOfMixin, RecordDetailView):
                 "@type": "Person",
                 "name": a.person.name,
                 "url": self.absolute(a.person),
-                "jobTitle": position.title,
+                "jobTitle": shown_text(position, "title"),
             }
             for a in position.current_appointments
         ]
@@ -225,8 +247,8 @@ class PositionDetailView(as_of.AsOfMixin, RecordDetailView):
 class PersonListView(RecordListView):
     model = Person
     template_name = "registry/person_list.html"
-    page_title = "People"
-    meta_description = (
+    page_title = gettext_lazy("People")
+    meta_description = gettext_lazy(
         "People in the record of NATO's partnership with the South Caucasus and Central Asia: "
         "officials who travelled, the counterparts they met, and the posts they held."
     )
@@ -234,9 +256,9 @@ class PersonListView(RecordListView):
     paginate_by = 50
     filterset_class = PersonFilterSet
     filter_phrases = {
-        "position": " who held the post of {}",
-        "source": " cited from “{}”",
-        "q": " matching “{}”",
+        "position": pgettext_lazy("people list title", " who held the post of %(value)s"),
+        "source": pgettext_lazy("people list title", " cited from “%(value)s”"),
+        "q": pgettext_lazy("people list title", " matching “%(value)s”"),
     }
 
     def prefetches(self):
@@ -257,7 +279,7 @@ class PersonListView(RecordListView):
 class PersonDetailView(RecordDetailView):
     model = Person
     template_name = "registry/person_detail.html"
-    section_label, section_url = "People", "person-list"
+    section_label, section_url = gettext_lazy("People"), "person-list"
 
     def load_related(self, person):
         appointments = bounded(
@@ -291,7 +313,10 @@ class PersonDetailView(RecordDetailView):
 
     def get_meta_description(self):
         person = self.object
-        return f"{person.name}: posts held, visits made and meetings attended. {person.summary}"
+        return _("%(person)s: posts held, visits made and meetings attended. %(summary)s") % {
+            "person": person.name,
+            "summary": shown_text(person, "summary"),
+        }
 
     def get_jsonld(self):
         person = self.object
@@ -301,8 +326,8 @@ class PersonDetailView(RecordDetailView):
             "url": self.absolute(person),
         }
         if person.summary:
-            data["description"] = person.summary
-        current = [a.position.title for a in self.appointments if a.ongoing]
+            data["description"] = shown_text(person, "summary")
+        current = [shown_text(a.position, "title") for a in self.appointments if a.ongoing]
         if current:
             data["jobTitle"] = current
         return data
@@ -330,7 +355,7 @@ class AppointmentDetailView(RecordDetailView):
     model = Appointment
     template_name = "registry/appointment_detail.html"
     select = ("person", "position", "position__organisation", "attested_visit")
-    section_label, section_url = "Posts", "position-list"
+    section_label, section_url = gettext_lazy("Posts"), "position-list"
 
     def prefetches(self):
         return ["position__other_names"]
@@ -342,20 +367,21 @@ class AppointmentDetailView(RecordDetailView):
 
     def get_page_title(self) -> str:
         appointment = self.object
-        return f"{appointment.person.name}, {appointment.position.title}"
+        return f"{appointment.person.name}, {shown_text(appointment.position, 'title')}"
 
     def get_meta_description(self):
         appointment = self.object
-        return (
-            f"{appointment.person.name} as {appointment.position.title}: "
-            f"{dates_text(appointment)}, with the sources that say so."
-        )
+        return _("%(person)s as %(post)s: %(dates)s, with the sources that say so.") % {
+            "person": appointment.person.name,
+            "post": shown_text(appointment.position, "title"),
+            "dates": dates_text(appointment),
+        }
 
     def get_jsonld(self):
         appointment = self.object
         role = {
             "@type": "Role",
-            "roleName": appointment.position.title,
+            "roleName": shown_text(appointment.position, "title"),
             "url": self.absolute(appointment),
             "member": {
                 "@type": "Person",

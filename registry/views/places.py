@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from registry.models import Country, Office, Organisation, Position, Region, VisitLeg
@@ -11,6 +13,7 @@ from registry.queries import facts
 from registry.queries.common import nulls_last, published_citations
 from registry.queries.sections import Section, bounded, list_url
 from registry.queries.timeline import Timeline, in_date_order
+from registry.translation import shown_text
 
 from . import as_of
 from .base import SITE_NAME, Footnotes, PageMixin, RecordDetailView, RecordListView, latest_update
@@ -18,8 +21,8 @@ from .base import SITE_NAME, Footnotes, PageMixin, RecordDetailView, RecordListV
 
 class HomeView(as_of.AsOfMixin, PageMixin, TemplateView):
     template_name = "registry/home.html"
-    page_title = "NATO partnerships in the South Caucasus and Central Asia"
-    meta_description = (
+    page_title = gettext_lazy("NATO partnerships in the South Caucasus and Central Asia")
+    meta_description = gettext_lazy(
         "The public record of NATO's partnerships with Armenia, Azerbaijan, Georgia, "
         "Kazakhstan, the Kyrgyz Republic, Tajikistan, Turkmenistan and Uzbekistan: offices, "
         "posts and their holders, visits, programmes and the sources behind every fact."
@@ -34,9 +37,9 @@ class HomeView(as_of.AsOfMixin, PageMixin, TemplateView):
         return as_of.AsOfView(
             day,
             groups=[
-                ("Offices", as_of.offices(day)),
-                ("Posts and their holders", as_of.holders(day, with_post=True)),
-                ("Partnerships", as_of.participations(day, "country")),
+                (_("Offices"), as_of.offices(day)),
+                (_("Posts and their holders"), as_of.holders(day, with_post=True)),
+                (_("Partnerships"), as_of.participations(day, "country")),
             ],
         )
 
@@ -94,9 +97,9 @@ class HomeView(as_of.AsOfMixin, PageMixin, TemplateView):
             "@type": "WebSite",
             "name": SITE_NAME,
             "url": self.absolute("/"),
-            "description": self.meta_description,
+            "description": str(self.meta_description),
             "about": [
-                {"@type": "Place", "name": region.name, "url": self.absolute(region)}
+                {"@type": "Place", "name": shown_text(region, "name"), "url": self.absolute(region)}
                 for region in self.regions
             ],
         }
@@ -183,8 +186,8 @@ class RegionListView(RecordListView):
 
     model = Region
     template_name = "registry/region_list.html"
-    page_title = "Regions"
-    meta_description = (
+    page_title = gettext_lazy("Regions")
+    meta_description = gettext_lazy(
         "The regions of NATO's partnerships covered by the registry, the South Caucasus and "
         "Central Asia, with their partner countries."
     )
@@ -201,7 +204,7 @@ class RegionListView(RecordListView):
 class RegionDetailView(PlaceDetailView):
     model = Region
     template_name = "registry/region_detail.html"
-    section_label, section_url = "Regions", "region-list"
+    section_label, section_url = gettext_lazy("Regions"), "region-list"
     many_countries = True
 
     def prefetches(self):
@@ -214,21 +217,21 @@ class RegionDetailView(PlaceDetailView):
         return {"region": record}
 
     def get_meta_description(self):
-        names = ", ".join(c.name for c in self.object.countries.all())
-        return (
-            f"NATO's partnership with {self.object.name} ({names}): timeline, offices, "
-            f"visits, officials met and sources."
-        )
+        names = ", ".join(shown_text(c, "name") for c in self.object.countries.all())
+        return _(
+            "NATO's partnership with %(region)s (%(countries)s): timeline, offices, "
+            "visits, officials met and sources."
+        ) % {"region": shown_text(self.object, "name"), "countries": names}
 
     def get_jsonld(self):
         region = self.object
         return {
             "@type": "Place",
-            "name": region.name,
+            "name": shown_text(region, "name"),
             "url": self.absolute(region),
-            "description": region.summary,
+            "description": shown_text(region, "summary"),
             "containsPlace": [
-                {"@type": "Country", "name": c.name, "url": self.absolute(c)}
+                {"@type": "Country", "name": shown_text(c, "name"), "url": self.absolute(c)}
                 for c in region.countries.all()
             ],
         }
@@ -243,8 +246,8 @@ class CountryDetailView(as_of.AsOfMixin, PlaceDetailView):
         return as_of.AsOfView(
             day,
             groups=[
-                ("Programmes", as_of.participations(day, "programme", country=country)),
-                ("Offices in the country", as_of.offices(day, host_country=country)),
+                (_("Programmes"), as_of.participations(day, "programme", country=country)),
+                (_("Offices in the country"), as_of.offices(day, host_country=country)),
             ],
         )
 
@@ -261,28 +264,31 @@ class CountryDetailView(as_of.AsOfMixin, PlaceDetailView):
 
     def get_breadcrumbs(self):
         region = self.object.region
-        trail = [(region.name, region.get_absolute_url())] if region else []
-        return [*trail, (self.object.name, None)]
+        trail = [(shown_text(region, "name"), region.get_absolute_url())] if region else []
+        return [*trail, (shown_text(self.object, "name"), None)]
 
     def get_meta_description(self):
-        return (
-            f"NATO and {self.object.name}: partnership timeline, offices, visits, "
-            f"officials met and sources. {self.object.profile}"
-        )
+        return _(
+            "NATO and %(country)s: partnership timeline, offices, visits, "
+            "officials met and sources. %(profile)s"
+        ) % {
+            "country": shown_text(self.object, "name"),
+            "profile": shown_text(self.object, "profile"),
+        }
 
     def get_jsonld(self):
         country = self.object
         data = {
             "@type": "Country",
-            "name": country.name,
+            "name": shown_text(country, "name"),
             "url": self.absolute(country),
             "identifier": country.iso_code,
-            "description": country.profile,
+            "description": shown_text(country, "profile"),
         }
         if country.region:
             data["containedInPlace"] = {
                 "@type": "Place",
-                "name": country.region.name,
+                "name": shown_text(country.region, "name"),
                 "url": self.absolute(country.region),
             }
         return data
@@ -300,5 +306,6 @@ def place_schema(office_or_event) -> dict | None:
         address["addressLocality"] = office_or_event.city
     if country:
         address["addressCountry"] = country.iso_code
-    name = ", ".join(part for part in (office_or_event.city, country and country.name) if part)
+    country_name = shown_text(country, "name") if country else ""
+    name = ", ".join(part for part in (office_or_event.city, country_name) if part)
     return {"@type": "Place", "name": name, "address": address}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from registry.filters import EventFilterSet, ProgrammeFilterSet
 from registry.models import Event, Participation, Position, Programme, Topic
@@ -12,9 +14,10 @@ from registry.publication.visibility import hide_hidden
 from registry.queries import facts
 from registry.queries.common import nulls_last, published_citations, topics_prefetch
 from registry.queries.sections import bounded, list_url
+from registry.translation import shown_text
 
 from . import as_of
-from .base import RecordDetailView, RecordListView
+from .base import RecordDetailView, RecordListView, record_title
 from .places import place_schema
 
 # Lists on a programme or summit page that are short by nature are still capped.
@@ -24,8 +27,8 @@ LINKED_CAP = 50
 class ProgrammeListView(RecordListView):
     model = Programme
     template_name = "registry/programme_list.html"
-    page_title = "Programmes"
-    meta_description = (
+    page_title = gettext_lazy("Programmes")
+    meta_description = gettext_lazy(
         "NATO partnership programmes, action plans, dialogues and forums with the South "
         "Caucasus and Central Asia: what each is, when it ran and what replaced it."
     )
@@ -33,9 +36,9 @@ class ProgrammeListView(RecordListView):
     ordering = (*nulls_last("start_date"), "name", "pk")
     filterset_class = ProgrammeFilterSet
     filter_phrases = {
-        "country": " with {}",
-        "source": " citing “{}”",
-        "q": " matching “{}”",
+        "country": pgettext_lazy("programmes list title", " with %(value)s"),
+        "source": pgettext_lazy("programmes list title", " citing “%(value)s”"),
+        "q": pgettext_lazy("programmes list title", " matching “%(value)s”"),
     }
 
     def prefetches(self):
@@ -51,12 +54,12 @@ class ProgrammeDetailView(as_of.AsOfMixin, RecordDetailView):
     model = Programme
     template_name = "registry/programme_detail.html"
     select = ("replaces", "part_of", "launched_at")
-    section_label, section_url = "Programmes", "programme-list"
-    as_of_noun, as_of_own_text = "programme", "running"
+    section_label, section_url = gettext_lazy("Programmes"), "programme-list"
+    as_of_noun, as_of_own_text = gettext_lazy("programme"), gettext_lazy("running")
 
     def as_of_view(self, programme, day):
         taking_part = as_of.participations(day, "country", programme=programme)
-        return as_of.AsOfView(day, groups=[("Countries taking part", taking_part)])
+        return as_of.AsOfView(day, groups=[(_("Countries taking part"), taking_part)])
 
     def prefetches(self):
         return [
@@ -88,14 +91,18 @@ class ProgrammeDetailView(as_of.AsOfMixin, RecordDetailView):
 
     def get_meta_description(self):
         programme = self.object
-        return f"{programme}: {programme.get_kind_display().lower()}. " + programme.description
+        return _("%(programme)s: %(kind)s. %(description)s") % {
+            "programme": record_title(programme),
+            "kind": programme.get_kind_display().lower(),
+            "description": shown_text(programme, "description"),
+        }
 
 
 class EventListView(RecordListView):
     model = Event
     template_name = "registry/event_list.html"
-    page_title = "Summits and events"
-    meta_description = (
+    page_title = gettext_lazy("Summits and events")
+    meta_description = gettext_lazy(
         "NATO summits and meetings that decided the Alliance's partnership with the South "
         "Caucasus and Central Asia, with their decisions and sources."
     )
@@ -103,11 +110,11 @@ class EventListView(RecordListView):
     ordering = (*nulls_last("start_date"), "name", "pk")
     filterset_class = EventFilterSet
     filter_phrases = {
-        "country": " in {}",
-        "topic": " on {}",
-        "year": " in {}",
-        "source": " citing “{}”",
-        "q": " matching “{}”",
+        "country": pgettext_lazy("events list title: country", " in %(value)s"),
+        "topic": pgettext_lazy("events list title", " on %(value)s"),
+        "year": pgettext_lazy("events list title: year", " in %(value)s"),
+        "source": pgettext_lazy("events list title", " citing “%(value)s”"),
+        "q": pgettext_lazy("events list title", " matching “%(value)s”"),
     }
 
     def prepare(self, records):
@@ -120,7 +127,7 @@ class EventDetailView(RecordDetailView):
     model = Event
     template_name = "registry/event_detail.html"
     select = ("country",)
-    section_label, section_url = "Summits and events", "event-list"
+    section_label, section_url = gettext_lazy("Summits and events"), "event-list"
 
     def prefetches(self):
         return [
@@ -143,28 +150,31 @@ class EventDetailView(RecordDetailView):
 
     def get_meta_description(self):
         event = self.object
-        return f"{event.name}: what NATO decided, where and when. {event.summary}"
+        return _("%(event)s: what NATO decided, where and when. %(summary)s") % {
+            "event": shown_text(event, "name"),
+            "summary": shown_text(event, "summary"),
+        }
 
     def get_jsonld(self):
         event = self.object
-        data = {"@type": "Event", "name": event.name, "url": self.absolute(event)}
+        data = {"@type": "Event", "name": shown_text(event, "name"), "url": self.absolute(event)}
         if event.start:
             data["startDate"] = event.start.isoformat()
         if event.end:
             data["endDate"] = event.end.isoformat()
         if event.summary:
-            data["description"] = event.summary
+            data["description"] = shown_text(event, "summary")
         if place := place_schema(event):
             data["location"] = place
-        data["organizer"] = {"@type": "GovernmentOrganization", "name": "NATO"}
+        data["organizer"] = {"@type": "GovernmentOrganization", "name": _("NATO")}
         return data
 
 
 class TopicListView(RecordListView):
     model = Topic
     template_name = "registry/topic_list.html"
-    page_title = "Topics"
-    meta_description = (
+    page_title = gettext_lazy("Topics")
+    meta_description = gettext_lazy(
         "Topics of NATO's partnership with the South Caucasus and Central Asia, from energy "
         "security to demining, with the visits and events that addressed them."
     )
@@ -179,7 +189,7 @@ class TopicListView(RecordListView):
 class TopicDetailView(RecordDetailView):
     model = Topic
     template_name = "registry/topic_detail.html"
-    section_label, section_url = "Topics", "topic-list"
+    section_label, section_url = gettext_lazy("Topics"), "topic-list"
 
     def load_related(self, topic):
         visits = bounded(
@@ -208,10 +218,10 @@ class TopicDetailView(RecordDetailView):
 
     def get_meta_description(self):
         topic = self.object
-        return (
-            f"{topic.name}: the visits, meetings and events of NATO's partnership with the "
-            f"South Caucasus and Central Asia that addressed it. {topic.description}"
-        )
+        return _(
+            "%(topic)s: the visits, meetings and events of NATO's partnership with the "
+            "South Caucasus and Central Asia that addressed it. %(description)s"
+        ) % {"topic": shown_text(topic, "name"), "description": shown_text(topic, "description")}
 
 
 class ParticipationDetailView(RecordDetailView):
@@ -220,31 +230,35 @@ class ParticipationDetailView(RecordDetailView):
     model = Participation
     template_name = "registry/participation_detail.html"
     select = ("country", "programme")
-    section_label, section_url = "Programmes", "programme-list"
+    section_label, section_url = gettext_lazy("Programmes"), "programme-list"
 
     def prefetches(self):
         return ["country__other_names", "programme__other_names"]
 
     def get_page_title(self) -> str:
         participation = self.object
-        return f"{participation.country.name} in the {participation.programme.name}"
+        return _("%(country)s in the %(programme)s") % {
+            "country": shown_text(participation.country, "name"),
+            "programme": shown_text(participation.programme, "name"),
+        }
 
     def get_meta_description(self):
         participation = self.object
-        return (
-            f"{participation.country.name} in the {participation.programme.name}: "
-            f"{dates_text(participation)}, with the sources that say so."
-        )
+        return _("%(country)s in the %(programme)s: %(dates)s, with the sources that say so.") % {
+            "country": shown_text(participation.country, "name"),
+            "programme": shown_text(participation.programme, "name"),
+            "dates": dates_text(participation),
+        }
 
     def get_jsonld(self):
         participation = self.object
         return {
             "@type": "Role",
-            "roleName": participation.programme.name,
+            "roleName": shown_text(participation.programme, "name"),
             "url": self.absolute(participation),
             "member": {
                 "@type": "Country",
-                "name": participation.country.name,
+                "name": shown_text(participation.country, "name"),
                 "url": self.absolute(participation.country),
             },
         }

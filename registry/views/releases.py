@@ -10,7 +10,10 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
@@ -29,8 +32,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 class ReleaseListView(RecordListView):
     model = Release
     template_name = "registry/release_list.html"
-    page_title = "Data releases"
-    meta_description = (
+    page_title = gettext_lazy("Data releases")
+    meta_description = gettext_lazy(
         "Dated, numbered and checksummed releases of everything public in the Partnership "
         "Registry: CSV, JSON and Popolo, described as a Frictionless data package."
     )
@@ -57,16 +60,26 @@ class ReleaseDetailView(PageMixin, DetailView):
     slug_url_kwarg = "number"
 
     def get_page_title(self) -> str:
-        return f"Release {self.object.number}"
+        return _("Release %(number)s") % {"number": self.object.number}
 
     def get_meta_description(self) -> str:
-        return (
-            f"Release {self.object.number} of the Partnership Registry, made on "
-            f"{self.object.made_at:%-d %B %Y}: {self.object.totals['records']} records."
-        )
+        records = self.object.totals["records"]
+        return ngettext(
+            "Release %(number)s of the Partnership Registry, made on %(date)s: %(records)s record.",
+            "Release %(number)s of the Partnership Registry, made on %(date)s: "
+            "%(records)s records.",
+            records,
+        ) % {
+            "number": self.object.number,
+            "date": date_format(self.object.made_at, "j F Y"),
+            "records": records,
+        }
 
     def get_breadcrumbs(self):
-        return [("Data releases", reverse("registry:release-list")), (self.get_page_title(), None)]
+        return [
+            (_("Data releases"), reverse("registry:release-list")),
+            (self.get_page_title(), None),
+        ]
 
     def get_last_updated(self):
         return self.object.made_at
@@ -78,7 +91,8 @@ class ReleaseDetailView(PageMixin, DetailView):
         release = self.object
         return {
             "@type": "Dataset",
-            "name": f"{SITE_NAME}, release {release.number}",
+            "name": _("%(site)s, release %(number)s")
+            % {"site": SITE_NAME, "number": release.number},
             "version": str(release.number),
             "datePublished": release.made_at.isoformat(),
             "url": self.absolute(release),
@@ -97,7 +111,7 @@ class ReleaseDetailView(PageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         titles = {table.name: table.title for table in TABLE_LIST}
         context["counts"] = [
-            (titles.get(name, name), name, count) for name, count in self.object.counts.items()
+            (str(titles.get(name, name)), name, count) for name, count in self.object.counts.items()
         ]
         context["previous"] = (
             Release.objects.filter(number__lt=self.object.number).order_by("-number").first()
@@ -111,7 +125,7 @@ def latest_release(request: HttpRequest) -> HttpResponse:
     names its own numbered address as canonical."""
     release = Release.objects.order_by("-number").only("number").first()
     if release is None:
-        raise Http404("No release has been made yet.")
+        raise Http404(_("No release has been made yet."))
     return ReleaseDetailView.as_view()(request, number=release.number)
 
 
@@ -128,7 +142,7 @@ def release_file(request: HttpRequest, number: int, name: str) -> HttpResponse:
             handle = storage().open(release.archive, "rb")
         except (FileNotFoundError, OSError):
             logger.error("The archive of release %s is missing from its storage.", number)
-            raise Http404("This release's archive cannot be found.") from None
+            raise Http404(_("This release's archive cannot be found.")) from None
         response = FileResponse(
             handle,
             as_attachment=True,
@@ -137,7 +151,7 @@ def release_file(request: HttpRequest, number: int, name: str) -> HttpResponse:
         )
         response["Content-Length"] = str(release.archive_bytes)
     else:
-        raise Http404("A release has no such file.")
+        raise Http404(_("A release has no such file."))
     response["ETag"] = f'"{release.archive_sha256}"'
     response["Cache-Control"] = IMMUTABLE
     return response
@@ -147,10 +161,12 @@ class ReleaseAtomFeed(Feed):
     """The releases, newest first."""
 
     feed_type = AtomFeed
-    title = f"Data releases – {SITE_NAME}"
-    subtitle = "Dated, numbered and checksummed releases of everything public."
+    subtitle = gettext_lazy("Dated, numbered and checksummed releases of everything public.")
     feed_guid = f"urn:uuid:{record_uuid('feed', 3)}"
     author_name = SITE_NAME
+
+    def title(self) -> str:
+        return _("Data releases – %(site)s") % {"site": SITE_NAME}
 
     def link(self) -> str:
         return reverse("registry:release-list")
@@ -162,7 +178,7 @@ class ReleaseAtomFeed(Feed):
         return Release.objects.defer("files").order_by("-number")[:FEED_ITEMS]
 
     def item_title(self, item: Release) -> str:
-        return f"Release {item.number}"
+        return _("Release %(number)s") % {"number": item.number}
 
     def item_link(self, item: Release) -> str:
         return item.get_absolute_url()
@@ -170,10 +186,14 @@ class ReleaseAtomFeed(Feed):
     def item_description(self, item: Release) -> str:
         totals = item.totals
         note = f"<p>{escape(item.note)}</p>" if item.note else ""
-        return note + (
-            f"<p>{totals['records']} records: {totals['added']} added, {totals['changed']} "
-            f"changed and {totals['removed']} removed since the release before.</p>"
-        )
+        summary = ngettext(
+            "%(records)s record: %(added)s added, %(changed)s changed and %(removed)s removed "
+            "since the release before.",
+            "%(records)s records: %(added)s added, %(changed)s changed and %(removed)s removed "
+            "since the release before.",
+            totals["records"],
+        ) % {key: totals[key] for key in ("records", "added", "changed", "removed")}
+        return note + f"<p>{escape(summary)}</p>"
 
     def item_guid(self, item: Release) -> str:
         return f"urn:uuid:{record_uuid('release', item.number)}"

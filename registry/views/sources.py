@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.links import safe_url
 from registry.models import (
@@ -27,39 +29,83 @@ from registry.models import (
 )
 from registry.queries.common import nulls_last
 from registry.queries.sections import bounded, list_url
+from registry.translation import shown_text
 
-from .base import RecordDetailView, RecordListView
+from .base import RecordDetailView, RecordListView, record_title
+
 
 # Each citable kind as shown under "Cited by": heading, model, linked records to load,
 # how to name a record, which page to link it to, and the public list that can show every
 # record of the kind citing the source (`?source=<slug>`), if there is one.
+def _participation_name(r: Participation) -> str:
+    return _("%(country)s in the %(programme)s") % {
+        "country": shown_text(r.country, "name"),
+        "programme": shown_text(r.programme, "name"),
+    }
+
+
+def _appointment_name(r: Appointment) -> str:
+    return _("%(person)s as %(post)s") % {
+        "person": r.person.name,
+        "post": shown_text(r.position, "title"),
+    }
+
+
 CITING_KINDS = [
-    ("Regions", Region, (), str, lambda r: r.get_absolute_url(), None),
-    ("Countries", Country, (), str, lambda r: r.get_absolute_url(), None),
-    ("Organisations", Organisation, (), lambda r: r.name, None, None),
-    ("Programmes", Programme, (), str, lambda r: r.get_absolute_url(), "programme-list"),
+    (gettext_lazy("Regions"), Region, (), record_title, lambda r: r.get_absolute_url(), None),
+    (gettext_lazy("Countries"), Country, (), record_title, lambda r: r.get_absolute_url(), None),
+    (gettext_lazy("Organisations"), Organisation, (), lambda r: shown_text(r, "name"), None, None),
     (
-        "Countries' participation in programmes",
+        gettext_lazy("Programmes"),
+        Programme,
+        (),
+        record_title,
+        lambda r: r.get_absolute_url(),
+        "programme-list",
+    ),
+    (
+        gettext_lazy("Countries' participation in programmes"),
         Participation,
         ("country", "programme"),
-        lambda r: f"{r.country.name} in the {r.programme.name}",
+        _participation_name,
         lambda r: r.programme.get_absolute_url(),
         None,
     ),
-    ("Offices", Office, (), str, lambda r: r.get_absolute_url(), "office-list"),
-    ("Posts", Position, (), str, lambda r: r.get_absolute_url(), "position-list"),
-    ("People", Person, (), str, lambda r: r.get_absolute_url(), "person-list"),
     (
-        "Appointments",
+        gettext_lazy("Offices"),
+        Office,
+        (),
+        record_title,
+        lambda r: r.get_absolute_url(),
+        "office-list",
+    ),
+    (
+        gettext_lazy("Posts"),
+        Position,
+        (),
+        record_title,
+        lambda r: r.get_absolute_url(),
+        "position-list",
+    ),
+    (gettext_lazy("People"), Person, (), str, lambda r: r.get_absolute_url(), "person-list"),
+    (
+        gettext_lazy("Appointments"),
         Appointment,
         ("person", "position"),
-        lambda r: f"{r.person.name} as {r.position.title}",
+        _appointment_name,
         lambda r: r.position.get_absolute_url(),
         None,
     ),
-    ("Summits and events", Event, (), str, lambda r: r.get_absolute_url(), "event-list"),
-    ("Visits", Visit, (), str, lambda r: r.get_absolute_url(), "visit-list"),
-    ("Topics", Topic, (), str, lambda r: r.get_absolute_url(), None),
+    (
+        gettext_lazy("Summits and events"),
+        Event,
+        (),
+        record_title,
+        lambda r: r.get_absolute_url(),
+        "event-list",
+    ),
+    (gettext_lazy("Visits"), Visit, (), record_title, lambda r: r.get_absolute_url(), "visit-list"),
+    (gettext_lazy("Topics"), Topic, (), record_title, lambda r: r.get_absolute_url(), None),
 ]
 
 SCHEMA_TYPES = {
@@ -85,8 +131,8 @@ class CitingRecord:
 class SourceListView(RecordListView):
     model = Source
     template_name = "registry/source_list.html"
-    page_title = "Sources"
-    meta_description = (
+    page_title = gettext_lazy("Sources")
+    meta_description = gettext_lazy(
         "The documents behind every fact in the Partnership Registry: NATO pages, "
         "publications, news and analysis, with their repaired full text."
     )
@@ -96,7 +142,7 @@ class SourceListView(RecordListView):
 class SourceDetailView(RecordDetailView):
     model = Source
     template_name = "registry/source_detail.html"
-    section_label, section_url = "Sources", "source-list"
+    section_label, section_url = gettext_lazy("Sources"), "source-list"
 
     def load_related(self, source):
         """The published records citing the source, grouped by kind, each group capped: two
@@ -115,7 +161,7 @@ class SourceDetailView(RecordDetailView):
             )
             shown.append((heading, content_type, name, url, records))
         wanted = Q(pk__in=[])
-        for _, content_type, _, _, records in shown:
+        for _heading, content_type, _name, _url, records in shown:
             if records.items:
                 wanted |= Q(content_type=content_type, object_id__in=[r.pk for r in records])
         passages = defaultdict(list)
@@ -143,8 +189,13 @@ class SourceDetailView(RecordDetailView):
 
     def get_meta_description(self):
         source = self.object
-        by = f" by {source.author}" if source.author else ""
-        return f"{source.title}{by}: full text and the registry records that cite it."
+        if source.author:
+            return _(
+                "%(source)s by %(author)s: full text and the registry records that cite it."
+            ) % {"source": source.title, "author": source.author}
+        return _("%(source)s: full text and the registry records that cite it.") % {
+            "source": source.title
+        }
 
     def get_jsonld(self):
         source = self.object

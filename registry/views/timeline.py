@@ -7,12 +7,16 @@ from itertools import groupby
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 
 from registry.models import Country, Region
 from registry.partial_dates import MAX_YEAR, MIN_YEAR
 from registry.queries.sections import COUNT_LIMIT
 from registry.queries.timeline import KINDS, Period, Timeline, decode_cursor, encode_cursor
+from registry.translation import shown_text
 
 from .base import Footnotes, PageMixin, friendly_errors, latest_update
 
@@ -20,18 +24,20 @@ PAGE_SIZE = 50
 
 
 class TimelineForm(forms.Form):
-    country = forms.ChoiceField(label="Country", required=False)
-    region = forms.ChoiceField(label="Region", required=False)
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
     kind = forms.ChoiceField(
-        label="Kind of fact", required=False, choices=[("", "All kinds"), *KINDS.items()]
+        label=gettext_lazy("Kind of fact"),
+        required=False,
+        choices=[("", gettext_lazy("All kinds")), *KINDS.items()],
     )
     first = forms.IntegerField(
-        label="From year",
+        label=gettext_lazy("From year"),
         required=False,
         validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
     )
     last = forms.IntegerField(
-        label="To year",
+        label=gettext_lazy("To year"),
         required=False,
         validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
     )
@@ -44,11 +50,11 @@ class TimelineForm(forms.Form):
         self.regions = {region.slug: region for region in regions}
         # A country may also be given by its ISO code, as on the visit list.
         self.codes = {country.iso_code.lower(): country.slug for country in countries}
-        self.fields["country"].choices = [("", "All countries")] + [
-            (country.slug, country.name) for country in countries
+        self.fields["country"].choices = [("", _("All countries"))] + [
+            (country.slug, shown_text(country, "name")) for country in countries
         ]
-        self.fields["region"].choices = [("", "All regions")] + [
-            (region.slug, region.name) for region in regions
+        self.fields["region"].choices = [("", _("All regions"))] + [
+            (region.slug, shown_text(region, "name")) for region in regions
         ]
 
     def full_clean(self) -> None:
@@ -71,21 +77,21 @@ class TimelineForm(forms.Form):
             return None
         cursor = decode_cursor(text)
         if cursor is None:
-            raise forms.ValidationError("Use the timeline's own links to move between pages.")
+            raise forms.ValidationError(_("Use the timeline's own links to move between pages."))
         return cursor
 
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("first"), cleaned.get("last")
         if first is not None and last is not None and last < first:
-            self.add_error("last", "The last year is before the first.")
+            self.add_error("last", _("The last year is before the first."))
         return cleaned
 
 
 class TimelineView(PageMixin, TemplateView):
     template_name = "registry/timeline.html"
-    page_title = "Timeline"
-    meta_description = (
+    page_title = gettext_lazy("Timeline")
+    meta_description = gettext_lazy(
         "Every dated fact of NATO's partnership with the South Caucasus and Central Asia in "
         "date order: programmes, participations, offices, summits, visits and appointments."
     )
@@ -140,7 +146,12 @@ class TimelineView(PageMixin, TemplateView):
             years=years,
             entries=self.entries,
             total=total,
-            total_label=f"more than {COUNT_LIMIT:,}" if total > COUNT_LIMIT else f"{total:,}",
+            total_label=(
+                _("more than %(count)s")
+                % {"count": number_format(COUNT_LIMIT, force_grouping=True)}
+                if total > COUNT_LIMIT
+                else number_format(total, force_grouping=True)
+            ),
             earlier=earlier,
             later=later,
             page_size=PAGE_SIZE,
@@ -154,21 +165,27 @@ class TimelineView(PageMixin, TemplateView):
         return response
 
     def get_page_title(self):
-        title = "Timeline"
+        title = _("Timeline")
         if self.kind:
-            title += f": {KINDS[self.kind].lower()} facts"
-        if self.country:
-            title += f" for {self.country.name}"
-        elif self.region:
-            title += f" for {self.region.name}"
+            title = _("%(title)s: %(kind)s facts") % {
+                "title": title,
+                "kind": str(KINDS[self.kind]).lower(),
+            }
+        place = self.country or self.region
+        if place:
+            title = _("%(title)s for %(place)s") % {
+                "title": title,
+                "place": shown_text(place, "name"),
+            }
+        period = {"title": title, "first": self.period.first, "last": self.period.last}
         if self.period.first and self.period.last:
-            title += f", {self.period.first}–{self.period.last}"
+            title = pgettext_lazy("timeline title", "%(title)s, %(first)s–%(last)s") % period
         elif self.period.first:
-            title += f", from {self.period.first}"
+            title = pgettext_lazy("timeline title", "%(title)s, from %(first)s") % period
         elif self.period.last:
-            title += f", to {self.period.last}"
+            title = pgettext_lazy("timeline title", "%(title)s, to %(last)s") % period
         if self.paged:
-            title += ", continued"
+            title = pgettext_lazy("timeline title", "%(title)s, continued") % {"title": title}
         return title
 
     def get_canonical_query(self):

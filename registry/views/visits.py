@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from registry.filters import MeetingFilterSet, VisitFilter
 from registry.models import Country, Meeting, Region, Visit
@@ -10,6 +12,7 @@ from registry.publication.visibility import hide_hidden
 from registry.queries import facts
 from registry.queries.common import legs_prefetch, published_citations, topics_prefetch
 from registry.queries.facts import newest_first, oldest_first
+from registry.translation import shown_text
 
 from .base import RecordDetailView, RecordListView
 from .places import place_schema
@@ -22,21 +25,21 @@ class VisitListView(RecordListView):
 
     model = Visit
     template_name = "registry/visit_list.html"
-    page_title = "Visits"
-    meta_description = (
+    page_title = gettext_lazy("Visits")
+    meta_description = gettext_lazy(
         "Official visits of NATO officials to the South Caucasus and Central Asia: itinerary, "
         "meetings, topics and sources. Filter by country, region, year and person."
     )
     paginate_by = 20
     filterset_class = VisitFilter
     filter_phrases = {
-        "country": " to {}",
-        "region": " to {}",
-        "year": " in {}",
-        "person": " involving {}",
-        "position": " by the {}",
-        "topic": " on {}",
-        "source": " cited from “{}”",
+        "country": pgettext_lazy("visits list title", " to %(value)s"),
+        "region": pgettext_lazy("visits list title", " to %(value)s"),
+        "year": pgettext_lazy("visits list title: year", " in %(value)s"),
+        "person": pgettext_lazy("visits list title", " involving %(value)s"),
+        "position": pgettext_lazy("visits list title", " by the %(value)s"),
+        "topic": pgettext_lazy("visits list title", " on %(value)s"),
+        "source": pgettext_lazy("visits list title", " cited from “%(value)s”"),
     }
 
     def get_queryset(self):
@@ -73,7 +76,7 @@ class VisitDetailView(RecordDetailView):
     model = Visit
     template_name = "registry/visit_detail.html"
     select = ("traveller", "traveller_position")
-    section_label, section_url = "Visits", "visit-list"
+    section_label, section_url = gettext_lazy("Visits"), "visit-list"
 
     def prefetches(self):
         return [
@@ -102,21 +105,27 @@ class VisitDetailView(RecordDetailView):
 
     def get_meta_description(self):
         visit = self.object
-        places = ", ".join(leg.country.name for leg in visit.stops())
-        who = visit.traveller.name if visit.traveller else "A NATO official"
-        return f"{who}'s visit to {places}: itinerary, meetings, topics and sources. " + (
-            visit.purpose or visit.summary
-        )
+        places = ", ".join(shown_text(leg.country, "name") for leg in visit.stops())
+        about = shown_text(visit, "purpose") or shown_text(visit, "summary")
+        if visit.traveller:
+            return _(
+                "%(person)s's visit to %(places)s: itinerary, meetings, topics and sources. "
+                "%(about)s"
+            ) % {"person": visit.traveller.name, "places": places, "about": about}
+        return _(
+            "A NATO official's visit to %(places)s: itinerary, meetings, topics and sources. "
+            "%(about)s"
+        ) % {"places": places, "about": about}
 
     def get_jsonld(self):
         visit = self.object
-        data = {"@type": "Event", "name": visit.title, "url": self.absolute(visit)}
+        data = {"@type": "Event", "name": shown_text(visit, "title"), "url": self.absolute(visit)}
         if visit.start:
             data["startDate"] = visit.start.isoformat()
         if visit.end:
             data["endDate"] = visit.end.isoformat()
         if visit.purpose or visit.summary:
-            data["description"] = visit.purpose or visit.summary
+            data["description"] = shown_text(visit, "purpose") or shown_text(visit, "summary")
         places = [place_schema(leg) for leg in visit.stops()]
         if places:
             data["location"] = [p for p in places if p]
@@ -128,7 +137,7 @@ class VisitDetailView(RecordDetailView):
                     "name": visit.traveller.name,
                     "url": self.absolute(visit.traveller),
                     **(
-                        {"jobTitle": visit.traveller_position.title}
+                        {"jobTitle": shown_text(visit.traveller_position, "title")}
                         if visit.traveller_position
                         else {}
                     ),
@@ -145,7 +154,7 @@ class VisitDetailView(RecordDetailView):
                 )
         if attendees:
             data["attendee"] = attendees
-        topics = [topic.name for topic in visit.topics.all()]
+        topics = [shown_text(topic, "name") for topic in visit.topics.all()]
         if topics:
             data["keywords"] = ", ".join(topics)
         return data
@@ -158,19 +167,19 @@ class MeetingListView(RecordListView):
 
     model = Meeting
     template_name = "registry/meeting_list.html"
-    page_title = "Officials met on visits"
-    meta_description = (
+    page_title = gettext_lazy("Officials met on visits")
+    meta_description = gettext_lazy(
         "The officials NATO's visiting officials met in the South Caucasus and Central Asia: "
         "who, in which post at the time, on which visit, where and when."
     )
     paginate_by = 50
     filterset_class = MeetingFilterSet
     filter_phrases = {
-        "country": " in {}",
-        "region": " in {}",
-        "person": ": {}",
-        "position": ", holders of the post of {}",
-        "topic": ", on {}",
+        "country": pgettext_lazy("officials met list title", " in %(value)s"),
+        "region": pgettext_lazy("officials met list title", " in %(value)s"),
+        "person": pgettext_lazy("officials met list title", ": %(value)s"),
+        "position": pgettext_lazy("officials met list title", ", holders of the post of %(value)s"),
+        "topic": pgettext_lazy("officials met list title", ", on %(value)s"),
     }
 
     def get_queryset(self):
