@@ -4,11 +4,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -128,6 +130,15 @@ def empty_cache():
     """Each test starts with an empty cache, so that nothing cached by one test (a page, a
     throttle count) is seen by another."""
     clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def english_to_start():
+    """Each test starts in English: a request to a French page leaves French active in the
+    thread it ran in, as a server's next request would reset."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
