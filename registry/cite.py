@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 PUBLISHER = "Partnership Registry"
 # BibTeX's special characters, each written so that it prints as itself.
@@ -53,6 +55,7 @@ class RecordCitation:
 
     @property
     def release_text(self) -> str:
+        """The release, in English: the note of the BibTeX, RIS and CSL forms (data)."""
         if self.release is None:
             return ""
         number, day, url = self.release
@@ -60,12 +63,34 @@ class RecordCitation:
 
     @property
     def text(self) -> str:
-        updated = f", last updated {self.updated:%-d %B %Y}" if self.updated else ""
-        text = (
-            f"{PUBLISHER}. “{self.title}” ({self.kind} record{updated}). {self.url} "
-            f"(accessed {self.accessed:%-d %B %Y})."
-        )
-        return f"{text} {self.release_text}" if self.release else text
+        """The plain-text citation, in the language of the page."""
+        values = {
+            "publisher": _("Partnership Registry"),
+            "title": self.title,
+            "kind": self.kind,
+            "url": self.url,
+            "accessed": date_format(self.accessed, "j F Y"),
+        }
+        if self.updated:
+            text = _(
+                "%(publisher)s. “%(title)s” (%(kind)s record, last updated %(updated)s). "
+                "%(url)s (accessed %(accessed)s)."
+            ) % {**values, "updated": date_format(self.updated, "j F Y")}
+        else:
+            text = (
+                _("%(publisher)s. “%(title)s” (%(kind)s record). %(url)s (accessed %(accessed)s).")
+                % values
+            )
+        if self.release is None:
+            return text
+        number, day, url = self.release
+        also = _("Also in %(publisher)s data release %(number)s (%(date)s), %(url)s.") % {
+            "publisher": values["publisher"],
+            "number": number,
+            "date": date_format(day, "j F Y"),
+            "url": url,
+        }
+        return f"{text} {also}"
 
     @property
     def bibtex(self) -> str:

@@ -19,14 +19,17 @@ from __future__ import annotations
 import re
 
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy
 
 LINK_SCHEMES = ("http", "https", "mailto", "tel")
 WEB_SCHEMES = ["http", "https"]
 
 web_url_validator = URLValidator(
     schemes=WEB_SCHEMES,
-    message="Enter a web address starting with http:// or https:// (other kinds of "
-    "address, such as javascript: or ftp:, cannot be stored).",
+    message=gettext_lazy(
+        "Enter a web address starting with http:// or https:// (other kinds of "
+        "address, such as javascript: or ftp:, cannot be stored)."
+    ),
 )
 
 _IGNORED_INSIDE = re.compile(r"[\t\n\r]")

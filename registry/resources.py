@@ -28,6 +28,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.fields import Field
 from import_export.resources import Diff
@@ -139,8 +140,11 @@ class RegistryResource(resources.ModelResource):
             return
         if revisions.pending_for(instance) is not None:
             raise ValidationError(
-                f"“{instance}” already has a pending revision waiting for review: publish or "
-                "discard it before importing a change to it."
+                _(
+                    "“%(record)s” already has a pending revision waiting for review: publish "
+                    "or discard it before importing a change to it."
+                )
+                % {"record": instance}
             )
         with transaction.atomic():
             self.write_instance(instance, is_create, row, **kwargs)
@@ -247,17 +251,20 @@ def parse_legs(text: str) -> list[VisitLeg]:
         cells = [cell.strip() for cell in item.split(LEG_PART_SEPARATOR)]
         if len(cells) > 4:
             raise ValueError(
-                f"Leg {number} has {len(cells)} parts; give country | city | from | until."
+                _("Leg %(number)s has %(count)s parts; give country | city | from | until.")
+                % {"number": number, "count": len(cells)}
             )
         country, city, start, end = [*cells, "", "", ""][:4]
         if not country:
-            raise ValueError(f"Leg {number} names no country.")
+            raise ValueError(_("Leg %(number)s names no country.") % {"number": number})
         try:
             leg = VisitLeg(order=number, country=find_record(Country, country), city=city)
             leg.start = PartialDate.parse(start) if start else None
             leg.end = PartialDate.parse(end) if end else None
         except ValueError as error:
-            raise ValueError(f"Leg {number}: {error}") from None
+            raise ValueError(
+                _("Leg %(number)s: %(error)s") % {"number": number, "error": error}
+            ) from None
         legs.append(leg)
     return legs
 
@@ -343,13 +350,23 @@ class VisitResource(RegistryResource):
             legs = list(visit.legs.all()) if visit.pk else []
         problems = []
         for number, leg in enumerate(legs, 1):
-            name = f"Stored leg {leg.order}" if stored else f"Leg {number}"
+            values = {"number": leg.order if stored else number}
             start, end = leg.start, leg.end
             if start and end and end.latest < start.earliest:
-                problems.append(f"{name} ends ({end}) before it starts ({start}).")
+                values.update(start=start, end=end)
+                problems.append(
+                    _("Stored leg %(number)s ends (%(end)s) before it starts (%(start)s).") % values
+                    if stored
+                    else _("Leg %(number)s ends (%(end)s) before it starts (%(start)s).") % values
+                )
             outside = _outside(visit, start, end)
             if outside:
-                problems.append(f"{name} lies outside the visit's dates: {outside}.")
+                values["outside"] = outside
+                problems.append(
+                    _("Stored leg %(number)s lies outside the visit's dates: %(outside)s.") % values
+                    if stored
+                    else _("Leg %(number)s lies outside the visit's dates: %(outside)s.") % values
+                )
         return problems
 
     def write_instance(self, instance: Visit, is_create: bool, row: Any, **kwargs: Any) -> None:
@@ -429,7 +446,9 @@ class AppointmentResource(RegistryResource):
         if pk:
             found = Appointment.objects.filter(pk=pk).first() if pk.isdigit() else None
             if found is None:
-                raise ValidationError({"id": f"There is no appointment with the id “{pk}”."})
+                raise ValidationError(
+                    {"id": _("There is no appointment with the id “%(id)s”.") % {"id": pk}}
+                )
             return found
         try:
             person = find_record(Person, _text(row.get("person")))

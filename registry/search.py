@@ -63,7 +63,7 @@ from registry.models import (
 )
 from registry.partial_dates import describe
 from registry.publication.visibility import is_public
-from registry.translation import in_french, shown_text
+from registry.translation import in_french, record_title, shown_text
 
 CONFIG = "english"
 # French pages search the French documents (migration 0028): each translated field's French
@@ -290,20 +290,6 @@ def _span(record) -> str:
     return describe(record, unknown="")
 
 
-def _heading(record: models.Model) -> str:
-    """A record as a hit's title names it, in the page's language: its translated name or
-    title in place of the English one in `str(record)`."""
-    text = str(record)
-    for name in ("name", "title"):
-        if name in getattr(record, "translated_fields", ()):
-            english = getattr(record, name) or ""
-            shown = shown_text(record, name)
-            if english and shown != english:
-                return shown if text == english else text.replace(english, shown, 1)
-            return text
-    return text
-
-
 def _join(*parts: str) -> str:
     return " · ".join(part for part in parts if part)
 
@@ -318,7 +304,7 @@ class SearchKind:
     model: type[models.Model]
     weights: dict[str, tuple[str, ...]]  # weight letter → fields (may follow relations)
     snippet_fields: tuple[str, ...]  # own text fields a snippet may be cut from, in order
-    heading: Callable[[models.Model], str] = _heading
+    heading: Callable[[models.Model], str] = record_title
     link: Callable[[models.Model], str | None] = lambda record: record.get_absolute_url()
     describe: Callable[[models.Model], str] = lambda record: ""
     select_related: tuple[str, ...] = ()
@@ -426,7 +412,7 @@ KINDS: tuple[SearchKind, ...] = (
         ("summary",),
         heading=lambda p: (
             _("%(country)s in %(programme)s")
-            % {"country": shown_text(p.country, "name"), "programme": _heading(p.programme)}
+            % {"country": shown_text(p.country, "name"), "programme": record_title(p.programme)}
         ),
         link=lambda p: p.country.get_absolute_url(),
         describe=lambda p: _join(p.get_stage_display(), _span(p)),

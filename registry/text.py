@@ -33,11 +33,17 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_save
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 __all__ = ["NUL_MESSAGE", "clean_instance_text", "clean_text", "refuse_nul", "xml_safe"]
 
 NUL = "\x00"
-NUL_MESSAGE = "This text contains a NUL character (U+0000), which cannot be stored; remove it."
+# Marked for translation but kept in English here (tests look for it in pages): raised as
+# `_(NUL_MESSAGE)`; in error_messages given at import time, use `gettext_lazy(NUL_MESSAGE)`.
+NUL_MESSAGE = gettext_noop(
+    "This text contains a NUL character (U+0000), which cannot be stored; remove it."
+)
 NUL_CODE = "null_characters_not_allowed"  # the code of Django's form-field check, reused
 
 _LINE_ENDS = re.compile(r"\r\n?")
@@ -67,7 +73,7 @@ def xml_safe(value: Any) -> str:
 def refuse_nul(value: Any) -> None:
     """Field validator: a NUL cannot be stored (and PostgreSQL refuses it outright)."""
     if isinstance(value, str) and NUL in value:
-        raise ValidationError(NUL_MESSAGE, code=NUL_CODE)
+        raise ValidationError(_(NUL_MESSAGE), code=NUL_CODE)
 
 
 def is_text_field(field: models.Field) -> bool:
@@ -96,7 +102,7 @@ def clean_instance_text(instance: models.Model, only: Iterable[str] | None = Non
     ]
     if with_nul:
         raise ValidationError(
-            {name: ValidationError(NUL_MESSAGE, code=NUL_CODE) for name in with_nul}
+            {name: ValidationError(_(NUL_MESSAGE), code=NUL_CODE) for name in with_nul}
         )
     for field in fields:
         value = getattr(instance, field.attname)

@@ -155,3 +155,17 @@ def shown_html(record: Any, field: str) -> SafeString:
     if fallback:
         return format_html('<span lang="{}">{}</span>', SOURCE_LANGUAGE, text)
     return conditional_escape(text)
+
+
+def record_title(record: Any) -> str:
+    """A record as a title names it (`str(record)`), in the active language: its translated
+    name or title in place of the English one ("Partnership for Peace (PfP)")."""
+    text = str(record)
+    for name in ("name", "title"):
+        if name in getattr(record, "translated_fields", ()):
+            english = getattr(record, name) or ""
+            shown = shown_text(record, name)
+            if english and shown != english:
+                return shown if text == english else text.replace(english, shown, 1)
+            return text
+    return text

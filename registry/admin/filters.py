@@ -151,7 +151,10 @@ class AutocompleteFilter(admin.FieldListFilter):
             }
 
 
-def year_filter(field_name: str, title: Any = gettext_lazy("year")) -> type[admin.SimpleListFilter]:
+YEAR = gettext_lazy("year")
+
+
+def year_filter(field_name: str, title: Any = YEAR) -> type[admin.SimpleListFilter]:
     """A filter by the calendar year of a date column (a partial date's first day)."""
 
     class YearFilter(admin.SimpleListFilter):

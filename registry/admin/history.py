@@ -421,8 +421,8 @@ class HistoryAdminMixin:
                 self.message_user(request, warning, messages.WARNING)
             if report.restored:
                 message = ngettext(
-                    "“%(record)s” was restored with %(count)d linked record.",
-                    "“%(record)s” was restored with %(count)d linked records.",
+                    "“%(record)s” was restored with %(count)d linked record(s).",
+                    "“%(record)s” was restored with %(count)d linked record(s).",
                     report.restored,
                 ) % {"record": report.record, "count": report.restored}
             else:

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from registry.models import Appointment, Person, Position
 from registry.models.people import peak_holders
@@ -74,14 +74,22 @@ class AppointmentFormSet(ParentAwareInlineFormSet):
             for form, span in group:
                 clashes = [(a, s) for a, s in rows if a is not form.instance and _overlap(span, s)]
                 limit = form.instance.position.max_holders
-                if clashes and peak_holders([span, *(s for _, s in clashes)]) > limit:
+                if clashes and peak_holders([span, *(s for _a, s in clashes)]) > limit:
+                    unknown = _("unknown")
                     names = ", ".join(
-                        f"{a.person} ({a.start or 'unknown'} – {a.end or '…'})" for a, _ in clashes
+                        f"{a.person} ({a.start or unknown} – {a.end or '…'})"
+                        for a, _span in clashes
                     )
                     form.add_error(
                         "start_date",
-                        f"{form.instance.position} may have {limit} holder(s) at once; "
-                        f"these appointments overlap: {names}.",
+                        ngettext(
+                            "%(post)s may have %(limit)d holder(s) at once; "
+                            "these appointments overlap: %(names)s.",
+                            "%(post)s may have %(limit)d holder(s) at once; "
+                            "these appointments overlap: %(names)s.",
+                            limit,
+                        )
+                        % {"post": form.instance.position, "limit": limit, "names": names},
                     )
 
 

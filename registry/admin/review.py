@@ -81,8 +81,8 @@ class ReviewAdminMixin:
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d pending revision published.",
-                    "%(count)d pending revisions published.",
+                    "%(count)d pending revision(s) published.",
+                    "%(count)d pending revision(s) published.",
                     published,
                 )
                 % {"count": published},

@@ -73,9 +73,9 @@ class SourceAdmin(PublishableAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "The full text was saved with %(count)d repair; it is listed under "
+                    "The full text was saved with %(count)d repair(s); they are listed under "
                     "“Last repairs applied to the text” and in the history.",
-                    "The full text was saved with %(count)d repairs; they are listed under "
+                    "The full text was saved with %(count)d repair(s); they are listed under "
                     "“Last repairs applied to the text” and in the history.",
                     len(repairs),
                 )

@@ -187,9 +187,12 @@ class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
         if problem:
             self.message_user(
                 request,
-                f"Saved, but check the traveller's post: {problem} If the sources say "
-                f"{obj.traveller} held it then, record or correct the appointment on "
-                "their page; if not, correct this visit's post or dates.",
+                _(
+                    "Saved, but check the traveller's post: %(problem)s If the sources say "
+                    "%(traveller)s held it then, record or correct the appointment on "
+                    "their page; if not, correct this visit's post or dates."
+                )
+                % {"problem": problem, "traveller": obj.traveller},
                 messages.WARNING,
             )
 

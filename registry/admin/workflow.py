@@ -482,7 +482,7 @@ class PublicationAdminMixin:
                 self.message_user(
                     request,
                     ngettext(
-                        "%(count)d of them is not public yet or any more because of its "
+                        "%(count)d of them are not public yet or any more because of their "
                         "publish or expiry time: %(records)s.",
                         "%(count)d of them are not public yet or any more because of their "
                         "publish or expiry time: %(records)s.",

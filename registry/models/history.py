@@ -30,6 +30,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, pre_delete
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -46,7 +48,9 @@ UNDIFFED_FIELDS = {"created_at", "updated_at", "version"}
 # Children deleted with their parent outside any batch (a queryset delete in a shell) are
 # found by time: their deletion records are this close to the parent's.
 CASCADE_WINDOW = dt.timedelta(seconds=1)
-STALE_REVERT = (
+# Marked for translation but kept in English here (tests look for it in pages): show it
+# with `_(STALE_REVERT)`.
+STALE_REVERT = gettext_noop(
     "Someone else saved this record after you opened this page, so nothing was reverted. "
     "Look at its history again and choose the version to revert to."
 )
@@ -455,10 +459,17 @@ def _hold_back_uncited(instance: models.Model, report: RevertReport, done: str) 
     if instance in blockers:
         instance.status = Status.DRAFT
         instance.save()
-        report.warnings.append(
-            f"{done} as a draft and not published: {blockers[instance]}. A record is "
-            "published only with a source the public can see."
-        )
+        if done == "Restored":
+            message = _(
+                "Restored as a draft and not published: %(reason)s. A record is published "
+                "only with a source the public can see."
+            )
+        else:
+            message = _(
+                "Reverted as a draft and not published: %(reason)s. A record is published "
+                "only with a source the public can see."
+            )
+        report.warnings.append(message % {"reason": blockers[instance]})
 
 
 def m2m_values(record: Any) -> dict[str, list[Any]]:
@@ -486,14 +497,19 @@ def _instance(record: Any, report: RevertReport) -> models.Model:
         related = model_field.related_model._default_manager
         if value is None or related.filter(pk=value).exists():
             continue
-        label = f"{instance._meta.verbose_name} “{_label(record)}”"
+        label = _("%(kind)s “%(name)s”") % {
+            "kind": instance._meta.verbose_name,
+            "name": _label(record),
+        }
         if not model_field.null:
             raise RevertError(
-                f"The {model_field.verbose_name} of {label} (#{value}) no longer exists."
+                _("The %(field)s of %(record)s (#%(id)s) no longer exists.")
+                % {"field": model_field.verbose_name, "record": label, "id": value}
             )
         setattr(instance, model_field.attname, None)
         report.warnings.append(
-            f"The {model_field.verbose_name} of {label} no longer exists and was left empty."
+            _("The %(field)s of %(record)s no longer exists and was left empty.")
+            % {"field": model_field.verbose_name, "record": label}
         )
     return instance
 
@@ -601,15 +617,16 @@ def revert_to(
     history = Versions(model, pk)
     snapshot = history.snapshot(version.date)
     if snapshot.parent is None:
-        raise RevertError("The record did not exist at that version.")
+        raise RevertError(_("The record did not exist at that version."))
     when = version.date
+    # Stored in the history as written: not translated.
     reason = f"Reverted to the version of {when:%Y-%m-%d %H:%M:%S} UTC"
     with transaction.atomic(), recorded(reason=reason, user=user):
         current = model._default_manager.select_for_update().filter(pk=pk).first()
         if current is None:
-            raise RevertError("The record has been deleted: restore it instead.")
+            raise RevertError(_("The record has been deleted: restore it instead."))
         if expected_version is not None and current.version != expected_version:
-            raise RevertError(STALE_REVERT)
+            raise RevertError(_(STALE_REVERT))
         report = RevertReport(record=current)
         instance, guarded = _write_parent(
             snapshot.parent, current, report, keep_publication=keep_publication
@@ -659,10 +676,10 @@ def restore(
     record as a draft (for users who may not publish).
     """
     if deletion.history_type != "-":
-        raise RevertError("That history entry is not a deletion.")
+        raise RevertError(_("That history entry is not a deletion."))
     pk = deletion.id
     if model._default_manager.filter(pk=pk).exists():
-        raise RevertError("The record exists: there is nothing to restore.")
+        raise RevertError(_("The record exists: there is nothing to restore."))
     history = Versions(model, pk)
     before = _ordered(list(history.own_records().filter(history_date__lt=deletion.history_date)))
     # The state before the deletion: records written by the deletion itself (links it
@@ -690,7 +707,7 @@ def restore(
         instance = _instance(parent, report)
         if as_draft and hasattr(instance, "status"):
             if instance.status != Status.DRAFT:
-                report.warnings.append("Restored as a draft: only a Publisher may publish it.")
+                report.warnings.append(_("Restored as a draft: only a Publisher may publish it."))
             instance.status = Status.DRAFT
         guarded = {n: getattr(instance, n) for n in GUARDED_DATES.get(model.__name__, ())}
         if guarded:

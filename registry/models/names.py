@@ -13,6 +13,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from .base import SpanMixin, date_fields, span_constraints
 from .versioning import Versioned
@@ -25,18 +26,20 @@ class OtherName(SpanMixin, Versioned):
     city = models.CharField(
         max_length=100,
         blank=True,
-        help_text=(
+        help_text=gettext_lazy(
             "Only on a country, for one of its cities: the city's name as the records write it "
             "today (e.g. Astana). Leave empty when this is a name of the record itself."
         ),
     )
     name = models.CharField(
-        max_length=200, help_text="The name used then, as the sources write it."
+        max_length=200, help_text=gettext_lazy("The name used then, as the sources write it.")
     )
     start_date, start_precision = date_fields("used from")
     end_date, end_precision = date_fields("used until")
     note = models.CharField(
-        max_length=300, blank=True, help_text='Optional, public: e.g. "renamed in March 2019".'
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy('Optional, public: e.g. "renamed in March 2019".'),
     )
 
     class Meta:

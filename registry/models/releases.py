@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 class Release(models.Model):
@@ -44,7 +45,7 @@ class Release(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Release {self.number}"
+        return _("Release %(number)s") % {"number": self.number}
 
     def get_absolute_url(self) -> str:
         return reverse("registry:release-detail", kwargs={"number": self.number})
@@ -93,4 +94,8 @@ class ReleaseRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.table} {self.record_id} in release {self.release_id}"
+        return _("%(table)s %(id)s in release %(number)s") % {
+            "table": self.table,
+            "id": self.record_id,
+            "number": self.release_id,
+        }

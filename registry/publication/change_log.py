@@ -31,7 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry.models.changes import PublicChange
 from registry.models.history import CHILDREN, child_specs
@@ -159,7 +159,15 @@ def changes_between(before: PublicView, after: PublicView, now: dt.datetime) -> 
 
 
 def record(key: Key, before: PublicView, *, note: str = "", editor: str = "") -> list[PublicChange]:
-    """Write the entries of `key`'s change since `before`; its future entries are redone."""
+    """Write the entries of `key`'s change since `before`; its future entries are redone.
+
+    The entries are stored text (labels, field names, values): written in the site's
+    default language, whatever language the editor who saved reads the admin in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _record(key, before, note=note, editor=editor)
+
+
+def _record(key: Key, before: PublicView, *, note: str, editor: str) -> list[PublicChange]:
     model, pk = key
     now = timezone.now()
     after = public_view(model, pk)

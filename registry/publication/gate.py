@@ -20,9 +20,10 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
-NO_CITATION = "it cites no source: add a citation on its page"
-DRAFT_SOURCES_ONLY = "its only sources are not public: publish the source first"
+NO_CITATION = gettext_lazy("it cites no source: add a citation on its page")
+DRAFT_SOURCES_ONLY = gettext_lazy("its only sources are not public: publish the source first")
 
 
 def _citation_model() -> type[models.Model]:

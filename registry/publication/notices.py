@@ -8,18 +8,21 @@ from typing import Any
 
 from django.db import models
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from registry.models.history import history_model
 
 from .visibility import PublicState, public_state
 
+# Stored as history reasons and compared by code: never translated.
 PUBLISHED_REASON, UNPUBLISHED_REASON = "Published", "Unpublished"
 
 STATE_WORDS = {
-    PublicState.DRAFT: "a draft",
-    PublicState.SCHEDULED: "scheduled, not public yet",
-    PublicState.EXPIRED: "expired, no longer public",
-    PublicState.LIVE: "published",
+    PublicState.DRAFT: pgettext_lazy("the record is ...", "a draft"),
+    PublicState.SCHEDULED: pgettext_lazy("the record is ...", "scheduled, not public yet"),
+    PublicState.EXPIRED: pgettext_lazy("the record is ...", "expired, no longer public"),
+    PublicState.LIVE: pgettext_lazy("the record is ...", "published"),
 }
 
 
@@ -51,42 +54,53 @@ def public_notice(obj: models.Model | None) -> dict[str, Any]:
     if obj is None or obj.pk is None:
         return {
             "state": "new",
-            "title": "New record: it will be saved as a draft",
-            "lines": ["The public sees nothing of it until a Publisher publishes it."],
+            "title": _("New record: it will be saved as a draft"),
+            "lines": [_("The public sees nothing of it until a Publisher publishes it.")],
         }
     state = public_state(obj)
     lines: list[str] = []
     if state == PublicState.DRAFT:
-        title = "Draft: the public does not see this record"
+        title = _("Draft: the public does not see this record")
         unpublished = last_unpublished(obj)
         if unpublished is not None:
-            who = unpublished.history_username or "someone"
-            lines.append(f"It was unpublished on {local_time(unpublished.history_date)} by {who}.")
+            who = unpublished.history_username or _("someone")
+            lines.append(
+                _("It was unpublished on %(time)s by %(user)s.")
+                % {"time": local_time(unpublished.history_date), "user": who}
+            )
         if obj.publish_at:
             lines.append(
-                f"Once published it will appear on {local_time(obj.publish_at)}."
+                _("Once published it will appear on %(time)s.")
+                % {"time": local_time(obj.publish_at)}
                 if obj.publish_at > timezone.now()
-                else "Once published it will appear at once."
+                else _("Once published it will appear at once.")
             )
     elif state == PublicState.SCHEDULED:
-        title = f"Scheduled: public from {local_time(obj.publish_at)}"
-        lines.append("It is published, but the public will see it only from that time.")
+        title = _("Scheduled: public from %(time)s") % {"time": local_time(obj.publish_at)}
+        lines.append(_("It is published, but the public will see it only from that time."))
     elif state == PublicState.EXPIRED:
-        title = f"Expired: not public since {local_time(obj.expire_at)}"
-        lines.append("It is published, but its expiry time has passed.")
+        title = _("Expired: not public since %(time)s") % {"time": local_time(obj.expire_at)}
+        lines.append(_("It is published, but its expiry time has passed."))
     else:
-        title = "Published: the public sees this record"
+        title = _("Published: the public sees this record")
         lines.append(
-            "An Editor's changes wait as a pending revision until a Publisher publishes them; "
-            "a Publisher's save updates the public page at once."
+            _(
+                "An Editor's changes wait as a pending revision until a Publisher publishes "
+                "them; a Publisher's save updates the public page at once."
+            )
         )
     if state in (PublicState.LIVE, PublicState.SCHEDULED) and obj.expire_at:
-        lines.append(f"It will disappear from the public site on {local_time(obj.expire_at)}.")
+        lines.append(
+            _("It will disappear from the public site on %(time)s.")
+            % {"time": local_time(obj.expire_at)}
+        )
     if state == PublicState.LIVE and not type(obj).objects.published().filter(pk=obj.pk).exists():
-        title = "Published, but hidden"
+        title = _("Published, but hidden")
         lines = [
-            "The public does not see it while a record it depends on (such as its person, "
-            "post, country, programme or traveller) is not public.",
+            _(
+                "The public does not see it while a record it depends on (such as its "
+                "person, post, country, programme or traveller) is not public."
+            ),
             *lines,
         ]
     return {"state": state.value, "title": title, "lines": lines}

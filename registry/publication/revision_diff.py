@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
 
 from registry.forms import partial_date_pairs
 from registry.models.base import to_partial
@@ -60,7 +61,7 @@ def _related_label(model: type[models.Model], pk: Any, public: bool = False) -> 
         obj = model.objects.published().filter(pk=pk).first()
         return str(obj) if obj is not None else None
     obj = model._base_manager.filter(pk=pk).first()
-    return str(obj) if obj is not None else f"#{pk} (deleted)"
+    return str(obj) if obj is not None else _("#%(pk)s (deleted)") % {"pk": pk}
 
 
 def _shown(model: type[models.Model], name: str, value: Any, public: bool = False) -> str:
@@ -76,7 +77,7 @@ def _shown(model: type[models.Model], name: str, value: Any, public: bool = Fals
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return str(value)
 
 

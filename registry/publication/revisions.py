@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registry.models.history import (
     ChildSpec,
@@ -181,7 +182,7 @@ def write(model: type[models.Model], pk: Any, data: dict[str, Any]) -> RevertRep
     (status, publish at, expire at) stay as stored: a revision changes content only."""
     current = model._default_manager.select_for_update().filter(pk=pk).first()
     if current is None:
-        raise RevisionError("The record has been deleted since this revision was saved.")
+        raise RevisionError(_("The record has been deleted since this revision was saved."))
     report = RevertReport(record=current)
     data = resolved(data, capture(current))
     parent = _Row(data["parent"])
@@ -273,16 +274,20 @@ def save(
         if revision is None:
             if number is not None:
                 raise RevisionError(
-                    "The pending revision you started from was published or discarded "
-                    "meanwhile, so nothing was saved. Open the record again."
+                    _(
+                        "The pending revision you started from was published or discarded "
+                        "meanwhile, so nothing was saved. Open the record again."
+                    )
                 )
             revision = PendingRevision(
                 content_type=ct, object_id=record.pk, created_by=user, number=0
             )
         elif number != revision.number:
             raise RevisionError(
-                "Someone else saved the pending revision after you opened this record, so "
-                "nothing was saved. Open the record again to see their changes."
+                _(
+                    "Someone else saved the pending revision after you opened this record, so "
+                    "nothing was saved. Open the record again to see their changes."
+                )
             )
         # Saved against the live rows as they are now (the form laid the revision over
         # them): publishing writes what changed since, and keeps what others publish.
@@ -304,13 +309,14 @@ def publish(revision: PendingRevision, user: Any, *, reason: str | None = None) 
     """Write the revision over the live rows and delete it, as one version in the record's
     history. Refused, with nothing written, if the result could not be published."""
     model = revision.content_type.model_class()
+    # The reason is stored in the history (compared and shown as written): not translated.
     who = revision.updated_by.get_username() if revision.updated_by else "an editor"
     reason = reason or f"Published the pending revision by {who}"
     with transaction.atomic(), recorded(reason=reason[:100], user=user):
         claimed = PendingRevision.objects.filter(pk=revision.pk, number=revision.number).delete()
         if not claimed[0]:
             raise RevisionError(
-                "The pending revision changed or was published since this page was opened."
+                _("The pending revision changed or was published since this page was opened.")
             )
         report = write(model, revision.object_id, revision.data)
         blockers = publication_blockers([report.record])

@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 # How many items a section of a record's page shows before "See all".
 SECTION_CAP = 10
@@ -41,8 +43,10 @@ class Section:
     def total_label(self) -> str:
         """The total as a page says it: "1,234", or "more than 1,000" past the count limit."""
         if self.total > COUNT_LIMIT:
-            return f"more than {COUNT_LIMIT:,}"
-        return f"{self.total:,}"
+            return _("more than %(count)s") % {
+                "count": number_format(COUNT_LIMIT, force_grouping=True)
+            }
+        return number_format(self.total, force_grouping=True)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.items)

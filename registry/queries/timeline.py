@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F, IntegerField, Q, QuerySet, Value
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from registry.models import (
     Appointment,
@@ -29,19 +31,20 @@ from registry.models import (
     VisitLeg,
 )
 from registry.partial_dates import PartialDate
+from registry.translation import record_title, shown_text
 
 from .common import attach_citations
 from .facts import in_countries_q
 from .sections import COUNT_LIMIT
 
 KINDS = {
-    "participation": "Participation",
-    "programme": "Programme",
-    "office": "Office",
-    "event": "Event",
-    "visit": "Visit",
-    "appointment": "Appointment",
-    "position": "Post",
+    "participation": pgettext_lazy("timeline kind", "Participation"),
+    "programme": pgettext_lazy("timeline kind", "Programme"),
+    "office": pgettext_lazy("timeline kind", "Office"),
+    "event": pgettext_lazy("timeline kind", "Event"),
+    "visit": pgettext_lazy("timeline kind", "Visit"),
+    "appointment": pgettext_lazy("timeline kind", "Appointment"),
+    "position": pgettext_lazy("timeline kind", "Post"),
 }
 
 
@@ -61,34 +64,41 @@ class Entry:
 
     @property
     def kind_label(self) -> str:
-        return KINDS[self.kind]
+        return str(KINDS[self.kind])
 
 
 # --- One entry per dated edge of a record -----------------------------------------------
 
 
 def participation_entry(p: Participation, edge: str, *, with_country: bool = True) -> Entry:
-    title = f"{p.country.name}: {p.programme}" if with_country else str(p.programme)
+    programme = record_title(p.programme)
+    title = f"{shown_text(p.country, 'name')}: {programme}" if with_country else programme
     url = p.programme.get_absolute_url()
     if edge == "end":
-        return Entry(p.end, "participation", "Partnership ended", title, url, p, edge=edge)
+        return Entry(p.end, "participation", _("Partnership ended"), title, url, p, edge=edge)
     preparing = p.stage == Participation.Stage.IN_PREPARATION
-    badges = [p.programme.get_kind_display()] + (["In preparation"] if preparing else [])
-    label = "Partnership in preparation" if preparing else "Partnership began"
-    return Entry(p.start, "participation", label, title, url, p, p.summary, badges)
+    badges = [p.programme.get_kind_display()] + ([_("In preparation")] if preparing else [])
+    label = _("Partnership in preparation") if preparing else _("Partnership began")
+    return Entry(p.start, "participation", label, title, url, p, shown_text(p, "summary"), badges)
 
 
 def programme_entry(programme: Programme, edge: str) -> Entry:
     url = programme.get_absolute_url()
     if edge == "end":
         return Entry(
-            programme.end, "programme", "Programme ended", str(programme), url, programme, edge=edge
+            programme.end,
+            "programme",
+            _("Programme ended"),
+            record_title(programme),
+            url,
+            programme,
+            edge=edge,
         )
     return Entry(
         programme.start,
         "programme",
-        "Programme launched",
-        str(programme),
+        _("Programme launched"),
+        record_title(programme),
         url,
         programme,
         programme.get_kind_display(),
@@ -97,13 +107,13 @@ def programme_entry(programme: Programme, edge: str) -> Entry:
 
 def office_entry(office: Office, edge: str) -> Entry:
     date, label = (
-        (office.end, "Office closed") if edge == "end" else (office.start, "Office opened")
+        (office.end, _("Office closed")) if edge == "end" else (office.start, _("Office opened"))
     )
     return Entry(
         date,
         "office",
         label,
-        office.name,
+        shown_text(office, "name"),
         office.get_absolute_url(),
         office,
         office.city,
@@ -116,7 +126,7 @@ def event_entry(event: Event, edge: str = "start") -> Entry:
         event.start,
         "event",
         event.get_kind_display(),
-        event.name,
+        shown_text(event, "name"),
         event.get_absolute_url(),
         event,
         event.city,
@@ -126,23 +136,34 @@ def event_entry(event: Event, edge: str = "start") -> Entry:
 def visit_entry(visit: Visit, edge: str = "start") -> Entry:
     who = visit.traveller.name if visit.traveller else ""
     if visit.traveller_position:
-        who = f"{who}, {visit.traveller_position.title}" if who else str(visit.traveller_position)
-    return Entry(visit.start, "visit", "Visit", visit.title, visit.get_absolute_url(), visit, who)
+        post = shown_text(visit.traveller_position, "title")
+        who = f"{who}, {post}" if who else post
+    title = shown_text(visit, "title")
+    return Entry(
+        visit.start,
+        "visit",
+        pgettext("timeline", "Visit"),
+        title,
+        visit.get_absolute_url(),
+        visit,
+        who,
+    )
 
 
 def appointment_entry(a: Appointment, edge: str) -> Entry:
-    title = f"{a.person.name}: {a.position.title}"
-    date, label = (a.end, "Left post") if edge == "end" else (a.start, "Took up post")
+    title = f"{a.person.name}: {shown_text(a.position, 'title')}"
+    date, label = (a.end, _("Left post")) if edge == "end" else (a.start, _("Took up post"))
     return Entry(date, "appointment", label, title, a.person.get_absolute_url(), a, edge=edge)
 
 
 def position_entry(position: Position, edge: str) -> Entry:
     date, label = (
-        (position.end, "Post abolished") if edge == "end" else (position.start, "Post created")
+        (position.end, _("Post abolished"))
+        if edge == "end"
+        else (position.start, _("Post created"))
     )
-    return Entry(
-        date, "position", label, position.title, position.get_absolute_url(), position, edge=edge
-    )
+    title = shown_text(position, "title")
+    return Entry(date, "position", label, title, position.get_absolute_url(), position, edge=edge)
 
 
 BUILDERS: dict[str, Callable[[Any, str], Entry]] = {
@@ -370,7 +391,7 @@ class Timeline:
         and one for all their citations, whatever the kinds on the page."""
         kinds = list(KINDS)
         wanted: dict[str, list[int]] = defaultdict(list)
-        for *_, kind_number, _, pk in rows:
+        for *_rest, kind_number, _edge, pk in rows:
             wanted[kinds[kind_number]].append(pk)
         records: dict[tuple[str, int], Any] = {}
         for kind in self.kinds:
@@ -379,7 +400,7 @@ class Timeline:
                 records[(kind, record.pk)] = record
         attach_citations(records.values())
         entries = []
-        for *_, kind_number, edge_number, pk in rows:
+        for *_rest, kind_number, edge_number, pk in rows:
             kind = kinds[kind_number]
             record = records.get((kind, pk))
             if record is None:

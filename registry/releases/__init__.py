@@ -18,7 +18,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from registry.models import Release, ReleaseRecord
 
@@ -47,33 +48,36 @@ def make_release(*, user: AbstractBaseUser | None = None, note: str = "") -> Rel
     the releases storage from there, so that memory holds no table whole."""
     note = note.strip()
     if len(note) > 2000:
-        raise ReleaseError("The note is at most 2,000 characters.")
+        raise ReleaseError(_("The note is at most 2,000 characters."))
     site_url = settings.SITE_URL
     with tempfile.TemporaryDirectory(prefix="release-") as work:
         folder = Path(work)
-        contents = package.collect(site_url, folder / "files")
-        previous = Release.objects.order_by("-number").first()
-        counts = package.compare(contents.digests, _digests(previous) if previous else None)
-        number = previous.number + 1 if previous else 1
-        made_at = timezone.now()
-        descriptor = package.descriptor(
-            number=number, made_at=made_at, site_url=site_url, data_files=contents.data_files
-        )
-        notes = package.notes(
-            number=number,
-            made_at=timezone.localtime(made_at),
-            note=note,
-            counts=counts,
-            previous=previous.number if previous else None,
-        )
-        members: list[package.Member] = [
-            (package.DESCRIPTOR_NAME, package.json_bytes(descriptor)),
-            (package.NOTES_NAME, notes.encode("utf-8")),
-            *((data_file.name, data_file.path) for data_file in contents.data_files),
-        ]
-        members.append((package.CHECKSUMS_NAME, package.checksums(members)))
-        zip_path = folder / "release.zip"
-        package.archive(members, zip_path)
+        # The release's files (descriptor, notes, tables) are in English, whatever the
+        # language of the page that asked for it.
+        with translation.override("en"):
+            contents = package.collect(site_url, folder / "files")
+            previous = Release.objects.order_by("-number").first()
+            counts = package.compare(contents.digests, _digests(previous) if previous else None)
+            number = previous.number + 1 if previous else 1
+            made_at = timezone.now()
+            descriptor = package.descriptor(
+                number=number, made_at=made_at, site_url=site_url, data_files=contents.data_files
+            )
+            notes = package.notes(
+                number=number,
+                made_at=timezone.localtime(made_at),
+                note=note,
+                counts=counts,
+                previous=previous.number if previous else None,
+            )
+            members: list[package.Member] = [
+                (package.DESCRIPTOR_NAME, package.json_bytes(descriptor)),
+                (package.NOTES_NAME, notes.encode("utf-8")),
+                *((data_file.name, data_file.path) for data_file in contents.data_files),
+            ]
+            members.append((package.CHECKSUMS_NAME, package.checksums(members)))
+            zip_path = folder / "release.zip"
+            package.archive(members, zip_path)
         archive_sha256 = package.file_sha256(zip_path)
         name = archive_name(number)
         store = storage()
@@ -107,7 +111,8 @@ def make_release(*, user: AbstractBaseUser | None = None, note: str = "") -> Rel
         except IntegrityError as error:
             store.delete(saved)
             raise ReleaseError(
-                f"Release {number} was made by someone else at the same moment; try again."
+                _("Release %(number)s was made by someone else at the same moment; try again.")
+                % {"number": number}
             ) from error
     return release
 

@@ -261,7 +261,7 @@ def descriptor(
         resources.append(
             {
                 "name": table.name,
-                "title": table.title,
+                "title": str(table.title),
                 "description": table.description,
                 "path": csv_path(table),
                 "profile": "tabular-data-resource",
@@ -330,7 +330,7 @@ def notes(
     counts: dict[str, dict[str, int]],
     previous: int | None,
 ) -> str:
-    titles = {table.name: table.title for table in TABLE_LIST}
+    titles = {table.name: str(table.title) for table in TABLE_LIST}
     since = f"since release {previous}" if previous else "(the first release: every record is new)"
     lines = [
         f"# Partnership Registry, release {number}",

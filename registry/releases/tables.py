@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy
 
 from registry.models import (
     Appointment,
@@ -143,7 +144,7 @@ def _other_names(snapshot: Snapshot) -> Iterator[Row]:
 TABLE_LIST: tuple[Table, ...] = (
     Table(
         "regions",
-        "Regions",
+        gettext_lazy("Regions"),
         "The partner regions: the South Caucasus and Central Asia.",
         (
             id_column(),
@@ -158,7 +159,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "countries",
-        "Countries",
+        gettext_lazy("Countries"),
         "Partner countries, and other countries the records name (a host country).",
         (
             id_column(),
@@ -175,7 +176,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "organisations",
-        "Organisations",
+        gettext_lazy("Organisations"),
         "Organisations that hold posts or that officials belong to.",
         (
             id_column(),
@@ -196,7 +197,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "offices",
-        "Offices",
+        gettext_lazy("Offices"),
         "NATO's liaison and representative offices; a closed office stays, with its closing date.",
         (
             id_column(),
@@ -220,7 +221,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "office_countries",
-        "Countries each office covers",
+        gettext_lazy("Countries each office covers"),
         "One row per office and country it covers.",
         (
             link("office_id", "offices", "", required=True),
@@ -230,7 +231,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "topics",
-        "Topics",
+        gettext_lazy("Topics"),
         "Subjects of visits, meetings and summits.",
         (id_column(), SLUG, text("name", "", required=True), text("description", ""), URL),
         model=Topic,
@@ -238,7 +239,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "events",
-        "Summits and other events",
+        gettext_lazy("Summits and other events"),
         "Summits and meetings of NATO that decided something for the partner regions.",
         (
             id_column(),
@@ -257,7 +258,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "event_topics",
-        "Topics of each event",
+        gettext_lazy("Topics of each event"),
         "One row per event and topic.",
         (
             link("event_id", "events", "", required=True),
@@ -267,7 +268,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "programmes",
-        "Partnership programmes",
+        gettext_lazy("Partnership programmes"),
         "Programmes and frameworks of partnership.",
         (
             id_column(),
@@ -289,7 +290,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "participations",
-        "Participations",
+        gettext_lazy("Participations"),
         "A country's participation in a programme, at a stage.",
         (
             id_column(),
@@ -307,7 +308,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "persons",
-        "People",
+        gettext_lazy("People"),
         "People appointed to posts, travellers and officials met.",
         (
             id_column(),
@@ -322,7 +323,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "positions",
-        "Posts",
+        gettext_lazy("Posts"),
         "Posts that exist independently of who holds them.",
         (
             id_column(),
@@ -343,7 +344,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "appointments",
-        "Appointments",
+        gettext_lazy("Appointments"),
         "A person's appointment to a post.",
         (
             id_column(),
@@ -366,7 +367,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "visits",
-        "Official visits",
+        gettext_lazy("Official visits"),
         "Official visits to the partner countries.",
         (
             id_column(),
@@ -386,7 +387,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "visit_topics",
-        "Topics of each visit",
+        gettext_lazy("Topics of each visit"),
         "One row per visit and topic.",
         (
             link("visit_id", "visits", "", required=True),
@@ -396,7 +397,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "visit_legs",
-        "Stops of each visit",
+        gettext_lazy("Stops of each visit"),
         "One row per stop of a visit.",
         (
             id_column(),
@@ -415,7 +416,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "meetings",
-        "Meetings",
+        gettext_lazy("Meetings"),
         "Meetings held on a visit.",
         (
             id_column(),
@@ -435,7 +436,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "meeting_topics",
-        "Topics of each meeting",
+        gettext_lazy("Topics of each meeting"),
         "One row per meeting and topic.",
         (
             link("meeting_id", "meetings", "", required=True),
@@ -445,7 +446,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "sources",
-        "Sources",
+        gettext_lazy("Sources"),
         "The documents every fact comes from, with their text.",
         (
             id_column(),
@@ -465,7 +466,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "source_cited_in",
-        "Sources that cite other sources",
+        gettext_lazy("Sources that cite other sources"),
         "One row per source and a source that cites it (a document known only from such a "
         "reference).",
         (
@@ -476,7 +477,7 @@ TABLE_LIST: tuple[Table, ...] = (
     ),
     Table(
         "citations",
-        "Citations",
+        gettext_lazy("Citations"),
         "Which passage of which source states the facts of which record.",
         (
             id_column(),
@@ -498,7 +499,7 @@ TABLE_LIST: tuple[Table, ...] = (
 TABLE_LIST += (
     Table(
         "other_names",
-        "Names as they were",
+        gettext_lazy("Names as they were"),
         "Names a country, a city, an office, a post, an organisation or a programme was known "
         "by before, with the dates they were used.",
         (

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.urls import reverse, translate_url
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from registry import links, translation
@@ -81,8 +81,12 @@ def in_or_on(value: PartialDate | None) -> str:
     """ "on 17 March 2024", "in March 2024", "in 2024": a date as the object of "in post"."""
     if not value:
         return ""
-    preposition = "on" if value.precision == Precision.DAY else "in"
-    return format_html('{} <time datetime="{}">{}</time>', preposition, value.isoformat(), value)
+    time = format_html('<time datetime="{}">{}</time>', value.isoformat(), value)
+    if value.precision == Precision.DAY:
+        phrase = pgettext("a date in a sentence: on 17 March 2024", "on %(date)s")
+    else:
+        phrase = pgettext("a date in a sentence: in March 2024, in 2024", "in %(date)s")
+    return mark_safe(conditional_escape(phrase) % {"date": time})
 
 
 @register.filter

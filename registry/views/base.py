@@ -37,7 +37,7 @@ from registry.publication.gate import is_citable
 from registry.queries.common import published_citations
 from registry.queries.sections import capped_count
 from registry.releases import cited_release
-from registry.translation import shown_text
+from registry.translation import record_title, shown_text
 
 SITE_NAME = "Partnership Registry"
 SCHEMA = "https://schema.org"
@@ -137,20 +137,6 @@ def query_value(value: Any) -> str:
     if isinstance(value, float | Decimal) and value == int(value):
         return str(int(value))
     return str(getattr(value, "slug", value))
-
-
-def record_title(record: models.Model) -> str:
-    """A record as a page title names it, in the page's language: its translated name or
-    title in place of the English one in `str(record)`."""
-    text = str(record)
-    for name in ("name", "title"):
-        if name in getattr(record, "translated_fields", ()):
-            english = getattr(record, name) or ""
-            shown = shown_text(record, name)
-            if english and shown != english:
-                return shown if text == english else text.replace(english, shown, 1)
-            return text
-    return text
 
 
 def crumb(label: str, url_name: str | None = None, **kwargs) -> tuple[str, str | None]:

@@ -23,6 +23,8 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from registry.models import (
     Appointment,
@@ -141,7 +143,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-ASK_FOR_A_NEW_LINK = "Ask the editor who sent it for a new link. You could also:"
+ASK_FOR_A_NEW_LINK = gettext_lazy("Ask the editor who sent it for a new link. You could also:")
 
 
 def refused(
@@ -168,7 +170,7 @@ def refused(
 def _change_link(record: models.Model) -> tuple[str, str]:
     opts = record._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
-    return url, "back to the record in the admin"
+    return url, _("back to the record in the admin")
 
 
 def render_preview(
@@ -186,10 +188,12 @@ def render_preview(
             return refused(
                 request,
                 200,
-                f"“{record}” cannot be shown yet",
-                "Even once published, this record stays hidden while a record it depends on "
-                "(such as a visit's traveller or their post) is not public.",
-                "Publish that record first, then preview this one again. You could also:",
+                _("“%(record)s” cannot be shown yet") % {"record": record},
+                _(
+                    "Even once published, this record stays hidden while a record it depends "
+                    "on (such as a visit's traveller or their post) is not public."
+                ),
+                _("Publish that record first, then preview this one again. You could also:"),
                 admin_link=None if shared else _change_link(record),
             )
         if hasattr(response, "render"):
@@ -201,9 +205,9 @@ def _model(app_label: str, model_name: str) -> type[models.Model]:
     try:
         model = apps.get_model(app_label, model_name)
     except (LookupError, ValueError):
-        raise Http404("No such kind of record.") from None
+        raise Http404(_("No such kind of record.")) from None
     if not is_previewable(model):
-        raise Http404("This kind of record has no page of its own.")
+        raise Http404(_("This kind of record has no page of its own."))
     return model
 
 
@@ -220,23 +224,28 @@ def staff_preview(request: HttpRequest, app_label: str, model_name: str, pk: int
         return refused(
             request,
             403,
-            "Preview not allowed",
-            "Your account may not see this record, so its preview is not shown.",
-            "Ask a registry administrator for the Editor or Publisher role, or log in with "
-            "an account that has it. You could also:",
+            _("Preview not allowed"),
+            _("Your account may not see this record, so its preview is not shown."),
+            _(
+                "Ask a registry administrator for the Editor or Publisher role, or log in "
+                "with an account that has it. You could also:"
+            ),
         )
     record = model._default_manager.filter(pk=pk).first()
     if record is None:
         return refused(
             request,
             404,
-            "No such record",
-            f"There is no {opts.verbose_name} with this id: it may have been deleted.",
-            "Look for it in the list of deleted records, from where it can be restored. "
-            "You could also:",
+            _("No such record"),
+            _("There is no %(kind)s with this id: it may have been deleted.")
+            % {"kind": opts.verbose_name},
+            _(
+                "Look for it in the list of deleted records, from where it can be restored. "
+                "You could also:"
+            ),
             admin_link=(
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_recoverlist"),
-                f"to the deleted {opts.verbose_name_plural}",
+                _("to the deleted %(kinds)s") % {"kinds": opts.verbose_name_plural},
             ),
         )
     return render_preview(request, record, shared=False)
@@ -249,36 +258,49 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
         return refused(
             request,
             403,
-            "This preview link has expired",
-            f"Share links are valid for {settings.PREVIEW_LINK_MAX_AGE_DAYS} days, and this "
-            "one is older, so the draft it showed is no longer shown.",
+            _("This preview link has expired"),
+            ngettext(
+                "Share links are valid for %(days)d day, and this one is older, so the draft "
+                "it showed is no longer shown.",
+                "Share links are valid for %(days)d days, and this one is older, so the draft "
+                "it showed is no longer shown.",
+                settings.PREVIEW_LINK_MAX_AGE_DAYS,
+            )
+            % {"days": settings.PREVIEW_LINK_MAX_AGE_DAYS},
         )
     except RevokedLink:
         return refused(
             request,
             403,
-            "This preview link is no longer valid",
-            "The editors have withdrawn the share links of this record, so the draft it "
-            "showed is no longer shown.",
+            _("This preview link is no longer valid"),
+            _(
+                "The editors have withdrawn the share links of this record, so the draft it "
+                "showed is no longer shown."
+            ),
         )
     except InvalidLink:
         return refused(
             request,
             404,
-            "This preview link is not valid",
-            "The link is incomplete or has been changed, so it leads to no preview.",
-            "Check that the whole link was copied (it is long, and some mail programs break "
-            "it across lines), or ask the editor who sent it for a new one. You could also:",
+            _("This preview link is not valid"),
+            _("The link is incomplete or has been changed, so it leads to no preview."),
+            _(
+                "Check that the whole link was copied (it is long, and some mail programs "
+                "break it across lines), or ask the editor who sent it for a new one. You "
+                "could also:"
+            ),
         )
     record = model._default_manager.filter(pk=pk).first() if is_previewable(model) else None
     if record is None:
         return refused(
             request,
             404,
-            "Nothing to preview",
-            "The record of this link no longer exists.",
-            "If it was deleted by mistake, ask the editor who sent the link to restore it and "
-            "to send a new link. You could also:",
+            _("Nothing to preview"),
+            _("The record of this link no longer exists."),
+            _(
+                "If it was deleted by mistake, ask the editor who sent the link to restore it "
+                "and to send a new link. You could also:"
+            ),
         )
     return render_preview(request, record, shared=True, expires=local_time(token_expires(token)))
 
