@@ -84,7 +84,7 @@ class CleanTextField(forms.CharField):
     uniqueness checks compare what will be stored (a name typed in decomposed form is the
     same name), and that a NUL is reported on the field in the registry's words."""
 
-    default_error_messages = {NUL_CODE: NUL_MESSAGE}
+    default_error_messages = {NUL_CODE: _(NUL_MESSAGE)}
 
     def to_python(self, value: Any) -> Any:
         value = super().to_python(value)

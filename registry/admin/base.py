@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from registry.forms import CleanTextField, PartialDateModelForm
 from registry.models import Citation, Country, OtherName
@@ -61,7 +62,7 @@ SMALL_INT_MAX = 32767
 BIG_INT_MAX = 2**63 - 1
 
 # A NUL is reported in the registry's words by the inputs whose form field is not ours.
-_NUL_MESSAGE = {"error_messages": {NUL_CODE: NUL_MESSAGE}}
+_NUL_MESSAGE = {"error_messages": {NUL_CODE: gettext_lazy(NUL_MESSAGE)}}
 
 # Only the first class in a field's MRO is looked up, so each entry repeats the admin widget
 # (and SlugField, a CharField, needs its own entry to keep its own form field).
@@ -131,8 +132,8 @@ class CitationInline(
     autocomplete_fields = ("source",)
     formfield_overrides = INLINE_FORMFIELD_OVERRIDES
     extra = 0
-    verbose_name = "citation"
-    verbose_name_plural = "citations (sources backing this record)"
+    verbose_name = gettext_lazy("citation")
+    verbose_name_plural = gettext_lazy("citations (sources backing this record)")
 
     class Media:
         css = {"all": (INLINES_CSS,)}
@@ -150,8 +151,8 @@ class OtherNameInline(InlineRowWidgetsMixin, HelpTextAdminMixin, GenericTabularI
     fields = ("name", "start_date", "end_date", "note")
     formfield_overrides = INLINE_FORMFIELD_OVERRIDES
     extra = 0
-    verbose_name = "other name"
-    verbose_name_plural = "other names (names used before, with their dates)"
+    verbose_name = gettext_lazy("other name")
+    verbose_name_plural = gettext_lazy("other names (names used before, with their dates)")
 
     class Media:
         css = {"all": (INLINES_CSS,)}
@@ -161,7 +162,9 @@ class CountryOtherNameInline(OtherNameInline):
     """A country's other names, and its cities' (`city` names the city as written today)."""
 
     fields = ("city", "name", "start_date", "end_date", "note")
-    verbose_name_plural = "other names of the country and its cities, with their dates"
+    verbose_name_plural = gettext_lazy(
+        "other names of the country and its cities, with their dates"
+    )
 
 
 class RegistryModelAdmin(

@@ -305,7 +305,7 @@ class HistoryAdminMixin:
                 expected = int(request.POST.get("version", ""))
             except ValueError:
                 # A form without the version it was opened at cannot be checked.
-                self.message_user(request, STALE_REVERT, messages.ERROR)
+                self.message_user(request, _(STALE_REVERT), messages.ERROR)
                 return HttpResponseRedirect(request.path)
             waits = revisions.edits_wait_for_review(obj) and not self.may_restore_publication(
                 request

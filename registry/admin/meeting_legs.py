@@ -23,6 +23,7 @@ from django.forms.utils import flatatt
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from registry.models import Country, Meeting, VisitLeg
 
@@ -79,7 +80,7 @@ def new_legs_in(data: Any) -> dict[str, str]:
         )
     )
     return {
-        f"{NEW_LEG}{index}": "New leg: " + _label(order, city, names[country])
+        f"{NEW_LEG}{index}": _("New leg: %(leg)s") % {"leg": _label(order, city, names[country])}
         for index, (order, city, country) in rows.items()
         if country in names
     }
@@ -138,14 +139,16 @@ class LegChoiceField(forms.ChoiceField):
             if str(value) in self.new_legs:
                 return None
             raise ValidationError(
-                "The new leg chosen for this meeting is no longer in the form, or has no "
-                "country yet: choose the meeting's leg again.",
+                _(
+                    "The new leg chosen for this meeting is no longer in the form, or has no "
+                    "country yet: choose the meeting's leg again."
+                ),
                 code="invalid_new_leg",
             )
         leg = self.legs.get(str(self.prepare_value(value)))
         if leg is None:
             raise ValidationError(
-                "This leg belongs to another visit: choose one of this visit's legs.",
+                _("This leg belongs to another visit: choose one of this visit's legs."),
                 code="invalid_choice",
             )
         return leg

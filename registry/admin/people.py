@@ -118,14 +118,14 @@ class PositionAppointmentInline(AppointmentInline):
     fk_name = "position"
     fields = ("person", *_APPOINTMENT_FIELDS)
     autocomplete_fields = ("person",)
-    verbose_name_plural = "holders of this post"
+    verbose_name_plural = gettext_lazy("holders of this post")
 
 
 class PersonAppointmentInline(AppointmentInline):
     fk_name = "person"
     fields = ("position", *_APPOINTMENT_FIELDS)
     autocomplete_fields = ("position",)
-    verbose_name_plural = "posts held"
+    verbose_name_plural = gettext_lazy("posts held")
 
 
 @admin.register(Person)
@@ -148,18 +148,18 @@ class PersonAdmin(PublishableAdmin):
             .annotate(appointment_count=subquery_count(Appointment, "person"))
         )
 
-    @admin.display(description="posts held", ordering="appointment_count")
+    @admin.display(description=gettext_lazy("posts held"), ordering="appointment_count")
     def appointment_count(self, obj: Person) -> int:
         return obj.appointment_count
 
-    @admin.display(description="current posts")
+    @admin.display(description=gettext_lazy("current posts"))
     def current_posts(self, obj: Person) -> str:
         if obj.pk is None:
             return EMPTY
         appointments = list(obj.appointments.select_related("position"))
         current = current_appointments(appointments, timezone.localdate())
         if not current:
-            return "No current post recorded"
+            return _("No current post recorded")
         return format_html_join(", ", "{}", ((a.position,) for a in current))
 
 
@@ -236,15 +236,15 @@ class PositionAdmin(PublishableAdmin):
             appointments = list(obj.appointments.select_related("person"))
         return current_appointments(appointments, timezone.localdate())
 
-    @admin.display(description="current holder(s)")
+    @admin.display(description=gettext_lazy("current holder(s)"))
     def current_holders_column(self, obj: Position) -> str | None:
         return _holders(self._current(obj)) or None
 
-    @admin.display(description="current holder(s)")
+    @admin.display(description=gettext_lazy("current holder(s)"))
     def current_holders(self, obj: Position) -> str:
         if obj.pk is None:
             return EMPTY
-        return _holders(self._current(obj)) or "No current holder recorded"
+        return _holders(self._current(obj)) or _("No current holder recorded")
 
 
 @admin.register(Appointment)
@@ -253,8 +253,8 @@ class AppointmentAdmin(PublishableAdmin):
         "person",
         "position",
         "capacity",
-        partial_date_column("start_date", "from"),
-        partial_date_column("end_date", "until"),
+        partial_date_column("start_date", gettext_lazy("from")),
+        partial_date_column("end_date", gettext_lazy("until")),
         "ongoing",
         "status",
     )
@@ -273,12 +273,14 @@ class AppointmentAdmin(PublishableAdmin):
         (None, {"fields": ("person", "position", "capacity", "ordinal")}),
         (gettext_lazy("Dates"), {"fields": ("start_date", "end_date", "ongoing")}),
         (
-            "Attested in post",
+            gettext_lazy("Attested in post"),
             {
                 "fields": ("attested_date", "attested_visit"),
-                "description": "When the sources give no term, record the date or the visit "
-                "at which a cited source shows the person in post: the public pages then "
-                "name them as the last recorded holder, and say when.",
+                "description": gettext_lazy(
+                    "When the sources give no term, record the date or the visit at which a "
+                    "cited source shows the person in post: the public pages then name them "
+                    "as the last recorded holder, and say when."
+                ),
             },
         ),
         (gettext_lazy("Notes"), {"fields": ("notes",)}),

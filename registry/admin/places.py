@@ -39,7 +39,7 @@ class RegionAdmin(PublishableAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
         return super().get_queryset(request).annotate(country_count=Count("countries"))
 
-    @admin.display(description="countries", ordering="country_count")
+    @admin.display(description=gettext_lazy("countries"), ordering="country_count")
     def country_count(self, obj: Region) -> int:
         return obj.country_count
 
@@ -76,18 +76,21 @@ class CountryForm(PartialDateModelForm):
     def clean_iso_code(self) -> str:
         code = self.cleaned_data["iso_code"]
         if not _ISO_CODE.fullmatch(code):
-            hint = f" Did you mean {code.upper()}?" if code.isascii() and code.isalpha() else ""
-            raise ValidationError(
-                "Enter two capital letters (ISO 3166-1 alpha-2), e.g. GE." + hint,
-                code="iso_code",
-            )
+            if code.isascii() and code.isalpha():
+                message = _(
+                    "Enter two capital letters (ISO 3166-1 alpha-2), e.g. GE. "
+                    "Did you mean %(code)s?"
+                ) % {"code": code.upper()}
+            else:
+                message = _("Enter two capital letters (ISO 3166-1 alpha-2), e.g. GE.")
+            raise ValidationError(message, code="iso_code")
         return code
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         # The database constraint says the same; here the error lands on the region input.
         if cleaned.get("is_partner") and not cleaned.get("region") and "region" in self.fields:
-            self.add_error("region", "A partner country belongs to a region.")
+            self.add_error("region", _("A partner country belongs to a region."))
         return cleaned
 
 
@@ -107,7 +110,7 @@ class CountryAdmin(PublishableAdmin):
     )
     inlines = (CountryParticipationInline,)
 
-    @admin.display(description="NATO partner in the region", ordering="is_partner")
+    @admin.display(description=gettext_lazy("NATO partner in the region"), ordering="is_partner")
     def partner(self, obj: Country) -> str:
         return obj.partner_text
 
@@ -128,11 +131,11 @@ class OrganisationAdmin(PublishableAdmin):
 
 
 class OpenClosedFilter(admin.SimpleListFilter):
-    title = "open or closed"
+    title = gettext_lazy("open or closed")
     parameter_name = "closed"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [("no", "Open"), ("yes", "Closed")]
+        return [("no", _("Open")), ("yes", _("Closed"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Office]) -> QuerySet[Office]:
         if self.value() == "yes":
@@ -145,8 +148,8 @@ class OpenClosedFilter(admin.SimpleListFilter):
 def office_state(office: Office) -> str:
     """ "Open" or "Closed (date)", as editors and readers think of an office."""
     if office.is_closed:
-        return f"Closed ({office.end.display()})"
-    return "Open" if office.ongoing else "Open (no closing date recorded)"
+        return _("Closed (%(date)s)") % {"date": office.end.display()}
+    return _("Open") if office.ongoing else _("Open (no closing date recorded)")
 
 
 @admin.register(Office)
@@ -155,8 +158,8 @@ class OfficeAdmin(PublishableAdmin):
         "name",
         "city",
         "host_country",
-        partial_date_column("start_date", "opened"),
-        partial_date_column("end_date", "closed"),
+        partial_date_column("start_date", gettext_lazy("opened")),
+        partial_date_column("end_date", gettext_lazy("closed")),
         "state",
         "status",
     )
@@ -170,7 +173,7 @@ class OfficeAdmin(PublishableAdmin):
         (None, {"fields": ("name", "slug", "city", "host_country")}),
         (gettext_lazy("Contact"), {"fields": ("address", "phone", "email")}),
         (
-            "Opening and closure",
+            gettext_lazy("Opening and closure"),
             {
                 "fields": (
                     "closure_summary",
@@ -186,23 +189,25 @@ class OfficeAdmin(PublishableAdmin):
         (gettext_lazy("Publication"), {"fields": ("status",)}),
     )
 
-    @admin.display(description="state")
+    @admin.display(description=gettext_lazy("state"))
     def state(self, obj: Office) -> str:
         return office_state(obj)
 
-    @admin.display(description="state")
+    @admin.display(description=gettext_lazy("state"))
     def closure_summary(self, obj: Office) -> str:
         if obj.pk is None:
             return EMPTY
         if not obj.is_closed:
             return office_state(obj)
-        note = obj.closure_note or "No closure note recorded."
-        successor = f" Succeeded by {obj.succeeded_by}." if obj.succeeded_by_id else ""
-        return format_html("<strong>{}</strong>. {}{}", office_state(obj), note, successor)
+        note = obj.closure_note or _("No closure note recorded.")
+        if obj.succeeded_by_id:
+            successor = _("Succeeded by %(office)s.") % {"office": obj.succeeded_by}
+            return format_html("<strong>{}</strong>. {} {}", office_state(obj), note, successor)
+        return format_html("<strong>{}</strong>. {}", office_state(obj), note)
 
-    @admin.display(description="posts based here")
+    @admin.display(description=gettext_lazy("posts based here"))
     def based_positions(self, obj: Office) -> str:
         if obj.pk is None:
             return EMPTY
         titles = obj.positions.order_by("title").values_list("title", flat=True)
-        return format_html_join(", ", "{}", ((title,) for title in titles)) or "None recorded"
+        return format_html_join(", ", "{}", ((title,) for title in titles)) or _("None recorded")

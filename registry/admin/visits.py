@@ -17,7 +17,7 @@ from django.contrib import admin, messages
 from django.db.models import Field, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from registry.models import Meeting, Visit, VisitLeg
 from registry.partial_dates import describe
@@ -44,7 +44,7 @@ class VisitLegInline(RegistryTabularInline):
     fields = ("order", "country", "city", "start_date", "end_date", "notes", "notes_fr")
     autocomplete_fields = ("country",)
     ordering = ("order", "start_date")
-    verbose_name_plural = "legs (stops, in order)"
+    verbose_name_plural = gettext_lazy("legs (stops, in order)")
     # Up/down buttons renumber the legs; one save may swap their numbers (legs.py).
     formset = LegOrderFormSet
 
@@ -99,8 +99,8 @@ class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
     list_display = (
         "title",
         "traveller",
-        partial_date_column("start_date", "from"),
-        partial_date_column("end_date", "until"),
+        partial_date_column("start_date", gettext_lazy("from")),
+        partial_date_column("end_date", gettext_lazy("until")),
         "leg_count",
         "status",
     )
@@ -123,7 +123,7 @@ class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "traveller", "traveller_position")}),
         (
-            "Dates",
+            gettext_lazy("Dates"),
             {
                 "fields": (
                     "dates_summary",
@@ -201,17 +201,21 @@ class VisitAdmin(PageCountsAdminMixin, PublishableAdmin):
         return change and bool({"start_date", "end_date"} & set(form.changed_data))
 
     # Not sortable: sorting by it would count the legs of every visit.
-    @admin.display(description="legs")
+    @admin.display(description=gettext_lazy("legs"))
     def leg_count(self, obj: Visit) -> int:
         count = getattr(obj, "leg_count", None)  # set for the changelist's page
         return obj.legs.count() if count is None else count
 
-    @admin.display(description="dates as shown")
+    @admin.display(description=gettext_lazy("dates as shown"))
     def dates_summary(self, obj: Visit) -> str:
         if obj.pk is None:
             return EMPTY
         span = describe(obj)  # as the public pages word it
-        return f"{span} ({obj.duration_days} days)" if obj.duration_days else span
+        if not obj.duration_days:
+            return span
+        return ngettext(
+            "%(span)s (%(days)d day)", "%(span)s (%(days)d days)", obj.duration_days
+        ) % {"span": span, "days": obj.duration_days}
 
 
 @admin.register(VisitLeg)
@@ -220,8 +224,8 @@ class VisitLegAdmin(RegistryModelAdmin):
         "__str__",
         "visit",
         "order",
-        partial_date_column("start_date", "from"),
-        partial_date_column("end_date", "until"),
+        partial_date_column("start_date", gettext_lazy("from")),
+        partial_date_column("end_date", gettext_lazy("until")),
     )
     list_filter = ("country", ("visit", AutocompleteFilter))
     list_select_related = ("visit", "country")
@@ -247,7 +251,7 @@ class MeetingAdmin(RegistryModelAdmin):
         "__str__",
         "visit",
         "leg",
-        partial_date_column("date", "date"),
+        partial_date_column("date", gettext_lazy("date")),
         "counterpart_position",
     )
     list_filter = (

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 
 class PendingRevision(models.Model):
@@ -69,7 +70,10 @@ class PendingRevision(models.Model):
         ordering = ["-updated_at"]
 
     def __str__(self) -> str:
-        return f"Pending revision of {self.content_type.model} #{self.object_id}"
+        return _("Pending revision of %(model)s #%(id)s") % {
+            "model": self.content_type.model,
+            "id": self.object_id,
+        }
 
 
 class ReviewComment(models.Model):
@@ -128,4 +132,7 @@ class FormDraft(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Form draft of {self.content_type.model} #{self.object_id}"
+        return _("Form draft of %(model)s #%(id)s") % {
+            "model": self.content_type.model,
+            "id": self.object_id,
+        }

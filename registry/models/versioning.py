@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 VERSION_FIELD = "version"
 
@@ -31,8 +32,11 @@ class StaleRecord(Exception):
     def __init__(self, record: models.Model) -> None:
         self.record = record
         super().__init__(
-            f"{record._meta.verbose_name.capitalize()} “{record}” was saved by someone else "
-            "after it was read, so this change was not saved."
+            _(
+                "%(model)s “%(record)s” was saved by someone else after it was read, so this "
+                "change was not saved."
+            )
+            % {"model": record._meta.verbose_name.capitalize(), "record": record}
         )
 
 
