@@ -17,6 +17,7 @@ from registry.translation import Translated, french_name
 
 REVIEWED = "french_reviewed"
 STATUS = "french_status"
+TRANSLATION_CSS = "css/admin-translation.css"
 
 
 def is_translated(model: type) -> bool:
@@ -79,6 +80,13 @@ class TranslationAdminMixin:
 
     def _translated(self) -> bool:
         return is_translated(self.model)
+
+    @property
+    def media(self) -> forms.Media:
+        media = super().media
+        if self._translated():
+            media += forms.Media(css={"all": (TRANSLATION_CSS,)})
+        return media
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
         fieldsets = super().get_fieldsets(request, obj)
