@@ -200,6 +200,23 @@ def test_axe_finds_no_violation_on_any_page_type(site, page):
     assert not reports, "\n\n".join(f"{name}:\n{report}" for name, report in reports.items())
 
 
+def test_axe_finds_no_violation_on_french_pages(site, page):
+    """The French pages, where English stands in for French not yet translated: each such
+    element must say it is English (`lang="en"`) inside the French page."""
+    axe = axe_module.Axe()
+    reports = {}
+    for name, url in axe_urls().items():
+        french = "/fr/" + url.removeprefix("/en/")
+        page.goto(site + french)
+        assert page.locator("html").get_attribute("lang") == "fr", french
+        results = axe.run(page)
+        if results.violations_count:
+            reports[name] = results.generate_report()
+    assert not reports, "\n\n".join(f"{name}:\n{report}" for name, report in reports.items())
+    page.goto(site + "/fr/countries/georgia/")
+    assert page.locator('div.prose[lang="en"]').count() >= 1  # the profile, not yet translated
+
+
 MAIN_PAGES = ["home", "country", "office-open", "position", "visit", "visit-list", "timeline"]
 
 
