@@ -110,7 +110,7 @@ fuzz: install-dev
 # set after another and one mutant at a time, on SQLite, migrating and collecting static
 # files once (TEST_DB_TEMPLATE, TEST_STATIC_ROOT and MUTATION_TESTS in tests/conftest.py).
 # `make mutation MUTATION_SETS=partial_dates` runs one set.
-MUTATION_SETS ?= partial_dates publication as_of conflict revisions names
+MUTATION_SETS ?= partial_dates publication as_of conflict revisions names translation
 MUTANTS_partial_dates := registry.partial_dates.*
 MUTATION_TESTS_partial_dates := tests/test_partial_dates.py
 MUTANTS_publication := registry.publication.visibility.* registry.publication.gate.*
@@ -147,6 +147,10 @@ MUTATION_TESTS_names := tests/test_other_names.py::test_a_name_applies_when_the_
 	tests/test_other_names.py::test_todays_name_is_the_one_given_or_the_records_own \
 	tests/test_other_names.py::test_a_city_name_is_the_citys_not_the_countrys \
 	tests/test_other_names.py::test_a_hidden_records_other_names_are_used_for_no_fact
+# Translations (registry/translation.py): which English each French text was made from, when
+# it is out of date, and what a page shows when the French is missing.
+MUTANTS_translation := registry.translation.*
+MUTATION_TESTS_translation := tests/test_translation.py
 MUTATION_ENV := $(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 \
 	TEST_DB_TEMPLATE=$(CURDIR)/mutants/test-db.sqlite3 TEST_STATIC_ROOT=$(CURDIR)/mutants/static-test
 comma := ,
