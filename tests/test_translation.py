@@ -164,3 +164,59 @@ def test_french_text_is_escaped():
     country = f.create_country(name="Georgia", name_fr="<b>Géorgie</b>")
     with translation.override("fr"):
         assert shown_html(country, "name") == "&lt;b&gt;Géorgie&lt;/b&gt;"
+
+
+def test_the_digest_is_of_the_english_without_surrounding_white_space():
+    import hashlib
+
+    assert digest("A partner.") == hashlib.sha256(b"A partner.").hexdigest()[:16]
+    assert digest(" A partner.\n") == digest("A partner.")
+    assert digest(None) == digest("") == hashlib.sha256(b"").hexdigest()[:16]
+
+
+def test_a_save_of_some_fields_writes_only_those_and_the_state_of_the_french():
+    country = f.create_country(name="Georgia", profile="A partner.", profile_fr="Un partenaire.")
+    country = reload(country)
+    country.profile, country.name = "Changed.", "Not saved"
+    country.save(update_fields=["profile"])
+    stored = reload(country)
+    assert (stored.name, stored.profile, stored.french_out_of_date) == ("Georgia", "Changed.", True)
+
+
+def test_the_fields_missing_their_french():
+    country = f.create_country(name="Georgia", name_fr="Géorgie", profile="A partner.")
+    assert country.french_missing_fields() == ["profile"]
+    country.profile = "  "
+    assert country.french_missing_fields() == []
+    country.name_fr, country.profile = "", "A partner."
+    assert country.french_missing_fields() == ["name", "profile"]
+
+
+def test_a_records_title_in_each_language():
+    from django.utils import translation
+
+    from registry.translation import record_title
+
+    programme = f.create_programme(name="Partnership for Peace", short_name="PfP")
+    country = f.create_country(name="Georgia", name_fr="Géorgie")
+    source = f.create_source(title="A source")
+    assert record_title(programme) == "Partnership for Peace (PfP)"
+    with translation.override("fr"):
+        assert record_title(programme) == "Partnership for Peace (PfP)"  # no French yet
+        assert record_title(country) == "Géorgie"
+        assert record_title(source) == "A source"  # a source's title is not translated
+        programme.name_fr = "Partenariat pour la paix"
+        assert record_title(programme) == "Partenariat pour la paix (PfP)"
+    assert record_title(country) == "Georgia"
+
+
+def test_records_and_fields_without_french_show_as_they_are_on_french_pages():
+    from django.utils import translation
+
+    source = f.create_source(title="A source")
+    with translation.override("fr"):
+        assert shown_text(source, "title") == "A source"
+        assert shown_html(source, "title") == "A source"
+        assert shown_text(source, "no_such_field") == ""
+        assert text_in_language(object(), "name") == ("", False)
+    assert shown_text(object(), "name") == ""
