@@ -263,7 +263,10 @@ def test_csv_flattens_dates_lists_and_nested_objects(api, world):
 
 def test_csv_header_when_empty_and_formulas_neutralised(api, world):
     empty = api.get(f"{API}/topics/", {"format": "csv", "q": "nothing-matches"})
-    header = '"slug","name","description","url","html_url","updated_at","citations"'
+    header = (
+        '"slug","name","description","url","html_url","updated_at","citations",'
+        '"french_out_of_date","untranslated"'
+    )
     assert empty.content.decode().splitlines() == [header]
     f.create_topic(name="=HYPERLINK(1)", slug="formula")
     rows = read_csv(api.get(f"{API}/topics/", {"format": "csv", "ordering": "name"}))

@@ -253,3 +253,12 @@ def test_query_counts_are_the_same_in_both_languages(client, settings, path):
             page(client, f"/{language}/{path}")
         counts[language] = len(queries)
     assert counts["en"] == counts["fr"], counts
+
+
+def test_a_page_not_found_names_no_other_version_and_its_switcher_leads_home(client):
+    response = client.get("/fr/countries/no-such-country/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'hreflang="en" href="http' not in html and "x-default" not in html
+    assert '<a href="/en/" hreflang="en" lang="en">English</a>' in html
+    assert "no-such-country" not in html.split("<main")[0]

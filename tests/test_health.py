@@ -42,7 +42,7 @@ def test_load_balancer_probe_on_a_bare_address_over_http(client, settings):
     assert client.get("/", HTTP_HOST="10.0.3.7:8000").status_code == 400
     page = client.get("/en/", HTTP_HOST="registry.example.org")
     assert page.status_code == 301
-    assert page["Location"] == "https://registry.example.org/"
+    assert page["Location"] == "https://registry.example.org/en/"
 
 
 def test_head_is_answered_and_writes_are_refused(client):

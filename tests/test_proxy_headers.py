@@ -35,7 +35,7 @@ def test_https_redirect_is_not_fooled_by_a_forged_header(client, settings):
     assert forged.status_code == 301
     assert forged["Location"] == "https://testserver/"
     settings.SECURE_PROXY_SSL_HEADER = PROXY_SSL_HEADER
-    behind = client.get("/", HTTP_X_FORWARDED_PROTO="https")
+    behind = client.get("/en/", HTTP_X_FORWARDED_PROTO="https")
     assert behind.status_code == 200
 
 

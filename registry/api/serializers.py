@@ -80,7 +80,9 @@ class TranslatedSerializerMixin:
     def to_representation(self, record) -> dict[str, Any]:
         data = super().to_representation(record)
         for field in getattr(record, "translated_fields", ()):
-            if field in data:
+            # A text given as it is stored; fields shaped otherwise (a list of decisions)
+            # read the language themselves.
+            if isinstance(data.get(field), str):
                 data[field] = shown_text(record, field)
         return data
 
@@ -343,7 +345,8 @@ class EventSerializer(SpanSerializer):
 
     def get_decisions(self, event: Event) -> list[str]:
         """One decision a line, as the editors enter them."""
-        return [line.strip() for line in event.decisions.splitlines() if line.strip()]
+        decisions = shown_text(event, "decisions")
+        return [line.strip() for line in decisions.splitlines() if line.strip()]
 
 
 class LegSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):

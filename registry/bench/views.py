@@ -88,7 +88,7 @@ def visit_values(request: HttpRequest) -> JsonResponse:
         .values(
             "pk", "slug", "title", "start_date", "start_precision", "end_date",
             "end_precision", "duration_days", "stop_order_known", "purpose", "summary",
-            "updated_at",
+            "updated_at", "french_out_of_date",
             "traveller__slug", "traveller__name", "traveller_public",
             "traveller_position__slug", "traveller_position__title", "position_public",
         )[:DEFAULT_PAGE_SIZE]
@@ -145,9 +145,12 @@ def visit_values(request: HttpRequest) -> JsonResponse:
             "legs": legs[v["pk"]] if v["stop_order_known"] else _by_country(legs[v["pk"]]),
             "meetings": meetings[v["pk"]],
             "url": f"{api}visits/{v['slug']}/",
-            "html_url": f"{site}visits/{v['slug']}/",
+            "html_url": f"{site}en/visits/{v['slug']}/",
             "updated_at": v["updated_at"].astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
             "citations": citations[v["pk"]],
+            # An English answer: nothing is shown in English for want of French.
+            "french_out_of_date": v["french_out_of_date"],
+            "untranslated": [],
         }
         for v in visits
     ]

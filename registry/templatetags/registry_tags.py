@@ -17,7 +17,7 @@ from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.urls import reverse, translate_url
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext, pgettext_lazy
+from django.utils.translation import get_language, override, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from registry import links, translation
@@ -215,10 +215,17 @@ def language_versions(context) -> list[dict[str, Any]]:
                 "name": name,
                 "path": path,
                 "url": request.build_absolute_uri(path),
+                # Where an error page's switcher leads: no page is there to translate.
+                "home": home_in(code),
                 "current": code == current,
             }
         )
     return versions
+
+
+def home_in(language: str) -> str:
+    with override(language):
+        return reverse("registry:home")
 
 
 @register.simple_tag(takes_context=True)

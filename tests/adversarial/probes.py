@@ -22,7 +22,8 @@ from urllib.parse import urlencode, urlsplit
 
 import django_filters
 from django.db import models
-from django.urls import URLResolver, get_resolver, resolve, reverse
+from django.urls import LocalePrefixPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import translation
 
 from registry.api.urls import router
 from registry.filters.fields import SearchFilter
@@ -34,7 +35,8 @@ from tests.test_discovery import check_structure
 # What each top-level entry of the root URL conf is. The probes cover "public" and "api";
 # share links have their own tests. A new entry fails `test_every_root_entry_is_known`.
 ROOT_ENTRIES = {
-    "": "public",
+    "": "public: robots.txt and the sitemap",
+    "<language>/": "public, in each language (i18n_patterns: /en/..., /fr/...)",
     "api/": "api",
     "admin/": "staff",
     "preview/": "staff previews and share links",
@@ -60,7 +62,12 @@ def _params(pattern: Any) -> set[str]:
 
 
 def root_entries() -> list[str]:
-    return [str(entry.pattern) for entry in get_resolver().url_patterns]
+    return [_root_name(entry) for entry in get_resolver().url_patterns]
+
+
+def _root_name(entry: Any) -> str:
+    # The language prefix reads as the active language's ("en/"): name it for them all.
+    return "<language>/" if isinstance(entry.pattern, LocalePrefixPattern) else str(entry.pattern)
 
 
 def public_routes() -> list[Route]:
@@ -69,6 +76,8 @@ def public_routes() -> list[Route]:
 
     def walk(patterns: Iterable[Any], namespace: str, params: set[str]) -> None:
         for entry in patterns:
+            if str(entry.pattern) == "preview/":
+                continue  # staff previews and share links, under the language prefix too
             found = params | _params(entry)
             if isinstance(entry, URLResolver):
                 inner = ":".join(filter(None, [namespace, entry.namespace]))
@@ -77,7 +86,8 @@ def public_routes() -> list[Route]:
                 name = f"{namespace}:{entry.name}" if namespace else entry.name
                 routes.append(Route(name, frozenset(found)))
 
-    walk([e for e in get_resolver().url_patterns if str(e.pattern) == ""], "", set())
+    public = [e for e in get_resolver().url_patterns if _root_name(e) in ("", "<language>/")]
+    walk(public, "", set())
     return routes
 
 
@@ -332,6 +342,14 @@ def public_probes(client: Any, records: list[models.Model]) -> Iterator[Probe]:
         for record in records:
             if type(record).__name__.lower() == name:
                 yield fetch(client, timeline, {name: record.slug})
+    # The same pages in French, where a record's name or text may be its French.
+    with translation.override("fr"):
+        french = record_pages(records)
+        for route in public_routes():
+            for url in route_urls(route, french):
+                yield fetch(client, url)
+                if not route.params:
+                    yield fetch(client, url, {"q": SEARCH_WORD})
 
 
 def api_probes(client: Any, records: list[models.Model]) -> Iterator[Probe]:
