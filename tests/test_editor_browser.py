@@ -319,7 +319,7 @@ def test_the_visit_form_and_the_import_preview_fit_a_1280_px_window(
         " .select2-container, .leg-move, .inline-deletelink)",
         "inputs => inputs.map(i => i.getBoundingClientRect().right)",
     )
-    assert len(rights) == 4 * 9 and max(rights) <= 1280
+    assert len(rights) == 4 * 10 and max(rights) <= 1280  # notes in English and French
     # Each leg: its short inputs on one line, its notes on the next.
     leg = page.locator("#legs-group tr.form-row.dynamic-legs").last
     city = leg.locator("input[name$='-city']").bounding_box()
@@ -457,7 +457,7 @@ def test_view_on_site_opens_the_preview_of_a_draft_and_the_page_of_a_published_r
             assert page.url == site + record.get_absolute_url()
             assert page.locator("#preview-banner").count() == 0
         else:
-            assert page.url == f"{site}/preview/registry/{opts.model_name}/{record.pk}/"
+            assert page.url == f"{site}/en/preview/registry/{opts.model_name}/{record.pk}/"
             assert "this page is not public" in page.locator("#preview-banner").inner_text()
     context.close()
 
