@@ -101,7 +101,9 @@ def test_a_page_without_a_day_shows_only_the_chooser(site: Client):
     assert "This office was" not in text
 
 
-@pytest.mark.parametrize("path", ["/en/", TASHKENT, SPECIAL_REPRESENTATIVE, "/en/countries/georgia/"])
+@pytest.mark.parametrize(
+    "path", ["/en/", TASHKENT, SPECIAL_REPRESENTATIVE, "/en/countries/georgia/"]
+)
 def test_a_day_costs_a_few_queries_more_whatever_the_day(
     site: Client, path: str, django_assert_max_num_queries
 ):

@@ -386,7 +386,7 @@ def test_sitemap_is_an_index_of_bounded_sections(client, monkeypatch):
     assert sorted(found) == sorted(
         f"http://testserver/{language}/visits/mapped-{n}/"
         for n in range(10)
-        for language in "en fr".split()
+        for language in ["en", "fr"]
     )
     assert client.get("/sitemap-nothing.xml").status_code == 404
     assert client.get("/sitemap-visits.xml?p=4").status_code == 404

@@ -97,7 +97,12 @@ def bulk_action(publisher: Client, record: Any, action: str) -> None:
 def test_a_draft_never_enters_the_cache(client):
     f.create_topic(name="Open topic", slug="open-topic")
     draft = f.create_topic(name="SECRET topic", slug="secret-topic", status=Status.DRAFT)
-    urls = ["/en/topics/", "/en/topics/secret-topic/", f"{API}/topics/", f"{API}/topics/secret-topic/"]
+    urls = [
+        "/en/topics/",
+        "/en/topics/secret-topic/",
+        f"{API}/topics/",
+        f"{API}/topics/secret-topic/",
+    ]
     for target in urls * 2:
         client.get(target)
     assert client.get("/en/topics/secret-topic/").status_code == 404
@@ -209,7 +214,13 @@ def test_many_scheduled_records_each_appear_at_their_time(client, time_machine):
 
 def test_a_cached_page_is_served_with_no_query(client, django_assert_num_queries):
     f.create_topic(name="Open topic", slug="open-topic")
-    for target in ["/en/topics/open-topic/", "/en/", f"{API}/topics/", "/sitemap.xml", "/robots.txt"]:
+    for target in [
+        "/en/topics/open-topic/",
+        "/en/",
+        f"{API}/topics/",
+        "/sitemap.xml",
+        "/robots.txt",
+    ]:
         first = client.get(target)
         assert first.status_code == 200
         with django_assert_num_queries(0):
@@ -377,7 +388,9 @@ def test_the_cache_works_the_same_on_redis(client, django_assert_num_queries):
             etag = first["ETag"]
             with django_assert_num_queries(0):
                 assert client.get("/en/topics/open-topic/").content == first.content
-                assert client.get("/en/topics/open-topic/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+                assert (
+                    client.get("/en/topics/open-topic/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+                )
             topic.name = "Renamed topic"
             topic.save()
             renamed = client.get("/en/topics/open-topic/")

@@ -15,7 +15,13 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 NOON = dt.datetime(2030, 6, 12, 10, 0, tzinfo=dt.UTC)  # noon in Brussels, far from midnight
-URLS = ["/en/topics/open-topic/", "/en/topics/", f"{API}/topics/", "/en/visits/feed/atom/", "/sitemap.xml"]
+URLS = [
+    "/en/topics/open-topic/",
+    "/en/topics/",
+    f"{API}/topics/",
+    "/en/visits/feed/atom/",
+    "/sitemap.xml",
+]
 
 
 @pytest.fixture

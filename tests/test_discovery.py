@@ -18,7 +18,11 @@ from tests.test_search import grow, make_drafts
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-RSS_URL, ATOM_URL, ICS_URL = "/en/visits/feed/rss/", "/en/visits/feed/atom/", "/en/visits/calendar.ics"
+RSS_URL, ATOM_URL, ICS_URL = (
+    "/en/visits/feed/rss/",
+    "/en/visits/feed/atom/",
+    "/en/visits/calendar.ics",
+)
 STOLTENBERG = "secretary-general-south-caucasus-march-2024"
 SHEKERINSKA = "deputy-secretary-general-azerbaijan"
 

@@ -70,7 +70,9 @@ def assert_api_json(response) -> None:
 # --- the database ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/en/", "/en/visits/", "/en/search/?q=tbilisi", "/en/visits/feed/rss/"])
+@pytest.mark.parametrize(
+    "path", ["/en/", "/en/visits/", "/en/search/?q=tbilisi", "/en/visits/feed/rss/"]
+)
 def test_database_down_public_pages_answer_the_friendly_503(visitor, database_down, path):
     assert_friendly_page(visitor.get(path))
 

@@ -624,14 +624,22 @@ def test_visit_list_paginates_and_keeps_the_filters(client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/en/offices/?page=x", "/en/people/?page=0", "/en/sources/?page=9%009", "/en/topics/?page=1.5"]
+    "url",
+    [
+        "/en/offices/?page=x",
+        "/en/people/?page=0",
+        "/en/sources/?page=9%009",
+        "/en/topics/?page=1.5",
+    ],
 )
 def test_other_lists_refuse_bad_pages(client, url):
     page = get(client, url, status=400)
     assert "A page number is a whole number" in page.text
 
 
-@pytest.mark.parametrize("url", ["/en/programmes/?page=5", "/en/events/?page=2", "/en/positions/?page=7"])
+@pytest.mark.parametrize(
+    "url", ["/en/programmes/?page=5", "/en/events/?page=2", "/en/positions/?page=7"]
+)
 def test_other_lists_past_the_end_are_404_with_a_message(client, url):
     page = get(client, url, status=404)
     assert "There is no page" in page.text

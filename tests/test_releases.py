@@ -90,7 +90,9 @@ def test_a_release_holds_the_public_records_at_their_precision(content):
     assert [(v["title"], v["start"], v["end"]) for v in visits] == [
         ("Visit to Tbilisi", "2004-06", "2004-06")
     ]
-    assert visits[0]["url"] == "https://registry.example.org/en/visits/" + content["visit"].slug + "/"
+    assert (
+        visits[0]["url"] == "https://registry.example.org/en/visits/" + content["visit"].slug + "/"
+    )
     [appointment] = rows(files, "appointments")
     assert appointment["start"] == "2013" and appointment["end"] == ""
     assert [leg["city"] for leg in rows(files, "visit_legs")] == ["Tbilisi"]

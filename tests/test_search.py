@@ -493,7 +493,8 @@ def test_a_results_page(seed, client):
     assert '<meta name="robots" content="noindex, follow">' in html
     assert "5 results for “Tbilisi”" in html
     assert (
-        '<a href="/en/offices/nato-liaison-office-georgia/">NATO Liaison Office in Georgia</a>' in html
+        '<a href="/en/offices/nato-liaison-office-georgia/">NATO Liaison Office in Georgia</a>'
+        in html
     )
     assert "<mark>Tbilisi</mark>" in html
     assert 'href="/en/search/?q=Tbilisi&amp;kind=source">Sources (2)</a>' in html
