@@ -326,30 +326,29 @@ def crawl_api_pages(client: Any, url: str, params: dict[str, str]) -> Iterator[P
 
 def public_probes(client: Any, records: list[models.Model]) -> Iterator[Probe]:
     """Every public page and document: each route's URLs, with the search word, and each
-    list page with every value of every filter it takes."""
+    list page with every value of every filter it takes; then each page again in French,
+    where a record's name or text may be its French."""
+    yield from _route_probes(client, records, filters=True)
+    timeline = reverse("registry:timeline")
+    for name in ("country", "region"):
+        for record in records:
+            if type(record).__name__.lower() == name:
+                yield fetch(client, timeline, {name: record.slug})
+    with translation.override("fr"):
+        yield from _route_probes(client, records, filters=False)
+
+
+def _route_probes(client: Any, records: list[models.Model], *, filters: bool) -> Iterator[Probe]:
     pages = record_pages(records)
     for route in public_routes():
         for url in route_urls(route, pages):
             yield fetch(client, url)
             if not route.params:
                 yield fetch(client, url, {"q": SEARCH_WORD})
-            listed = filterset_of(url)
+            listed = filterset_of(url) if filters else None
             if listed:
                 for query in filter_queries(*listed, records):
                     yield fetch(client, url, query)
-    timeline = reverse("registry:timeline")
-    for name in ("country", "region"):
-        for record in records:
-            if type(record).__name__.lower() == name:
-                yield fetch(client, timeline, {name: record.slug})
-    # The same pages in French, where a record's name or text may be its French.
-    with translation.override("fr"):
-        french = record_pages(records)
-        for route in public_routes():
-            for url in route_urls(route, french):
-                yield fetch(client, url)
-                if not route.params:
-                    yield fetch(client, url, {"q": SEARCH_WORD})
 
 
 def api_probes(client: Any, records: list[models.Model]) -> Iterator[Probe]:
