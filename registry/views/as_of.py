@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -26,10 +27,37 @@ from registry.translation import shown_text
 # Rows of one kind shown for the day: far more than a day ever has in the sources.
 AS_OF_CAP = 50
 _FIELD = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
-WORDS = {
-    "certain": pgettext_lazy("as of", "certainly"),
-    "possible": pgettext_lazy("as of", "possibly"),
-    "not_active": pgettext_lazy("as of", "not"),
+# A fact's badge, by what it was and how sure the sources are, in whole phrases.
+BADGES = {
+    ("in_post", "certain"): pgettext_lazy("as of", "certainly in post"),
+    ("in_post", "possible"): pgettext_lazy("as of", "possibly in post"),
+    ("open", "certain"): pgettext_lazy("as of", "certainly open"),
+    ("open", "possible"): pgettext_lazy("as of", "possibly open"),
+    ("taking_part", "certain"): pgettext_lazy("as of", "certainly taking part"),
+    ("taking_part", "possible"): pgettext_lazy("as of", "possibly taking part"),
+}
+
+# The record's own state on the day, by certainty: one whole sentence each, so that each
+# language words it as it needs ("This office was certainly open on that day.").
+RECORD_SENTENCES = {
+    "certain": gettext_lazy("<strong>This record was certainly active</strong> on that day."),
+    "possible": gettext_lazy("<strong>This record was possibly active</strong> on that day."),
+    "not_active": gettext_lazy("<strong>This record was not active</strong> on that day."),
+}
+OFFICE_SENTENCES = {
+    "certain": gettext_lazy("<strong>This office was certainly open</strong> on that day."),
+    "possible": gettext_lazy("<strong>This office was possibly open</strong> on that day."),
+    "not_active": gettext_lazy("<strong>This office was not open</strong> on that day."),
+}
+POST_SENTENCES = {
+    "certain": gettext_lazy("<strong>This post was certainly in existence</strong> on that day."),
+    "possible": gettext_lazy("<strong>This post was possibly in existence</strong> on that day."),
+    "not_active": gettext_lazy("<strong>This post was not in existence</strong> on that day."),
+}
+PROGRAMME_SENTENCES = {
+    "certain": gettext_lazy("<strong>This programme was certainly running</strong> on that day."),
+    "possible": gettext_lazy("<strong>This programme was possibly running</strong> on that day."),
+    "not_active": gettext_lazy("<strong>This programme was not running</strong> on that day."),
 }
 
 
@@ -39,13 +67,13 @@ class AsOfFact:
 
     record: Any
     certainty: str
-    text: str  # "open", "in post", "taking part" ...
+    state: str  # "open", "in_post", "taking_part" (BADGES)
     label: str = ""
     url: str = ""
 
     @property
-    def certainty_word(self) -> str:
-        return str(WORDS[self.certainty])
+    def badge(self) -> str:
+        return str(BADGES[(self.state, self.certainty)])
 
 
 @dataclass
@@ -73,9 +101,9 @@ def on_day(queryset: QuerySet, day: dt.date, *order: str) -> list[SpanMixin]:
     return list(rows[:AS_OF_CAP])
 
 
-def facts(rows: list[SpanMixin], day: dt.date, text: str, describe) -> list[AsOfFact]:
+def facts(rows: list[SpanMixin], day: dt.date, state: str, describe) -> list[AsOfFact]:
     """Each row with its certainty on `day`; `describe(row)` gives its label and address."""
-    return [AsOfFact(row, certainty(row, day), text, *describe(row)) for row in rows]
+    return [AsOfFact(row, certainty(row, day), state, *describe(row)) for row in rows]
 
 
 def _named(record: Any) -> tuple[str, str]:
@@ -99,12 +127,12 @@ def holders(day: dt.date, *, with_post: bool = False, **where: Any) -> list[AsOf
             return label, appointment.position.get_absolute_url()
         return appointment.person.name, appointment.person.get_absolute_url()
 
-    return facts(rows, day, _("in post"), describe)
+    return facts(rows, day, "in_post", describe)
 
 
 def offices(day: dt.date, **where: Any) -> list[AsOfFact]:
     rows = on_day(Office.objects.published().filter(**where), day, "name", "pk")
-    return facts(rows, day, _("open"), _named)
+    return facts(rows, day, "open", _named)
 
 
 def participations(day: dt.date, of: str, **where: Any) -> list[AsOfFact]:
@@ -114,7 +142,7 @@ def participations(day: dt.date, of: str, **where: Any) -> list[AsOfFact]:
         day,
         "pk",
     )
-    return facts(rows, day, _("taking part"), lambda p: _named(getattr(p, of)))
+    return facts(rows, day, "taking_part", lambda p: _named(getattr(p, of)))
 
 
 class AsOfMixin:
@@ -124,9 +152,8 @@ class AsOfMixin:
     answers 400 with the page and a message, as a list's bad filter does."""
 
     as_of_record: ClassVar[bool] = True
-    # How the page words the record's own state: "This office was certainly open".
-    as_of_noun: ClassVar[str] = gettext_lazy("record")
-    as_of_own_text: ClassVar[str] = gettext_lazy("active")
+    # How the page words the record's own state, by certainty (the *_SENTENCES above).
+    as_of_sentences: ClassVar[dict[str, Any]] = RECORD_SENTENCES
 
     def as_of_view(self, record: Any, day: dt.date) -> AsOfView:
         return AsOfView(day)
@@ -137,13 +164,15 @@ class AsOfMixin:
         context: dict[str, Any] = {
             "as_of_error": error,
             "as_of_value": day or "",
-            "as_of_noun": self.as_of_noun,
-            "as_of_own_text": self.as_of_own_text,
         }
         if day is not None:
             view = self.as_of_view(record, day)
             if isinstance(record, SpanMixin) and self.as_of_record:
                 view.own = AsOfFact(record, certainty(record, day), "")
+                # The project's own catalogue: its markup is checked by the tests.
+                context["as_of_own_sentence"] = mark_safe(
+                    str(self.as_of_sentences[view.own.certainty])
+                )
             context["as_of"] = view
         return context
 

@@ -56,7 +56,7 @@ class OfficeDetailView(as_of.AsOfMixin, RecordDetailView):
     template_name = "registry/office_detail.html"
     select = ("host_country", "succeeded_by")
     section_label, section_url = gettext_lazy("Offices"), "office-list"
-    as_of_noun, as_of_own_text = gettext_lazy("office"), gettext_lazy("open")
+    as_of_sentences = as_of.OFFICE_SENTENCES
 
     def as_of_view(self, office, day):
         holders = as_of.holders(day, position__office=office)
@@ -178,7 +178,7 @@ class PositionDetailView(as_of.AsOfMixin, RecordDetailView):
     template_name = "registry/position_detail.html"
     select = ("organisation", "office", "established_by")
     section_label, section_url = gettext_lazy("Posts"), "position-list"
-    as_of_noun, as_of_own_text = gettext_lazy("post"), gettext_lazy("in existence")
+    as_of_sentences = as_of.POST_SENTENCES
 
     def as_of_view(self, position, day):
         return as_of.AsOfView(day, groups=[(_("Holders"), as_of.holders(day, position=position))])

@@ -55,7 +55,7 @@ class ProgrammeDetailView(as_of.AsOfMixin, RecordDetailView):
     template_name = "registry/programme_detail.html"
     select = ("replaces", "part_of", "launched_at")
     section_label, section_url = gettext_lazy("Programmes"), "programme-list"
-    as_of_noun, as_of_own_text = gettext_lazy("programme"), gettext_lazy("running")
+    as_of_sentences = as_of.PROGRAMME_SENTENCES
 
     def as_of_view(self, programme, day):
         taking_part = as_of.participations(day, "country", programme=programme)
